@@ -1,0 +1,89 @@
+"""Durations as text: ISO 8601 (``PT2H``, ``PT1H30M``) and friendly forms (``2h``, ``1h30m``).
+
+Shared by calendars (pre-holiday shortening), tiers (targets, budgets) and
+incidents (work logged).  Calendar units (years, months, weeks, days) are
+refused: on a working calendar "one day" can mean 24 hours or one working day,
+and slaclock does not guess which.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from slaclock.errors import SlaclockTypeError, SpecError
+
+__all__ = ["format_duration", "parse_duration"]
+
+_ISO = re.compile(
+    r"(?P<sign>[-+])?P(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:[.,]\d{1,6})?)S)?)",
+    re.IGNORECASE,
+)
+_FRIENDLY = re.compile(
+    r"(?P<sign>[-+])?\s*(?=\d)(?:(?P<h>\d+)\s*h(?:ours?|rs?)?)?\s*(?:(?P<m>\d+)\s*m(?:in(?:utes?)?)?)?"
+    r"\s*(?:(?P<s>\d+(?:\.\d{1,6})?)\s*s(?:ec(?:onds?)?)?)?",
+    re.IGNORECASE,
+)
+_ACCEPTED = "an ISO 8601 duration such as 'PT2H' or 'PT1H30M', or '2h', '1h30m', '45m'"
+_ONE_US = timedelta(microseconds=1)
+
+
+def parse_duration(value: object, *, path: str = "") -> timedelta:
+    """A ``timedelta`` from a ``timedelta`` or duration text; anything else is refused.
+
+    >>> parse_duration("PT1H30M")
+    datetime.timedelta(seconds=5400)
+    >>> parse_duration("2h")
+    datetime.timedelta(seconds=7200)
+    """
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise SpecError(
+            f"expected a duration ({_ACCEPTED}), got {value!r} of type {type(value).__name__}",
+            path=path,
+        )
+    text = value.strip()
+    for pattern in (_ISO, _FRIENDLY):
+        match = pattern.fullmatch(text)
+        if match and any(match.group(k) for k in ("h", "m", "s")):
+            hours = int(match.group("h") or 0)
+            minutes = int(match.group("m") or 0)
+            seconds_text = (match.group("s") or "0").replace(",", ".")
+            whole, _, frac = seconds_text.partition(".")
+            micros = int((frac + "000000")[:6]) if frac else 0
+            result = timedelta(hours=hours, minutes=minutes, seconds=int(whole), microseconds=micros)
+            return -result if match.group("sign") == "-" else result
+    if re.fullmatch(r"[-+]?P.*[YWD].*", text, re.IGNORECASE) or re.search(r"\d\s*[dw]", text, re.I):
+        raise SpecError(
+            f"duration {value!r} uses days, weeks, months or years, which are ambiguous on a "
+            f"working calendar; give hours instead ({_ACCEPTED})",
+            path=path,
+        )
+    raise SpecError(f"cannot read duration {value!r}; expected {_ACCEPTED}", path=path)
+
+
+def format_duration(value: timedelta) -> str:
+    """ISO 8601 text for a ``timedelta`` in hours, minutes and seconds (``PT200H``, ``-PT30M``).
+
+    >>> format_duration(timedelta(hours=1, minutes=30))
+    'PT1H30M'
+    >>> format_duration(timedelta(0))
+    'PT0S'
+    """
+    if not isinstance(value, timedelta):
+        raise SlaclockTypeError(f"expected a timedelta, got {value!r}")
+    total = value // _ONE_US
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    seconds, micros = divmod(total, 1_000_000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours}H")
+    if minutes:
+        parts.append(f"{minutes}M")
+    if seconds or micros or not parts:
+        parts.append(f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S" if micros else f"{seconds}S")
+    return f"{sign}PT{''.join(parts)}"

@@ -1,0 +1,129 @@
+"""The one error tree of slaclock.
+
+Every refusal of bad input raises a :class:`SlaclockError`.  Each concrete class
+also derives from the built-in exception that fits (``ValueError`` for a bad
+value, ``TypeError`` for a value of the wrong type), so ``except ValueError``
+keeps working for callers that do not know slaclock.
+
+File and mapping errors carry where the bad value was: a dotted key path
+(``tiers.SLA-2.reaction``) and, for line-oriented files, the line number.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "IncidentError",
+    "NaiveDatetimeError",
+    "NoWorkingTimeError",
+    "SlaclockError",
+    "SlaclockTypeError",
+    "SlaclockValueError",
+    "SpecError",
+]
+
+
+class SlaclockError(Exception):
+    """Root of every error slaclock raises on purpose."""
+
+
+class SlaclockValueError(SlaclockError, ValueError):
+    """A value of the right type but not an accepted one."""
+
+
+class SlaclockTypeError(SlaclockError, TypeError):
+    """A value of the wrong type (a float where a ``timedelta`` is needed, say)."""
+
+
+class NaiveDatetimeError(SlaclockValueError):
+    """A datetime without a time zone: slaclock never guesses one."""
+
+
+class NoWorkingTimeError(SlaclockValueError):
+    """The calendar has not enough working time to answer (no hours at all, say)."""
+
+
+class SpecError(SlaclockValueError):
+    """Bad content in a specification: a calendar, catalog or incident mapping or file.
+
+    ``path`` is the dotted key path of the bad field (``""`` for the whole
+    document) and ``line`` the 1-based line number in a line-oriented file, when
+    known.  Both also appear in the message.
+    """
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None) -> None:
+        self.reason = message
+        self.path = path
+        self.line = line
+        where = []
+        if line is not None:
+            where.append(f"line {line}")
+        if path:
+            where.append(path)
+        prefix = f"{', '.join(where)}: " if where else ""
+        super().__init__(prefix + message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_spec_error, (type(self), self.reason, self.path, self.line))
+
+    def at(self, path: str = "", *, line: int | None = None) -> SpecError:
+        """The same error, placed under ``path`` (a parent key) and/or at ``line``."""
+        joined = ".".join(p for p in (path, self.path) if p)
+        return type(self)(self.reason, path=joined, line=line if line is not None else self.line)
+
+
+def _rebuild_spec_error(
+    cls: type[SpecError], reason: str, path: str, line: int | None
+) -> SpecError:
+    return cls(reason, path=path, line=line)
+
+
+class IncidentError(SpecError):
+    """Bad content in an incident record or event log.
+
+    Besides ``path`` and ``line`` it carries the ``incident_id`` and the
+    ``event_index`` (0-based) of the bad event, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        line: int | None = None,
+        incident_id: str | None = None,
+        event_index: int | None = None,
+    ) -> None:
+        self.incident_id = incident_id
+        self.event_index = event_index
+        where = []
+        if incident_id is not None:
+            where.append(f"incident {incident_id!r}")
+        if event_index is not None:
+            where.append(f"event {event_index}")
+        text = f"{', '.join(where)}: {message}" if where else message
+        super().__init__(text, path=path, line=line)
+        self.reason = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_incident_error,
+            (self.reason, self.path, self.line, self.incident_id, self.event_index),
+        )
+
+    def at(self, path: str = "", *, line: int | None = None) -> IncidentError:
+        joined = ".".join(p for p in (path, self.path) if p)
+        return IncidentError(
+            self.reason,
+            path=joined,
+            line=line if line is not None else self.line,
+            incident_id=self.incident_id,
+            event_index=self.event_index,
+        )
+
+
+def _rebuild_incident_error(
+    reason: str, path: str, line: int | None, incident_id: str | None, event_index: int | None
+) -> IncidentError:
+    return IncidentError(
+        reason, path=path, line=line, incident_id=incident_id, event_index=event_index
+    )
