@@ -1,0 +1,771 @@
+"""Service tiers: the promise (targets, scope, channels, price, hours budget) on a calendar.
+
+A :class:`Tier` is an immutable value validated once, at construction, so a
+tier that exists can always be evaluated.  Parse mappings (catalog files) with
+:meth:`Tier.from_dict`; derive what-if variants with :meth:`Tier.replace`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from slaclock._durations import format_duration, parse_duration
+from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+
+if TYPE_CHECKING:
+    from slaclock._calendar.calendar import Calendar
+
+__all__ = [
+    "CHANNELS",
+    "CYCLE_RULES",
+    "INCIDENT_TYPES",
+    "PRICE_PERIODS",
+    "Price",
+    "Tier",
+]
+
+INCIDENT_TYPES = ("failure", "module_failure", "consultation")
+CHANNELS = ("portal", "remote", "phone")
+CYCLE_RULES = ("oldest_unanswered", "restart_on_message")
+#: ``per`` values a price may carry: ``None`` is a one-off amount (or free).
+PRICE_PERIODS = ("year", "month", "hour", None)
+
+_TYPE_WORDS = {
+    "failure": "application failures",
+    "module_failure": "application module failures",
+    "consultation": "consultations",
+}
+_CHANNEL_WORDS = {"portal": "the support portal", "remote": "remote connection", "phone": "phone"}
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _calendar_class() -> type[Calendar]:
+    # Imported late: the calendar layer is a sibling, and importing it at call
+    # time keeps ``slaclock._sla`` importable on its own (for the import-order test).
+    from slaclock._calendar.calendar import Calendar
+
+    calendar_cls: type[Calendar] = Calendar
+    return calendar_cls
+
+
+# --------------------------------------------------------------------------- mapping helpers
+
+
+def check_keys(
+    mapping: Mapping[str, Any],
+    *,
+    allowed: Iterable[str],
+    required: Iterable[str] = (),
+    path: str,
+) -> None:
+    """Refuse unknown keys (naming the accepted ones) and missing required keys."""
+    allowed = tuple(allowed)
+    for key in mapping:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise SpecError(
+                f"unknown key {key!r}{hint} (accepted keys: {', '.join(sorted(allowed))})",
+                path=join_path(path, str(key)),
+            )
+    for key in required:
+        if key not in mapping:
+            raise SpecError(f"missing required key {key!r}", path=join_path(path, key))
+
+
+def join_path(path: str, key: str | int) -> str:
+    """``tiers.SLA-2`` + ``reaction`` -> ``tiers.SLA-2.reaction``; list indexes as ``[0]``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def expect_mapping(value: object, *, path: str, what: str = "a table") -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise SpecError(f"expected {what}, got {value!r} of type {type(value).__name__}", path=path)
+    for key in value:
+        if not isinstance(key, str):
+            raise SpecError(f"keys must be strings, got {key!r}", path=path)
+    return value
+
+
+def _expect_str(value: object, *, path: str, empty_ok: bool = False) -> str:
+    if not isinstance(value, str):
+        raise SpecError(
+            f"expected a string, got {value!r} of type {type(value).__name__}", path=path
+        )
+    if not empty_ok and not value.strip():
+        raise SpecError(f"expected a non-empty string, got {value!r}", path=path)
+    return value
+
+
+def _expect_bool(value: object, *, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError(
+            f"expected true or false, got {value!r} of type {type(value).__name__}", path=path
+        )
+    return value
+
+
+def _expect_str_list(value: object, *, path: str) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise SpecError(
+            f"expected a list of strings, got {value!r} of type {type(value).__name__}", path=path
+        )
+    return [_expect_str(item, path=join_path(path, i)) for i, item in enumerate(value)]
+
+
+def decimal_amount(value: object, *, path: str) -> Decimal:
+    """An exact ``Decimal`` from an int, a ``Decimal``, decimal text, or a float read from a file.
+
+    A float is taken at its shortest repr (``0.1`` -> ``Decimal("0.1")``), which is
+    the text a TOML or JSON author wrote; the loaders parse floats as ``Decimal``
+    anyway, so this only matters for hand-built mappings.
+    """
+    if isinstance(value, bool):
+        raise SpecError(f"expected an amount such as 20000 or '12.50', got {value!r}", path=path)
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise SpecError(
+                f"cannot read amount {value!r}; expected a number such as 20000 or '12.50'",
+                path=path,
+            ) from None
+    else:
+        raise SpecError(
+            f"expected an amount such as 20000 or '12.50', got {value!r} of type "
+            f"{type(value).__name__}",
+            path=path,
+        )
+    if not result.is_finite() or result < 0:
+        raise SpecError(f"amount must be a finite number >= 0, got {value!r}", path=path)
+    return result
+
+
+def fraction_value(value: object, *, path: str) -> Fraction:
+    """A ``Fraction`` from ``3/4``-style text, a decimal (``0.75``), an int or a ``Fraction``."""
+    if isinstance(value, bool):
+        raise SpecError(f"expected a share such as 0.75 or '3/4', got {value!r}", path=path)
+    try:
+        if isinstance(value, (Fraction, int)):
+            return Fraction(value)
+        if isinstance(value, (float, Decimal)):
+            # Shortest repr: 0.8 means 4/5, not the binary float nearest to it.
+            return Fraction(str(value))
+        if isinstance(value, str):
+            return Fraction(value.strip())
+    except (ValueError, ZeroDivisionError):
+        pass
+    raise SpecError(
+        f"cannot read share {value!r}; expected a number such as 0.75 or '3/4'", path=path
+    )
+
+
+def amount_to_data(amount: Decimal) -> int | str:
+    """JSON- and TOML-safe money: whole amounts as ints, others as exact decimal text."""
+    if amount == amount.to_integral_value() and amount.as_tuple().exponent >= 0:  # type: ignore[operator]
+        return int(amount)
+    return str(amount)
+
+
+# --------------------------------------------------------------------------- Price
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """An exact amount of money, per ``"year"``, ``"month"``, ``"hour"``, or once (``None``).
+
+    >>> Price(Decimal(20000), "RUB", "month")
+    Price(amount=Decimal('20000'), currency='RUB', per='month', note='')
+    """
+
+    amount: Decimal
+    currency: str
+    per: str | None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, int) and not isinstance(self.amount, bool):
+            object.__setattr__(self, "amount", Decimal(self.amount))
+        if not isinstance(self.amount, Decimal):
+            raise SlaclockTypeError(
+                f"Price amount must be a Decimal (money is exact), got {self.amount!r}; "
+                f"write Decimal('12.50')"
+            )
+        if not self.amount.is_finite() or self.amount < 0:
+            raise SlaclockValueError(f"Price amount must be finite and >= 0, got {self.amount!r}")
+        if not isinstance(self.currency, str) or not _CURRENCY.fullmatch(self.currency):
+            raise SlaclockValueError(
+                f"Price currency must be a three-letter ISO 4217 code such as 'RUB', "
+                f"got {self.currency!r}"
+            )
+        if self.per not in PRICE_PERIODS:
+            raise SlaclockValueError(
+                f"Price per must be one of 'year', 'month', 'hour' or None (once), got {self.per!r}"
+            )
+        if not isinstance(self.note, str):
+            raise SlaclockTypeError(f"Price note must be a string, got {self.note!r}")
+
+    @property
+    def is_free(self) -> bool:
+        return self.amount == 0
+
+    @classmethod
+    def from_dict(cls, mapping: object, *, path: str = "price") -> Price:
+        """A price from ``{amount, currency, per, note}``; ``per`` absent means once (or free)."""
+        data = expect_mapping(mapping, path=path, what="a price table {amount, currency, per}")
+        check_keys(
+            data,
+            allowed=("amount", "currency", "per", "note"),
+            required=("amount", "currency"),
+            path=path,
+        )
+        amount = decimal_amount(data["amount"], path=join_path(path, "amount"))
+        currency = _expect_str(data["currency"], path=join_path(path, "currency"))
+        if not _CURRENCY.fullmatch(currency):
+            raise SpecError(
+                f"expected a three-letter ISO 4217 currency code such as 'RUB', got {currency!r}",
+                path=join_path(path, "currency"),
+            )
+        per = data.get("per")
+        if per not in PRICE_PERIODS or (per is None and "per" in data):
+            # None cannot be written in TOML; an explicit per must be a period.
+            raise SpecError(
+                f"expected per = 'year', 'month' or 'hour' (leave it out for a one-off or free "
+                f"price), got {per!r}",
+                path=join_path(path, "per"),
+            )
+        note = _expect_str(data.get("note", ""), path=join_path(path, "note"), empty_ok=True)
+        return cls(amount, currency, per, note)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON- and TOML-safe mapping that :meth:`from_dict` reads back to an equal price."""
+        data: dict[str, Any] = {"amount": amount_to_data(self.amount), "currency": self.currency}
+        if self.per is not None:
+            data["per"] = self.per
+        if self.note:
+            data["note"] = self.note
+        return data
+
+    def __str__(self) -> str:
+        text = f"{self.amount} {self.currency}"
+        if self.is_free:
+            text = "free"
+        elif self.per is not None:
+            text += f" per {self.per}"
+        return text
+
+
+# --------------------------------------------------------------------------- Tier
+
+_TIER_KEYS = (
+    "id",
+    "name",
+    "calendar",
+    "reaction",
+    "first_reaction",
+    "resolution",
+    "types",
+    "third_party",
+    "channels",
+    "price",
+    "budget",
+    "overage_rate",
+    "contract_required",
+    "at_risk",
+    "cycle_rule",
+    "pause_reaction_when_pending",
+    "description",
+    "work_included",
+)
+_DURATION_FIELDS = ("reaction", "first_reaction", "resolution", "budget")
+_UNLIMITED = "unlimited"
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One service level: targets on a calendar, scope, channels, price and hours budget.
+
+    Get tiers from a catalog (``slaclock.default_catalog().tiers["SLA-2"]``) or
+    build them with :meth:`from_dict`; the constructor takes the typed values
+    and validates them.  ``budget`` is the working time included per calendar
+    month (``None``: unlimited); ``at_risk`` the consumed share of a target at
+    which an open clock is flagged.
+    """
+
+    id: str
+    name: str
+    calendar: Calendar
+    reaction: timedelta
+    first_reaction: timedelta | None = None
+    resolution: timedelta | None = None
+    types: frozenset[str] = frozenset(INCIDENT_TYPES)
+    third_party: bool = False
+    channels: tuple[str, ...] = CHANNELS
+    price: Price | None = None
+    budget: timedelta | None = None
+    overage_rate: Price | None = None
+    contract_required: bool = False
+    at_risk: Fraction = Fraction(3, 4)
+    cycle_rule: str = "oldest_unanswered"
+    pause_reaction_when_pending: bool = False
+    description: str = ""
+    work_included: tuple[str, ...] = ()
+    calendar_name: str | None = None
+
+    def __post_init__(self) -> None:
+        label = f"tier {self.id!r}"
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise SlaclockValueError(f"tier id must be a non-empty string, got {self.id!r}")
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise SlaclockValueError(f"{label}: name must be a non-empty string, got {self.name!r}")
+        if not isinstance(self.calendar, _calendar_class()):
+            raise SlaclockTypeError(
+                f"{label}: calendar must be a slaclock.Calendar, got {self.calendar!r}"
+            )
+        for field in ("reaction", "first_reaction", "resolution"):
+            value = getattr(self, field)
+            if value is None and field != "reaction":
+                continue
+            if not isinstance(value, timedelta):
+                raise SlaclockTypeError(f"{label}: {field} must be a timedelta, got {value!r}")
+            if value <= timedelta(0):
+                raise SlaclockValueError(
+                    f"{label}: {field} must be a positive duration, got {format_duration(value)!r}"
+                )
+        if self.budget is not None:
+            if not isinstance(self.budget, timedelta):
+                raise SlaclockTypeError(
+                    f"{label}: budget must be a timedelta or None (unlimited), got {self.budget!r}"
+                )
+            if self.budget < timedelta(0):
+                raise SlaclockValueError(
+                    f"{label}: budget must be >= 0, got {format_duration(self.budget)!r}"
+                )
+        # Sets and lists are accepted for convenience and frozen here, so the tier stays hashable.
+        types = self.types
+        if isinstance(types, str) or not isinstance(types, Iterable):
+            raise SlaclockTypeError(
+                f"{label}: types must be a set of incident types, got {types!r}"
+            )
+        types = frozenset(types)
+        unknown = sorted(t for t in types if t not in INCIDENT_TYPES)
+        if unknown or not types:
+            raise SlaclockValueError(
+                f"{label}: types must be a non-empty set of "
+                f"{', '.join(map(repr, INCIDENT_TYPES))}, got {sorted(types)!r}"
+            )
+        object.__setattr__(self, "types", types)
+        channels = self.channels
+        if isinstance(channels, str) or not isinstance(channels, Iterable):
+            raise SlaclockTypeError(f"{label}: channels must be a sequence, got {channels!r}")
+        channels = tuple(channels)
+        if (
+            not channels
+            or any(c not in CHANNELS for c in channels)
+            or len(set(channels)) != len(channels)
+        ):
+            raise SlaclockValueError(
+                f"{label}: channels must be distinct values among "
+                f"{', '.join(map(repr, CHANNELS))}, got {list(channels)!r}"
+            )
+        object.__setattr__(self, "channels", channels)
+        for field in ("third_party", "contract_required", "pause_reaction_when_pending"):
+            if not isinstance(getattr(self, field), bool):
+                raise SlaclockTypeError(
+                    f"{label}: {field} must be True or False, got {getattr(self, field)!r}"
+                )
+        if self.price is not None:
+            if not isinstance(self.price, Price):
+                raise SlaclockTypeError(f"{label}: price must be a Price, got {self.price!r}")
+            if self.price.per == "hour":
+                raise SlaclockValueError(
+                    f"{label}: price must be per 'year', 'month' or once, got per 'hour' "
+                    f"(an hourly price belongs in overage_rate)"
+                )
+        if self.overage_rate is not None:
+            if not isinstance(self.overage_rate, Price):
+                raise SlaclockTypeError(
+                    f"{label}: overage_rate must be a Price, got {self.overage_rate!r}"
+                )
+            if self.overage_rate.per != "hour":
+                raise SlaclockValueError(
+                    f"{label}: overage_rate must be per 'hour', got per {self.overage_rate.per!r}"
+                )
+            if self.budget is None:
+                raise SlaclockValueError(
+                    f"{label}: overage_rate {str(self.overage_rate)!r} needs a budget; "
+                    f"with unlimited hours there is never an overage"
+                )
+            if self.price is not None and self.price.currency != self.overage_rate.currency:
+                raise SlaclockValueError(
+                    f"{label}: overage_rate currency {self.overage_rate.currency!r} differs from "
+                    f"price currency {self.price.currency!r}"
+                )
+        at_risk = self.at_risk
+        if isinstance(at_risk, int) and not isinstance(at_risk, bool):
+            at_risk = Fraction(at_risk)
+        if not isinstance(at_risk, Fraction):
+            raise SlaclockTypeError(
+                f"{label}: at_risk must be a Fraction such as Fraction(3, 4), got {at_risk!r}"
+            )
+        if not 0 < at_risk <= 1:
+            raise SlaclockValueError(
+                f"{label}: at_risk must be a share in (0, 1], got {str(at_risk)!r}"
+            )
+        object.__setattr__(self, "at_risk", at_risk)
+        if self.cycle_rule not in CYCLE_RULES:
+            raise SlaclockValueError(
+                f"{label}: cycle_rule must be one of {', '.join(map(repr, CYCLE_RULES))}, "
+                f"got {self.cycle_rule!r}"
+            )
+        if not isinstance(self.description, str):
+            raise SlaclockTypeError(
+                f"{label}: description must be a string, got {self.description!r}"
+            )
+        work = self.work_included
+        if isinstance(work, str) or not isinstance(work, Iterable):
+            raise SlaclockTypeError(
+                f"{label}: work_included must be a sequence of strings, got {work!r}"
+            )
+        work = tuple(work)
+        if not all(isinstance(w, str) for w in work):
+            raise SlaclockTypeError(
+                f"{label}: work_included must be a sequence of strings, got {list(work)!r}"
+            )
+        object.__setattr__(self, "work_included", work)
+        if self.calendar_name is not None and (
+            not isinstance(self.calendar_name, str) or not self.calendar_name
+        ):
+            raise SlaclockValueError(
+                f"{label}: calendar_name must be a non-empty string or None, "
+                f"got {self.calendar_name!r}"
+            )
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def first_reaction_target(self) -> timedelta:
+        """The target of the first reaction cycle: ``first_reaction``, else ``reaction``."""
+        return self.first_reaction if self.first_reaction is not None else self.reaction
+
+    @property
+    def label(self) -> str:
+        """``"SLA-1 Customer"``: the id and name, as messages and tables show a tier."""
+        return f"{self.id} {self.name}"
+
+    def covers(self, *, type: str, third_party: bool, channel: str | None = None) -> str | None:
+        """``None`` when the tier covers such an incident, else the reason it does not.
+
+        >>> from slaclock import default_catalog
+        >>> sla1 = default_catalog().tiers["SLA-1"]
+        >>> sla1.covers(type="failure", third_party=False) is None
+        True
+        >>> sla1.covers(type="failure", third_party=True)
+        'third-party plugins and integrations are not covered by SLA-1 Customer'
+        """
+        if type not in INCIDENT_TYPES:
+            raise SlaclockValueError(
+                f"unknown incident type {type!r}; expected one of "
+                f"{', '.join(map(repr, INCIDENT_TYPES))}"
+            )
+        if channel is not None and channel not in CHANNELS:
+            raise SlaclockValueError(
+                f"unknown channel {channel!r}; expected one of {', '.join(map(repr, CHANNELS))}"
+            )
+        if type not in self.types:
+            return f"{_TYPE_WORDS[type]} ({type!r}) are not covered by {self.label}"
+        if third_party and not self.third_party:
+            return f"third-party plugins and integrations are not covered by {self.label}"
+        if channel is not None and channel not in self.channels:
+            return f"{_CHANNEL_WORDS[channel]} ({channel!r}) is not a channel of {self.label}"
+        return None
+
+    # ------------------------------------------------------------------ variants
+
+    def replace(self, **changes: Any) -> Tier:
+        """A what-if copy with some fields changed; durations may be given as text (``"PT4H"``).
+
+        Changing ``calendar`` without ``calendar_name`` drops the catalog name,
+        since the new calendar is no longer the named one.
+
+        >>> from slaclock import default_catalog
+        >>> sla3 = default_catalog().tiers["SLA-3"]
+        >>> sla3.replace(reaction="PT4H").reaction
+        datetime.timedelta(seconds=14400)
+        """
+        for key in changes:
+            if key not in _TIER_KEYS and key != "calendar_name":
+                raise SlaclockValueError(
+                    f"Tier.replace() got unknown field {key!r}; fields: "
+                    f"{', '.join(f.name for f in dataclasses.fields(self))}"
+                )
+        for key in _DURATION_FIELDS:
+            value = changes.get(key)
+            if isinstance(value, str):
+                if key == "budget" and value.strip().lower() == _UNLIMITED:
+                    changes[key] = None
+                else:
+                    changes[key] = parse_duration(value, path=key)
+        for key in ("price", "overage_rate"):
+            if isinstance(changes.get(key), Mapping):
+                changes[key] = Price.from_dict(changes[key], path=key)
+        if "at_risk" in changes and not isinstance(changes["at_risk"], Fraction):
+            changes["at_risk"] = fraction_value(changes["at_risk"], path="at_risk")
+        if "calendar" in changes and "calendar_name" not in changes:
+            changes["calendar_name"] = None
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ mappings
+
+    @classmethod
+    def from_dict(
+        cls,
+        mapping: object,
+        *,
+        calendars: Mapping[str, Calendar] | None = None,
+        id: str | None = None,
+        path: str | None = None,
+    ) -> Tier:
+        """A tier from its catalog table (the shape of DESIGN §5), with errors naming key paths.
+
+        ``id`` is the table's key in a catalog; a standalone mapping carries it
+        as ``"id"``.  ``calendar`` is either a name looked up in ``calendars`` or
+        an inline calendar table.
+        """
+        where = path if path is not None else (f"tiers.{id}" if id is not None else "tier")
+        data = expect_mapping(mapping, path=where)
+        check_keys(data, allowed=_TIER_KEYS, required=("name", "calendar", "reaction"), path=where)
+        if "id" in data:
+            given = _expect_str(data["id"], path=join_path(where, "id"))
+            if id is not None and given != id:
+                raise SpecError(
+                    f"id {given!r} differs from the table key {id!r}", path=join_path(where, "id")
+                )
+            id = given
+        if id is None:
+            raise SpecError("missing required key 'id'", path=join_path(where, "id"))
+        if path is None and where == "tier":
+            where = f"tiers.{id}"
+
+        def at(key: str) -> str:
+            return join_path(where, key)
+
+        name = _expect_str(data["name"], path=at("name"))
+        calendar, calendar_name = _read_calendar(data["calendar"], calendars, path=at("calendar"))
+        targets: dict[str, timedelta | None] = {}
+        for key in ("reaction", "first_reaction", "resolution"):
+            if key in data:
+                value = parse_duration(data[key], path=at(key))
+                if value <= timedelta(0):
+                    raise SpecError(
+                        f"expected a positive duration, got {data[key]!r}", path=at(key)
+                    )
+                targets[key] = value
+        types = _read_choices(data, "types", INCIDENT_TYPES, path=at("types"))
+        channels = _read_choices(data, "channels", CHANNELS, path=at("channels"))
+        price = Price.from_dict(data["price"], path=at("price")) if "price" in data else None
+        if price is not None and price.per == "hour":
+            raise SpecError(
+                "expected per = 'year' or 'month' (or none for a one-off or free price), got "
+                "'hour'; an hourly rate belongs in overage_rate",
+                path=at("price.per"),
+            )
+        budget: timedelta | None = None
+        if "budget" in data:
+            raw = data["budget"]
+            if isinstance(raw, str) and raw.strip().lower() == _UNLIMITED:
+                budget = None
+            else:
+                budget = parse_duration(raw, path=at("budget"))
+                if budget < timedelta(0):
+                    raise SpecError(
+                        f"expected working hours per month such as 'PT8H', or 'unlimited', "
+                        f"got {raw!r}",
+                        path=at("budget"),
+                    )
+        overage_rate = None
+        if "overage_rate" in data:
+            overage_rate = Price.from_dict(data["overage_rate"], path=at("overage_rate"))
+            if overage_rate.per != "hour":
+                raise SpecError(
+                    f"expected per = 'hour' for an overage rate, got {overage_rate.per!r}",
+                    path=at("overage_rate.per"),
+                )
+            if budget is None:
+                raise SpecError(
+                    f"an overage rate needs a budget (working hours per month); with unlimited "
+                    f"hours there is never an overage, got overage_rate {data['overage_rate']!r}",
+                    path=at("overage_rate"),
+                )
+            if price is not None and price.currency != overage_rate.currency:
+                raise SpecError(
+                    f"currency {overage_rate.currency!r} differs from the price's "
+                    f"{price.currency!r}",
+                    path=at("overage_rate.currency"),
+                )
+        third_party, contract_required, pause = (
+            _expect_bool(data.get(key, False), path=at(key))
+            for key in ("third_party", "contract_required", "pause_reaction_when_pending")
+        )
+        at_risk = Fraction(3, 4)
+        if "at_risk" in data:
+            at_risk = fraction_value(data["at_risk"], path=at("at_risk"))
+            if not 0 < at_risk <= 1:
+                raise SpecError(
+                    f"expected a share greater than 0 and at most 1 (such as 0.75), "
+                    f"got {data['at_risk']!r}",
+                    path=at("at_risk"),
+                )
+        cycle_rule = data.get("cycle_rule", "oldest_unanswered")
+        if cycle_rule not in CYCLE_RULES:
+            raise SpecError(
+                f"expected one of {', '.join(map(repr, CYCLE_RULES))}, got {cycle_rule!r}",
+                path=at("cycle_rule"),
+            )
+        description = _expect_str(
+            data.get("description", ""), path=at("description"), empty_ok=True
+        )
+        work_included = _expect_str_list(data.get("work_included", []), path=at("work_included"))
+        try:
+            return cls(
+                id=id,
+                name=name,
+                calendar=calendar,
+                types=frozenset(types),
+                channels=channels,
+                price=price,
+                budget=budget,
+                overage_rate=overage_rate,
+                at_risk=at_risk,
+                cycle_rule=cycle_rule,
+                description=description,
+                work_included=tuple(work_included),
+                calendar_name=calendar_name,
+                reaction=targets["reaction"] or timedelta(0),
+                first_reaction=targets.get("first_reaction"),
+                resolution=targets.get("resolution"),
+                third_party=third_party,
+                contract_required=contract_required,
+                pause_reaction_when_pending=pause,
+            )
+        except SpecError:
+            raise
+        except (SlaclockValueError, SlaclockTypeError) as exc:
+            # Every field was checked above; keep any remaining rule's message, with the path.
+            raise SpecError(str(exc), path=where) from None
+
+    def to_dict(self, *, inline_calendar: bool = False) -> dict[str, Any]:
+        """JSON- and TOML-safe mapping; :meth:`from_dict` reads it back to an equal tier.
+
+        ``calendar`` is the catalog name when the tier has one (pass the
+        catalog's calendars to :meth:`from_dict`), else the inline calendar
+        table; ``inline_calendar=True`` always inlines it.
+        """
+        data: dict[str, Any] = {"id": self.id, "name": self.name}
+        if self.calendar_name is not None and not inline_calendar:
+            data["calendar"] = self.calendar_name
+        else:
+            data["calendar"] = self.calendar.to_dict()
+        data["reaction"] = format_duration(self.reaction)
+        if self.first_reaction is not None:
+            data["first_reaction"] = format_duration(self.first_reaction)
+        if self.resolution is not None:
+            data["resolution"] = format_duration(self.resolution)
+        data["types"] = [t for t in INCIDENT_TYPES if t in self.types]
+        data["third_party"] = self.third_party
+        data["channels"] = list(self.channels)
+        if self.price is not None:
+            data["price"] = self.price.to_dict()
+        data["budget"] = _UNLIMITED if self.budget is None else format_duration(self.budget)
+        if self.overage_rate is not None:
+            data["overage_rate"] = self.overage_rate.to_dict()
+        data["contract_required"] = self.contract_required
+        data["at_risk"] = str(self.at_risk)
+        data["cycle_rule"] = self.cycle_rule
+        data["pause_reaction_when_pending"] = self.pause_reaction_when_pending
+        if self.description:
+            data["description"] = self.description
+        if self.work_included:
+            data["work_included"] = list(self.work_included)
+        return data
+
+    def __repr__(self) -> str:
+        # The calendar's own repr is long; a tier reads better by what it promises.
+        budget = "unlimited" if self.budget is None else format_duration(self.budget)
+        parts = [
+            f"id={self.id!r}",
+            f"name={self.name!r}",
+            f"calendar={self.calendar_name or self.calendar.tz!r}",
+            f"reaction={format_duration(self.reaction)!r}",
+        ]
+        if self.first_reaction is not None:
+            parts.append(f"first_reaction={format_duration(self.first_reaction)!r}")
+        if self.resolution is not None:
+            parts.append(f"resolution={format_duration(self.resolution)!r}")
+        parts.append(f"budget={budget!r}")
+        if self.price is not None:
+            parts.append(f"price={str(self.price)!r}")
+        return f"Tier({', '.join(parts)})"
+
+
+def _read_calendar(
+    value: object, calendars: Mapping[str, Calendar] | None, *, path: str
+) -> tuple[Calendar, str | None]:
+    if isinstance(value, str):
+        known = calendars or {}
+        if value not in known:
+            names = ", ".join(map(repr, known)) or "none defined"
+            raise SpecError(
+                f"unknown calendar {value!r}; expected a name under [calendars] ({names}) "
+                f"or an inline calendar table",
+                path=path,
+            )
+        return known[value], value
+    calendar_cls = _calendar_class()
+    if isinstance(value, calendar_cls):
+        return value, None
+    spec = expect_mapping(value, path=path, what="a calendar name or an inline calendar table")
+    try:
+        return calendar_cls.from_dict(spec, path=path), None
+    except SpecError as exc:
+        # The calendar may or may not have prefixed the path itself.
+        raise (exc if exc.path.startswith(path) else exc.at(path)) from None
+
+
+def _read_choices(
+    data: Mapping[str, Any], key: str, accepted: tuple[str, ...], *, path: str
+) -> tuple[str, ...]:
+    if key not in data:
+        return accepted
+    items = _expect_str_list(data[key], path=path)
+    if not items:
+        raise SpecError(
+            f"expected at least one of {', '.join(map(repr, accepted))}, got []", path=path
+        )
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item not in accepted:
+            raise SpecError(
+                f"unknown value {item!r}; expected one of {', '.join(map(repr, accepted))}",
+                path=join_path(path, i),
+            )
+        if item in seen:
+            raise SpecError(f"{item!r} is listed twice", path=join_path(path, i))
+        seen.add(item)
+    return tuple(items)
