@@ -1,0 +1,500 @@
+"""Incidents: an immutable, validated, time-ordered event log, and JSON Lines files of them.
+
+An :class:`Incident` is what a helpdesk knows about one ticket: its id, type,
+channel, whether it concerns a third-party plugin or integration, and the
+events of its life.  It is checked once, when built; a valid incident can always
+be evaluated.  The rules of the event log (see ``docs/semantics-sla.md``):
+
+* the first event is ``opened`` and there is only one;
+* events are in time order (equal instants are allowed and keep their order);
+* nothing follows ``closed``;
+* ``resolved`` is refused while already resolved, ``reopened`` unless resolved,
+  ``pending`` while resolved;
+* ``work_logged`` carries a duration of zero or more; ``opened`` may carry
+  ``by`` (``"customer"``, the default, or ``"agent"``); no other event carries
+  either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from os import PathLike
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from slaclock._durations import format_duration, parse_duration
+from slaclock.errors import IncidentError, SpecError
+
+__all__ = [
+    "CHANNELS",
+    "EVENT_KINDS",
+    "INCIDENT_TYPES",
+    "Event",
+    "Incident",
+    "IncidentReadErrors",
+    "read_incidents",
+    "write_incidents",
+]
+
+EVENT_KINDS = (
+    "opened",
+    "customer_message",
+    "agent_reply",
+    "pending",
+    "resolved",
+    "reopened",
+    "closed",
+    "work_logged",
+)
+INCIDENT_TYPES = ("failure", "module_failure", "consultation")
+CHANNELS = ("portal", "remote", "phone")
+OPENERS = ("customer", "agent")
+
+_RECORD_KEYS = ("id", "type", "channel", "third_party", "events", "tier")
+_EVENT_KEYS = ("type", "at", "duration", "by")
+_TIMESTAMP_FORM = "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z'"
+
+
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened to an incident, at an aware instant.
+
+    >>> from datetime import datetime, timezone
+    >>> Event("opened", datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc)).by
+    'customer'
+    """
+
+    kind: str
+    at: datetime
+    duration: timedelta | None = None
+    by: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in EVENT_KINDS:
+            raise IncidentError(
+                f"unknown event type {self.kind!r}; expected one of {_choices(EVENT_KINDS)}",
+                path="type",
+            )
+        if not isinstance(self.at, datetime):
+            raise IncidentError(
+                f"event time {self.at!r} is not a datetime; expected {_TIMESTAMP_FORM}", path="at"
+            )
+        if self.at.utcoffset() is None:
+            raise IncidentError(
+                f"event time {self.at.isoformat()!r} has no time zone; expected {_TIMESTAMP_FORM}",
+                path="at",
+            )
+        if self.kind == "work_logged":
+            if not isinstance(self.duration, timedelta):
+                raise IncidentError(
+                    f"a 'work_logged' event needs a duration such as 'PT1H30M', got {self.duration!r}",
+                    path="duration",
+                )
+            if self.duration < timedelta(0):
+                raise IncidentError(
+                    f"work duration {format_duration(self.duration)!r} is negative; "
+                    "expected zero or more, such as 'PT1H30M'",
+                    path="duration",
+                )
+        elif self.duration is not None:
+            raise IncidentError(
+                f"only 'work_logged' events carry a duration, not {self.kind!r} "
+                f"(got {self.duration!r})",
+                path="duration",
+            )
+        if self.kind == "opened":
+            if self.by is None:
+                object.__setattr__(self, "by", "customer")
+            elif self.by not in OPENERS:
+                raise IncidentError(
+                    f"unknown opener {self.by!r}; expected one of {_choices(OPENERS)}", path="by"
+                )
+        elif self.by is not None:
+            raise IncidentError(
+                f"only 'opened' events say who opened them, not {self.kind!r} (got by={self.by!r})",
+                path="by",
+            )
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Event:
+        """An event from its JSON shape: ``{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}``."""
+        if not isinstance(record, Mapping):
+            raise IncidentError(
+                f"an event must be an object with 'type' and 'at', got {record!r}"
+            )
+        for key in record:
+            if key not in _EVENT_KEYS:
+                raise IncidentError(
+                    f"unknown event key {key!r}; expected {_choices(_EVENT_KEYS)}", path=str(key)
+                )
+        for key in ("type", "at"):
+            if key not in record:
+                raise IncidentError(f"an event needs {key!r}; got {dict(record)!r}", path=key)
+        kind = record["type"]
+        if not isinstance(kind, str):
+            raise IncidentError(
+                f"event type {kind!r} is not text; expected one of {_choices(EVENT_KINDS)}",
+                path="type",
+            )
+        duration = None
+        if "duration" in record:
+            try:
+                duration = parse_duration(record["duration"])
+            except SpecError as exc:
+                raise IncidentError(exc.reason, path="duration") from None
+        by = record.get("by")
+        if by is not None and not isinstance(by, str):
+            raise IncidentError(
+                f"opener {by!r} is not text; expected one of {_choices(OPENERS)}", path="by"
+            )
+        return cls(kind, _parse_instant(record["at"]), duration, by)
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON shape :meth:`from_dict` reads back."""
+        out = {"type": self.kind, "at": self.at.isoformat()}
+        if self.duration is not None:
+            out["duration"] = format_duration(self.duration)
+        if self.kind == "opened" and self.by == "agent":
+            out["by"] = "agent"
+        return out
+
+
+def _parse_instant(value: object) -> datetime:
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, str):
+        text = value.strip()
+        # A date alone ("2026-11-27") parses as a naive midnight: refuse it as text
+        # without a time rather than as a missing zone, which would mislead.
+        if "T" not in text.upper() and " " not in text:
+            raise IncidentError(
+                f"cannot read event time {value!r}; expected {_TIMESTAMP_FORM}", path="at"
+            )
+        try:
+            result = datetime.fromisoformat(text)
+        except ValueError:
+            raise IncidentError(
+                f"cannot read event time {value!r}; expected {_TIMESTAMP_FORM}", path="at"
+            ) from None
+    else:
+        raise IncidentError(
+            f"event time {value!r} is not text; expected {_TIMESTAMP_FORM}", path="at"
+        )
+    if result.utcoffset() is None:
+        raise IncidentError(
+            f"event time {value!r} has no UTC offset, and slaclock never guesses one; "
+            f"expected {_TIMESTAMP_FORM}",
+            path="at",
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One ticket's identity and event log; evaluate it with :func:`slaclock.evaluate`.
+
+    ``tier`` optionally names the tier the ticket is served on (the command line
+    uses it); evaluation always takes the tier as an argument.
+
+    >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure", "channel": "portal",
+    ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})
+    >>> inc.events[0].kind, inc.third_party
+    ('opened', False)
+    >>> Incident.from_dict(inc.to_dict()) == inc
+    True
+    """
+
+    id: str
+    type: str
+    channel: str | None = None
+    third_party: bool = False
+    events: tuple[Event, ...] = field(default=())
+    tier: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id:
+            raise IncidentError(f"incident id {self.id!r} must be non-empty text", path="id")
+        ident = self.id
+        if self.type not in INCIDENT_TYPES:
+            raise IncidentError(
+                f"unknown incident type {self.type!r}; expected one of {_choices(INCIDENT_TYPES)}",
+                path="type",
+                incident_id=ident,
+            )
+        if self.channel is not None and self.channel not in CHANNELS:
+            raise IncidentError(
+                f"unknown channel {self.channel!r}; expected one of {_choices(CHANNELS)}",
+                path="channel",
+                incident_id=ident,
+            )
+        if not isinstance(self.third_party, bool):
+            raise IncidentError(
+                f"third_party must be true or false, got {self.third_party!r}",
+                path="third_party",
+                incident_id=ident,
+            )
+        if self.tier is not None and (not isinstance(self.tier, str) or not self.tier):
+            raise IncidentError(
+                f"tier {self.tier!r} must be a tier id such as 'SLA-2'",
+                path="tier",
+                incident_id=ident,
+            )
+        if not isinstance(self.events, tuple):
+            object.__setattr__(self, "events", tuple(self.events))
+        for index, event in enumerate(self.events):
+            if not isinstance(event, Event):
+                raise IncidentError(
+                    f"expected an Event, got {event!r}",
+                    path=f"events.{index}",
+                    incident_id=ident,
+                    event_index=index,
+                )
+        _check_log(ident, self.events)
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Incident:
+        """An incident from its JSON record (DESIGN §5 shape); errors name the id and event."""
+        if not isinstance(record, Mapping):
+            raise IncidentError(f"an incident must be an object, got {record!r}")
+        raw_id = record.get("id")
+        ident = raw_id if isinstance(raw_id, str) and raw_id else None
+        for key in record:
+            if key not in _RECORD_KEYS:
+                raise IncidentError(
+                    f"unknown incident key {key!r}; expected {_choices(_RECORD_KEYS)}",
+                    path=str(key),
+                    incident_id=ident,
+                )
+        for key in ("id", "type", "events"):
+            if key not in record:
+                raise IncidentError(
+                    f"an incident needs {key!r}", path=key, incident_id=ident
+                )
+        events_raw = record["events"]
+        if not isinstance(events_raw, list | tuple):
+            raise IncidentError(
+                f"events must be a list of event objects, got {events_raw!r}",
+                path="events",
+                incident_id=ident,
+            )
+        events = []
+        for index, raw in enumerate(events_raw):
+            try:
+                events.append(Event.from_dict(raw))
+            except IncidentError as exc:
+                raise IncidentError(
+                    exc.reason,
+                    path=".".join(p for p in ("events", str(index), exc.path) if p),
+                    incident_id=ident,
+                    event_index=index,
+                ) from None
+        try:
+            return cls(
+                id=record["id"],
+                type=record["type"],
+                channel=record.get("channel"),
+                third_party=record.get("third_party", False),
+                events=tuple(events),
+                tier=record.get("tier"),
+            )
+        except IncidentError as exc:
+            if exc.incident_id is None and ident is not None:
+                raise IncidentError(
+                    exc.reason, path=exc.path, incident_id=ident, event_index=exc.event_index
+                ) from None
+            raise
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record :meth:`from_dict` reads back (``tier`` only when set)."""
+        out: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.channel is not None:
+            out["channel"] = self.channel
+        out["third_party"] = self.third_party
+        out["events"] = [event.to_dict() for event in self.events]
+        if self.tier is not None:
+            out["tier"] = self.tier
+        return out
+
+
+def _check_log(ident: str, events: tuple[Event, ...]) -> None:
+    """Refuse an event log that cannot have happened; the rules are in the module docstring."""
+
+    def fail(index: int, message: str) -> IncidentError:
+        return IncidentError(
+            message, path=f"events.{index}", incident_id=ident, event_index=index
+        )
+
+    if not events:
+        raise IncidentError(
+            "an incident needs at least its 'opened' event", path="events", incident_id=ident
+        )
+    state = "open"  # open | pending | resolved | closed
+    previous: datetime | None = None
+    for index, event in enumerate(events):
+        kind = event.kind
+        if index == 0 and kind != "opened":
+            raise fail(
+                index, f"the first event must be 'opened', got {kind!r} at {event.at.isoformat()}"
+            )
+        if index > 0 and kind == "opened":
+            raise fail(index, f"a second 'opened' event at {event.at.isoformat()}; only one is allowed")
+        if previous is not None and event.at < previous:
+            raise fail(
+                index,
+                f"{kind!r} at {event.at.isoformat()} comes before the previous event at "
+                f"{previous.isoformat()}; events must be in time order",
+            )
+        if state == "closed":
+            raise fail(index, f"{kind!r} at {event.at.isoformat()} comes after 'closed'")
+        if kind == "resolved" and state == "resolved":
+            raise fail(index, f"'resolved' at {event.at.isoformat()} while already resolved")
+        if kind == "reopened" and state != "resolved":
+            raise fail(
+                index, f"'reopened' at {event.at.isoformat()} but the incident is not resolved"
+            )
+        if kind == "pending" and state == "resolved":
+            raise fail(
+                index,
+                f"'pending' at {event.at.isoformat()} while resolved; record 'reopened' first",
+            )
+        if kind == "pending":
+            state = "pending"
+        elif kind == "customer_message" and state == "pending":
+            state = "open"
+        elif kind in ("resolved", "closed"):
+            state = kind
+        elif kind == "reopened":
+            state = "open"
+        previous = event.at
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentReadErrors:
+    """The bad lines met while reading with ``errors="collect"``, in file order.
+
+    Each item is an :class:`~slaclock.IncidentError` carrying its ``line``.
+    The collection is filled while the reader is consumed.
+    """
+
+    errors: list[IncidentError] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def __iter__(self) -> Iterator[IncidentError]:
+        return iter(self.errors)
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The 1-based line numbers of the bad lines."""
+        return tuple(err.line for err in self.errors if err.line is not None)
+
+
+class IncidentReader(Iterator[Incident]):
+    """A streaming iterator of incidents from JSON Lines; bad lines raise or are collected.
+
+    ``reader.errors`` holds the collected bad lines (always empty with ``errors="raise"``).
+    """
+
+    def __init__(
+        self, source: str | PathLike[str] | IO[str], *, errors: Literal["raise", "collect"]
+    ) -> None:
+        if errors not in ("raise", "collect"):
+            raise IncidentError(f"errors={errors!r}; expected 'raise' or 'collect'")
+        self.errors = IncidentReadErrors()
+        self._collect = errors == "collect"
+        self._gen = self._read(source)
+
+    def __iter__(self) -> IncidentReader:
+        return self
+
+    def __next__(self) -> Incident:
+        return next(self._gen)
+
+    def _read(self, source: str | PathLike[str] | IO[str]) -> Iterator[Incident]:
+        if isinstance(source, str | PathLike):
+            with Path(source).open(encoding="utf-8") as handle:
+                yield from self._lines(handle)
+        else:
+            yield from self._lines(source)
+
+    def _lines(self, handle: IO[str]) -> Iterator[Incident]:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield _parse_line(line, number)
+            except IncidentError as exc:
+                if not self._collect:
+                    raise
+                self.errors.errors.append(exc)
+
+
+def _parse_line(line: str, number: int) -> Incident:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise IncidentError(
+            f"not valid JSON ({exc.msg} at column {exc.colno}): {line.strip()[:80]!r}",
+            line=number,
+        ) from None
+    try:
+        return Incident.from_dict(record)
+    except IncidentError as exc:
+        raise exc.at(line=number) from None
+
+
+def read_incidents(
+    source: str | PathLike[str] | IO[str],
+    *,
+    errors: Literal["raise", "collect"] = "raise",
+) -> IncidentReader:
+    """Stream incidents from a JSON Lines file (a path or an open text file).
+
+    Blank lines are allowed.  With ``errors="raise"`` (the default) the first bad
+    line raises :class:`~slaclock.IncidentError` naming its line number; with
+    ``errors="collect"`` bad lines are gathered in ``reader.errors`` instead,
+    never skipped without a word.
+
+    >>> import io
+    >>> text = ('{"id": "A", "type": "failure", "events": '
+    ...         '[{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]}\\n'
+    ...         '\\n'
+    ...         '{"id": "B", "type": "failure", "events": []}\\n')
+    >>> reader = read_incidents(io.StringIO(text), errors="collect")
+    >>> [inc.id for inc in reader]
+    ['A']
+    >>> print(reader.errors.errors[0])
+    line 3, events: incident 'B': an incident needs at least its 'opened' event
+    """
+    return IncidentReader(source, errors=errors)
+
+
+def write_incidents(
+    target: str | PathLike[str] | IO[str], incidents: Iterable[Incident]
+) -> int:
+    """Write incidents as JSON Lines (one record per line); returns how many were written."""
+    if isinstance(target, str | PathLike):
+        with Path(target).open("w", encoding="utf-8") as handle:
+            return _write(handle, incidents)
+    return _write(target, incidents)
+
+
+def _write(handle: IO[str], incidents: Iterable[Incident]) -> int:
+    count = 0
+    for incident in incidents:
+        if not isinstance(incident, Incident):
+            raise IncidentError(f"expected an Incident to write, got {incident!r}")
+        handle.write(json.dumps(incident.to_dict(), ensure_ascii=False) + "\n")
+        count += 1
+    return count
