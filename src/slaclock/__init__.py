@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from slaclock._calendar.calendar import Calendar, deadline, elapsed
 from slaclock.errors import (
     IncidentError,
     NaiveDatetimeError,
@@ -15,6 +16,7 @@ from slaclock.errors import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Calendar",
     "IncidentError",
     "NaiveDatetimeError",
     "NoWorkingTimeError",
@@ -23,4 +25,6 @@ __all__ = [
     "SlaclockValueError",
     "SpecError",
     "__version__",
+    "deadline",
+    "elapsed",
 ]

@@ -52,7 +52,9 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
             seconds_text = (match.group("s") or "0").replace(",", ".")
             whole, _, frac = seconds_text.partition(".")
             micros = int((frac + "000000")[:6]) if frac else 0
-            result = timedelta(hours=hours, minutes=minutes, seconds=int(whole), microseconds=micros)
+            result = timedelta(
+                hours=hours, minutes=minutes, seconds=int(whole), microseconds=micros
+            )
             return -result if match.group("sign") == "-" else result
     if re.fullmatch(r"[-+]?P.*[YWD].*", text, re.IGNORECASE) or re.search(r"\d\s*[dw]", text, re.I):
         raise SpecError(
@@ -85,5 +87,7 @@ def format_duration(value: timedelta) -> str:
     if minutes:
         parts.append(f"{minutes}M")
     if seconds or micros or not parts:
-        parts.append(f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S" if micros else f"{seconds}S")
+        parts.append(
+            f"{seconds}.{micros:06d}".rstrip("0").rstrip(".") + "S" if micros else f"{seconds}S"
+        )
     return f"{sign}PT{''.join(parts)}"

@@ -1,0 +1,358 @@
+"""The public ``Calendar``: an immutable working calendar and its business-time arithmetic."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slaclock._calendar import spec as _spec
+from slaclock._calendar.country import check_country
+from slaclock._calendar.hours import (
+    DAY_US,
+    WEEKDAYS,
+    Spans,
+    Week,
+    format_spans,
+    format_time,
+    format_week,
+    parse_week,
+)
+from slaclock._calendar.instants import from_us, td_to_us, to_us
+from slaclock._calendar.rules import DayRules
+from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
+from slaclock._durations import format_duration
+from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+
+__all__ = ["Calendar", "deadline", "elapsed"]
+
+_FULL_DAY: Spans = ((0, DAY_US),)
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A working calendar: a zone, weekly hours, holidays, overrides and country data.
+
+    Build one with :meth:`from_dict` (or :meth:`from_toml`, :meth:`from_json`,
+    :meth:`always_open`); the constructor takes the already-parsed parts.
+
+    >>> cal = Calendar.from_dict({
+    ...     "tz": "Europe/Moscow",
+    ...     "week": {day: [["10:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+    ...     "country": {"code": "RU"},
+    ... })
+    >>> from datetime import datetime, timedelta
+    >>> start = datetime.fromisoformat("2026-11-27T17:30:00+03:00")   # a Friday
+    >>> cal.deadline(start, timedelta(hours=2)).isoformat()
+    '2026-11-30T11:30:00+03:00'
+    >>> cal.elapsed(start, datetime.fromisoformat("2026-11-30T10:20:00+03:00"))
+    datetime.timedelta(seconds=3000)
+    """
+
+    tz: str
+    week: Week
+    weeks: tuple[tuple[date, Week], ...] = ()
+    holidays: frozenset[date] = frozenset()
+    overrides: tuple[tuple[date, Spans], ...] = ()
+    country: str | None = None
+    subdiv: str | None = None
+    pre_holiday: timedelta | None = None
+    _zone: ZoneInfo = field(init=False, repr=False, compare=False, hash=False)
+    _timeline: Timeline = field(init=False, repr=False, compare=False, hash=False)
+    _rules: DayRules = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        zone = _spec.parse_zone(self.tz, path="tz")
+        if self.subdiv is not None and self.country is None:
+            raise SpecError(f"a subdivision ({self.subdiv!r}) needs a country", path="country")
+        if self.country is not None:
+            check_country(self.country, self.subdiv, path="country")
+        overrides = dict(self.overrides)
+        rules = DayRules(
+            week=self.week,
+            weeks=self.weeks,
+            holidays=self.holidays,
+            overrides=MappingProxyType(overrides),
+            country=(self.country, self.subdiv) if self.country else None,
+            pre_holiday_us=td_to_us(self.pre_holiday) if self.pre_holiday else 0,
+        )
+        object.__setattr__(self, "_zone", zone)
+        object.__setattr__(self, "_rules", rules)
+        object.__setattr__(self, "_timeline", self._make_timeline(rules, zone))
+
+    def _make_timeline(self, rules: DayRules, zone: ZoneInfo) -> Timeline:
+        weeks = [(None, self.week), *self.weeks]
+        final = weeks[-1][1]
+        worked_overrides = [day for day, spans in self.overrides if spans]
+        # Forward: unbounded when the week in force at the end has hours.
+        last_year: int | None = None
+        if not any(final):
+            candidates = [day.year + 1 for day in worked_overrides]
+            for (_, week), (nxt, _) in pairwise(weeks):
+                if any(week) and nxt is not None:
+                    candidates.append(nxt.year + 1)
+            last_year = max(candidates, default=FIRST_YEAR - 1)
+        # Backward: unbounded when the base week has hours.
+        first_year: int | None = None
+        if not any(self.week):
+            candidates = [day.year for day in worked_overrides]
+            candidates += [start.year for start, week in self.weeks if any(week)]
+            first_year = min(candidates, default=LAST_YEAR + 1)
+        never_closes_after: int | None = None
+        if self.country is None and all(spans == _FULL_DAY for spans in final):
+            dated = [*self.holidays, *(day for day, _ in self.overrides)]
+            dated += [start for start, _ in self.weeks]
+            never_closes_after = max((day.year + 1 for day in dated), default=FIRST_YEAR)
+        return Timeline(
+            rules,
+            zone,
+            last_year=last_year,
+            first_year=first_year,
+            never_closes_after=never_closes_after,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Calendar,
+            (
+                self.tz,
+                self.week,
+                self.weeks,
+                self.holidays,
+                self.overrides,
+                self.country,
+                self.subdiv,
+                self.pre_holiday,
+            ),
+        )
+
+    # -- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any], *, path: str = "") -> Calendar:
+        """A calendar from the mapping shape of DESIGN §5 (errors name the key path)."""
+        if not isinstance(spec, Mapping):
+            raise SpecError(
+                f"expected a calendar mapping with keys {', '.join(_spec.KEYS)}, got {spec!r}",
+                path=path,
+            )
+        _spec.check_keys(spec, path=path)
+
+        def at(key: str) -> str:
+            return f"{path}.{key}" if path else key
+
+        tz = spec["tz"]
+        _spec.parse_zone(tz, path=at("tz"))
+        country = subdiv = None
+        if spec.get("country") is not None:
+            country, subdiv = _spec.parse_country(spec["country"], path=at("country"))
+        return cls(
+            tz=tz,
+            week=parse_week(spec["week"], path=at("week")),
+            weeks=_spec.parse_weeks(spec.get("weeks", ()), path=at("weeks")),
+            holidays=_spec.parse_holidays(spec.get("holidays", ()), path=at("holidays")),
+            overrides=_spec.parse_overrides(spec.get("overrides", {}), path=at("overrides")),
+            country=country,
+            subdiv=subdiv,
+            pre_holiday=_spec.parse_pre_holiday(spec.get("pre_holiday"), path=at("pre_holiday")),
+        )
+
+    @classmethod
+    def from_toml(cls, text: str) -> Calendar:
+        """A calendar from TOML text with the keys of :meth:`from_dict` at the top level."""
+        return cls.from_dict(_spec.load_text(text, format="toml"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Calendar:
+        """A calendar from a JSON object with the keys of :meth:`from_dict`."""
+        return cls.from_dict(_spec.load_text(text, format="json"))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Calendar:
+        """A calendar from a ``.toml`` or ``.json`` file."""
+        file = Path(path)
+        format = file.suffix.lower().lstrip(".")
+        if format not in ("toml", "json"):
+            raise SpecError(
+                f"cannot tell the format of {str(file)!r}; expected a .toml or .json file"
+            )
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise SpecError(f"cannot read calendar file {str(file)!r}: {error.strerror}") from error
+        try:
+            return cls.from_dict(_spec.load_text(text, format=format))
+        except SpecError as error:
+            raise SpecError(f"{file}: {error}") from error
+
+    @classmethod
+    def always_open(cls, tz: str = "UTC") -> Calendar:
+        """A 24/7 calendar: every instant is working time.
+
+        >>> Calendar.always_open().elapsed(
+        ...     datetime.fromisoformat("2026-01-01T00:00Z"), datetime.fromisoformat("2026-01-02T06:00Z"))
+        datetime.timedelta(days=1, seconds=21600)
+        """
+        return cls(tz=tz, week=(_FULL_DAY,) * 7)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec mapping; ``Calendar.from_dict(cal.to_dict()) == cal``."""
+        out: dict[str, Any] = {"tz": self.tz, "week": format_week(self.week)}
+        if self.weeks:
+            out["weeks"] = [
+                {"from": start.isoformat(), "week": format_week(week)} for start, week in self.weeks
+            ]
+        if self.holidays:
+            out["holidays"] = [day.isoformat() for day in sorted(self.holidays)]
+        if self.overrides:
+            out["overrides"] = {
+                day.isoformat(): format_spans(spans) for day, spans in self.overrides
+            }
+        if self.country is not None:
+            out["country"] = {"code": self.country}
+            if self.subdiv is not None:
+                out["country"]["subdiv"] = self.subdiv
+        if self.pre_holiday is not None:
+            out["pre_holiday"] = format_duration(self.pre_holiday)
+        return out
+
+    def replace(self, **changes: Any) -> Calendar:
+        """A variant with some spec keys changed (``None`` removes an optional key).
+
+        >>> cal = Calendar.always_open("Europe/Moscow").replace(holidays=["2026-12-31"])
+        >>> cal.is_open(datetime.fromisoformat("2026-12-31T12:00+03:00"))
+        False
+        """
+        spec = self.to_dict()
+        for key, value in changes.items():
+            if value is None:
+                spec.pop(key, None)
+            else:
+                spec[key] = value
+        return Calendar.from_dict(spec)
+
+    def __repr__(self) -> str:
+        parts = [f"tz={self.tz!r}", f"week={_summarize_week(self.week)!r}"]
+        if self.weeks:
+            parts.append(
+                "weeks=["
+                + ", ".join(f"from {d.isoformat()}: {_summarize_week(w)}" for d, w in self.weeks)
+                + "]"
+            )
+        if self.country:
+            parts.append(f"country={self.country + ('-' + self.subdiv if self.subdiv else '')!r}")
+        if self.holidays:
+            parts.append(f"holidays={len(self.holidays)}")
+        if self.overrides:
+            parts.append(f"overrides={len(self.overrides)}")
+        if self.pre_holiday:
+            parts.append(f"pre_holiday={format_duration(self.pre_holiday)!r}")
+        return f"Calendar({', '.join(parts)})"
+
+    # -- accessors ------------------------------------------------------------------------
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The calendar's time zone; every result is in it."""
+        return self._zone
+
+    @property
+    def timeline(self) -> Timeline:
+        """The compiled timeline (integer microseconds), for hot paths and batch work."""
+        return self._timeline
+
+    # -- queries --------------------------------------------------------------------------
+
+    def deadline(self, start: datetime, duration: timedelta) -> datetime:
+        """The earliest instant by which ``duration`` of working time has passed since ``start``.
+
+        A negative ``duration`` counts backwards and gives the latest such instant.
+        """
+        us = self._timeline.deadline_us(to_us(start, name="start"), td_to_us(duration))
+        return from_us(us, self._zone)
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two instants (negative when ``end`` is before ``start``)."""
+        us = self._timeline.elapsed_us(to_us(start, name="start"), to_us(end, name="end"))
+        return timedelta(microseconds=us)
+
+    def is_open(self, at: datetime) -> bool:
+        """Is ``at`` working time?  Intervals are half-open: at the closing instant it is closed."""
+        return self._timeline.is_open_us(to_us(at, name="at"))
+
+    def next_open(self, at: datetime) -> datetime:
+        """``at`` itself when open, else the next opening."""
+        return from_us(self._timeline.next_open_us(to_us(at, name="at")), self._zone)
+
+    def next_close(self, at: datetime) -> datetime:
+        """The end of the working interval open at ``at``, or of the next one when closed."""
+        return from_us(self._timeline.next_close_us(to_us(at, name="at")), self._zone)
+
+    def periods(self, start: datetime, end: datetime) -> tuple[tuple[datetime, datetime], ...]:
+        """The working intervals within ``[start, end)``, clipped to it, in the calendar's zone."""
+        zone = self._zone
+        pieces = self._timeline.periods_us(to_us(start, name="start"), to_us(end, name="end"))
+        return tuple((from_us(a, zone), from_us(b, zone)) for a, b in pieces)
+
+    def hours_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """The working intervals of a local date, after every rule (overnight ones end next day)."""
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise SlaclockTypeError(f"day must be a datetime.date, got {day!r}")
+        timeline, zone = self._timeline, self._zone
+        out = []
+        for s, e in self._rules.spans(day):
+            su, eu = timeline._local_us(day, s), timeline._local_us(day, e)
+            if eu > su:
+                out.append((from_us(su, zone), from_us(eu, zone)))
+        return tuple(out)
+
+    def day_end(self, at: datetime) -> datetime:
+        """The end of the current working day, or of the next one when ``at`` is past its end."""
+        return from_us(self._timeline.day_end_us(to_us(at, name="at")), self._zone)
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """The end of the ``days``-th working day after the current one (0: :meth:`day_end`).
+
+        For promises such as "by the end of the next working day" (``days=1``).
+        """
+        if isinstance(days, bool) or not isinstance(days, int):
+            raise SlaclockTypeError(f"days must be an int, got {days!r}")
+        if days < 0:
+            raise SlaclockValueError(f"days must be 0 or more, got {days}")
+        return from_us(self._timeline.day_end_us(to_us(start, name="start"), days), self._zone)
+
+
+def deadline(calendar: Calendar, start: datetime, duration: timedelta) -> datetime:
+    """``calendar.deadline(start, duration)``."""
+    return calendar.deadline(start, duration)
+
+
+def elapsed(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
+    """``calendar.elapsed(start, end)``."""
+    return calendar.elapsed(start, end)
+
+
+def _summarize_week(week: Week) -> str:
+    """``"mon-fri 10:00-18:00"``: runs of weekdays with equal hours, closed days left out."""
+    groups: list[tuple[int, int, Spans]] = []
+    for index, spans in enumerate(week):
+        if groups and groups[-1][2] == spans and groups[-1][1] == index - 1:
+            groups[-1] = (groups[-1][0], index, spans)
+        else:
+            groups.append((index, index, spans))
+    words = []
+    for first, last, spans in groups:
+        if not spans:
+            continue
+        days = WEEKDAYS[first] if first == last else f"{WEEKDAYS[first]}-{WEEKDAYS[last]}"
+        hours = ",".join(
+            f"{format_time(s)}-{format_time(e if e <= DAY_US else e - DAY_US)}" for s, e in spans
+        )
+        words.append(f"{days} {hours}")
+    return "; ".join(words) or "closed"

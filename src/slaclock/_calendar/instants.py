@@ -1,0 +1,62 @@
+"""Instants as integer microseconds since the Unix epoch (UTC).
+
+Every calendar query converts its aware ``datetime`` arguments to integers once,
+works in integer arithmetic (no floats, so answers are exact to the
+microsecond), and converts the answer back into the calendar's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from slaclock.errors import NaiveDatetimeError, SlaclockTypeError, SlaclockValueError
+
+__all__ = ["EPOCH", "MAX_US", "MIN_US", "from_us", "td_from_us", "td_to_us", "to_us"]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
+# The representable range, kept a day inside datetime's limits so that conversion
+# into any zone (offsets under 24 h) cannot overflow.
+MIN_US = (datetime(1, 1, 2, tzinfo=UTC) - EPOCH) // _ONE_US
+MAX_US = (datetime(9999, 12, 30, tzinfo=UTC) - EPOCH) // _ONE_US
+
+
+def to_us(value: object, *, name: str = "datetime") -> int:
+    """Microseconds since the epoch of an aware datetime; naive or non-datetimes are refused."""
+    if type(value) is not datetime and not isinstance(value, datetime):
+        raise SlaclockTypeError(
+            f"{name} must be a timezone-aware datetime, got {value!r} of type {type(value).__name__}"
+        )
+    tz = value.tzinfo
+    if tz is None or (tz is not UTC and tz.utcoffset(value) is None):
+        raise NaiveDatetimeError(
+            f"{name} {value.isoformat()!r} is naive; slaclock never guesses a time zone: "
+            "pass an aware datetime, e.g. datetime(2026, 11, 27, 17, 30, tzinfo=ZoneInfo('Europe/Moscow'))"
+        )
+    delta = value - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(us: int, zone: tzinfo) -> datetime:
+    """The aware datetime in ``zone`` of an instant in epoch microseconds."""
+    if not MIN_US <= us <= MAX_US:
+        raise SlaclockValueError(
+            f"the result {us} µs since 1970-01-01 UTC lies outside the datetime range "
+            "(years 1 to 9999)"
+        )
+    return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
+
+
+def td_to_us(value: object, *, name: str = "duration") -> int:
+    """Whole microseconds of a ``timedelta``; anything else is refused."""
+    if not isinstance(value, timedelta):
+        raise SlaclockTypeError(
+            f"{name} must be a datetime.timedelta, got {value!r} of type {type(value).__name__}; "
+            "for example timedelta(hours=2)"
+        )
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def td_from_us(us: int) -> timedelta:
+    """A ``timedelta`` of ``us`` microseconds."""
+    return timedelta(microseconds=us)

@@ -1,0 +1,157 @@
+"""Reading calendar specs (mappings, TOML, JSON) into validated parts, and writing them back."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slaclock._calendar.country import check_country
+from slaclock._calendar.hours import Spans, Week, parse_spans, parse_week
+from slaclock._durations import parse_duration
+from slaclock.errors import SpecError
+
+__all__ = ["KEYS", "load_text", "parse_date", "parse_zone"]
+
+KEYS = ("tz", "week", "weeks", "holidays", "overrides", "country", "pre_holiday")
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def parse_zone(value: object, *, path: str) -> ZoneInfo:
+    if not isinstance(value, str) or not value:
+        raise SpecError(
+            f"expected an IANA time zone name such as 'Europe/Moscow', got {value!r}", path=path
+        )
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
+        raise SpecError(
+            f"unknown time zone {value!r}; expected an IANA name such as 'Europe/Moscow' or 'UTC'",
+            path=path,
+        ) from error
+
+
+def parse_date(value: object, *, path: str) -> date:
+    """A ``date`` from a date object or ``"YYYY-MM-DD"`` text (a datetime is not a date)."""
+    if isinstance(value, datetime):
+        raise SpecError(f'expected a date "YYYY-MM-DD", got the datetime {value!r}', path=path)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise SpecError(f'expected a date "YYYY-MM-DD", got {value!r}', path=path)
+
+
+def parse_weeks(value: object, *, path: str) -> tuple[tuple[date, Week], ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise SpecError(
+            f'expected a list of {{"from": "YYYY-MM-DD", "week": {{...}}}} entries, got {value!r}',
+            path=path,
+        )
+    entries: list[tuple[date, Week]] = []
+    for index, entry in enumerate(value):
+        where = f"{path}[{index}]"
+        if not isinstance(entry, Mapping) or set(entry) != {"from", "week"}:
+            raise SpecError(
+                f'expected {{"from": "YYYY-MM-DD", "week": {{...}}}}, got {entry!r}', path=where
+            )
+        start = parse_date(entry["from"], path=f"{where}.from")
+        entries.append((start, parse_week(entry["week"], path=f"{where}.week")))
+    entries.sort(key=lambda item: item[0])
+    for (first, _), (second, _) in pairwise(entries):
+        if first == second:
+            raise SpecError(f"two weekly schedules start on {first.isoformat()}", path=path)
+    return tuple(entries)
+
+
+def parse_holidays(value: object, *, path: str) -> frozenset[date]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
+        raise SpecError(f'expected a list of dates ["YYYY-MM-DD", ...], got {value!r}', path=path)
+    return frozenset(parse_date(item, path=f"{path}[{i}]") for i, item in enumerate(value))
+
+
+def parse_overrides(value: object, *, path: str) -> tuple[tuple[date, Spans], ...]:
+    if not isinstance(value, Mapping):
+        raise SpecError(
+            f'expected a mapping of dates to intervals {{"YYYY-MM-DD": [["10:00", "14:00"]]}}, '
+            f"got {value!r}",
+            path=path,
+        )
+    out: dict[date, Spans] = {}
+    for key, spans in value.items():
+        where = _join(path, key.isoformat() if isinstance(key, date) else str(key))
+        day = parse_date(key, path=where)
+        if day in out:
+            raise SpecError(f"date {day.isoformat()} is overridden twice", path=where)
+        out[day] = parse_spans(spans, path=where)
+    return tuple(sorted(out.items()))
+
+
+def parse_country(value: object, *, path: str) -> tuple[str, str | None]:
+    if isinstance(value, str):
+        return check_country(value, None, path=path)
+    if not isinstance(value, Mapping) or "code" not in value:
+        raise SpecError(
+            f'expected {{"code": "RU"}} (optionally with "subdiv"), got {value!r}', path=path
+        )
+    unknown = set(value) - {"code", "subdiv"}
+    if unknown:
+        raise SpecError(
+            f"unknown key {sorted(unknown)[0]!r}; accepted keys: code, subdiv", path=path
+        )
+    return check_country(value["code"], value.get("subdiv"), path=path)
+
+
+def parse_pre_holiday(value: object, *, path: str) -> timedelta | None:
+    if value is None:
+        return None
+    amount = parse_duration(value, path=path)
+    if not timedelta(0) < amount < timedelta(hours=24):
+        raise SpecError(
+            f"pre-holiday shortening {value!r} must be more than 0 and less than 24 hours, "
+            "e.g. 'PT1H' (Russian Labour Code art. 95)",
+            path=path,
+        )
+    return amount
+
+
+def check_keys(spec: Mapping[str, Any], *, path: str) -> None:
+    for key in spec:
+        if key not in KEYS:
+            raise SpecError(
+                f"unknown calendar key {key!r}; accepted keys: {', '.join(KEYS)}",
+                path=_join(path, str(key)),
+            )
+    if "tz" not in spec:
+        raise SpecError('a calendar needs a time zone: add "tz", e.g. "Europe/Moscow"', path=path)
+    if "week" not in spec:
+        raise SpecError(
+            'a calendar needs weekly hours: add "week", e.g. {"mon": [["10:00", "18:00"]]}',
+            path=path,
+        )
+
+
+def load_text(text: str, *, format: str) -> Any:
+    """Parse TOML or JSON text; syntax errors name the line."""
+    if format == "toml":
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise SpecError(f"invalid TOML: {error}") from error
+    if format == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SpecError(f"invalid JSON: {error.msg}", line=error.lineno) from error
+    raise SpecError(f"unknown format {format!r}; expected 'toml' or 'json'")

@@ -1,0 +1,321 @@
+"""The compiled timeline: UTC boundaries with running totals, answered by binary search.
+
+A calendar is compiled lazily, one local calendar year (a *block*) at a time,
+into sorted lists of open and close instants (integer microseconds since the
+epoch, UTC) and the working time accumulated before each open.  Every query
+then costs a binary search in one or two blocks, so a 200-hour deadline costs
+the same as a one-hour one; only a query spanning years touches one block per
+year, and each block is compiled once per calendar, under a lock.
+
+Blocks partition the time line: block ``Y`` covers ``[start(Y), start(Y+1))``
+where ``start(Y)`` is local midnight of 1 January of ``Y``.  An overnight
+interval of 31 December is cut at the boundary and its tail belongs to the
+next block; queries that care about continuity (``next_close``, ``periods``)
+join pieces that touch across a boundary.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from datetime import date, datetime, timedelta
+from itertools import accumulate
+from zoneinfo import ZoneInfo
+
+from slaclock._calendar.instants import EPOCH, to_us
+from slaclock._calendar.rules import DayRules
+from slaclock.errors import NoWorkingTimeError, SlaclockValueError
+
+__all__ = ["Block", "Timeline"]
+
+_ONE_DAY = timedelta(days=1)
+_YEAR_US = 366 * 86_400_000_000
+FIRST_YEAR = 2
+LAST_YEAR = 9998
+
+
+class Block:
+    """One compiled local year: ``opens[k]``/``closes[k]`` with ``cum[k]`` worked before ``opens[k]``."""
+
+    __slots__ = (
+        "closes",
+        "cum",
+        "cum_after",
+        "day_ends",
+        "end",
+        "opens",
+        "start",
+        "total",
+        "year",
+    )
+
+    def __init__(
+        self,
+        year: int,
+        start: int,
+        end: int,
+        opens: list[int],
+        closes: list[int],
+        day_ends: list[int],
+    ) -> None:
+        self.year = year
+        self.start = start
+        self.end = end
+        self.opens = opens
+        self.closes = closes
+        lengths = [c - o for o, c in zip(opens, closes, strict=True)]
+        self.cum_after = list(accumulate(lengths))
+        self.cum = [after - length for after, length in zip(self.cum_after, lengths, strict=True)]
+        self.total = self.cum_after[-1] if lengths else 0
+        # The end instant of each working date of the year, as a running maximum so
+        # it can be searched even where an override made a date end early.
+        self.day_ends = list(accumulate(day_ends, max))
+
+    def work_at(self, us: int) -> int:
+        """Working time in this block before instant ``us`` (which lies in the block)."""
+        i = bisect_right(self.opens, us) - 1
+        if i < 0:
+            return 0
+        close = self.closes[i]
+        return self.cum[i] + (us if us < close else close) - self.opens[i]
+
+
+class Timeline:
+    """Integer-microsecond queries on one calendar's rules and zone (thread-safe, cached)."""
+
+    def __init__(
+        self,
+        rules: DayRules,
+        zone: ZoneInfo,
+        *,
+        last_year: int | None,
+        first_year: int | None,
+        never_closes_after: int | None,
+    ) -> None:
+        self._rules = rules
+        self._zone = zone
+        # Years beyond which no working time can exist (None: unbounded that way).
+        self._last_year = LAST_YEAR if last_year is None else min(last_year, LAST_YEAR)
+        self._first_year = FIRST_YEAR if first_year is None else max(first_year, FIRST_YEAR)
+        self._never_closes_after = never_closes_after
+        self._blocks: dict[int, Block] = {}
+        self._starts: dict[int, int] = {}
+        self._lock = threading.Lock()
+        self._last: Block | None = None
+        self.compiled = 0  # blocks compiled so far: tests check that queries never walk
+
+    # -- blocks ---------------------------------------------------------------------------
+
+    def _local_us(self, day: date, offset_us: int) -> int:
+        """UTC microseconds of a local wall time: gaps move forward, folds take the earlier."""
+        wall = datetime(day.year, day.month, day.day) + timedelta(microseconds=offset_us)
+        return to_us(wall.replace(tzinfo=self._zone))
+
+    def year_start(self, year: int) -> int:
+        start = self._starts.get(year)
+        if start is None:
+            start = self._starts[year] = self._local_us(date(year, 1, 1), 0)
+        return start
+
+    def block(self, year: int) -> Block:
+        found = self._blocks.get(year)
+        if found is not None:
+            return found
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise SlaclockValueError(
+                f"year {year} is outside the range slaclock calendars cover "
+                f"({FIRST_YEAR} to {LAST_YEAR})"
+            )
+        with self._lock:
+            found = self._blocks.get(year)
+            if found is None:
+                found = self._blocks[year] = self._compile(year)
+                self.compiled += 1
+        return found
+
+    def _compile(self, year: int) -> Block:
+        start, end = self.year_start(year), self.year_start(year + 1)
+        pieces: list[tuple[int, int]] = []
+        day_ends: list[int] = []
+        day = date(year - 1, 12, 31)
+        last = date(year, 12, 31)
+        while day <= last:
+            spans = self._rules.spans(day)
+            day_end = None
+            for s, e in spans:
+                su, eu = self._local_us(day, s), self._local_us(day, e)
+                if eu > su:  # a span swallowed by a DST gap holds nothing
+                    pieces.append((su, eu))
+                    day_end = eu
+            if day_end is not None and day.year == year:
+                day_ends.append(day_end)
+            day += _ONE_DAY
+        pieces.sort()
+        opens: list[int] = []
+        closes: list[int] = []
+        for su, eu in pieces:
+            su, eu = max(su, start), min(eu, end)
+            if eu <= su:
+                continue
+            if closes and su <= closes[-1]:  # touching or overlapping: one interval
+                closes[-1] = max(closes[-1], eu)
+            else:
+                opens.append(su)
+                closes.append(eu)
+        return Block(year, start, end, opens, closes, day_ends)
+
+    def block_of(self, us: int) -> Block:
+        """The block holding instant ``us``."""
+        last = self._last
+        if last is not None and last.start <= us < last.end:
+            return last
+        year = (EPOCH + timedelta(microseconds=us)).year
+        if us < self.year_start(year):
+            year -= 1
+        elif us >= self.year_start(year + 1):
+            year += 1
+        found = self._last = self.block(year)
+        return found
+
+    def _after(self, block: Block, what: str) -> Block:
+        if block.year >= self._last_year:
+            raise NoWorkingTimeError(
+                f"the calendar has no working time after {block.year}, so {what} cannot be found"
+            )
+        return self.block(block.year + 1)
+
+    def _before(self, block: Block, what: str) -> Block:
+        if block.year <= self._first_year:
+            raise NoWorkingTimeError(
+                f"the calendar has no working time before {block.year}, so {what} cannot be found"
+            )
+        return self.block(block.year - 1)
+
+    # -- queries --------------------------------------------------------------------------
+
+    def elapsed_us(self, a: int, b: int) -> int:
+        """Working microseconds in ``[a, b)``; negative when ``b`` is before ``a``."""
+        if b < a:
+            return -self.elapsed_us(b, a)
+        first, second = self.block_of(a), self.block_of(b)
+        if first is second:
+            return second.work_at(b) - first.work_at(a)
+        total = first.total - first.work_at(a) + second.work_at(b)
+        for year in range(first.year + 1, second.year):
+            total += self.block(year).total
+        return total
+
+    def deadline_us(self, start: int, duration: int) -> int:
+        """The earliest instant with ``duration`` worked since ``start`` (latest, backwards)."""
+        if duration == 0:
+            return start
+        block = self.block_of(start)
+        if duration > 0:
+            if duration > (self._last_year - block.year + 1) * _YEAR_US:
+                raise NoWorkingTimeError(
+                    f"{timedelta(microseconds=duration)} of working time after "
+                    f"{block.year} reaches past year {self._last_year}"
+                )
+            target = block.work_at(start) + duration
+            while target > block.total:
+                target -= block.total
+                block = self._after(block, "the deadline")
+            k = bisect_left(block.cum_after, target)
+            return block.opens[k] + target - block.cum[k]
+        if -duration > (block.year - self._first_year + 1) * _YEAR_US:
+            raise NoWorkingTimeError(
+                f"{timedelta(microseconds=-duration)} of working time before "
+                f"{block.year} reaches past year {self._first_year}"
+            )
+        target = block.work_at(start) + duration
+        while target < 0:
+            block = self._before(block, "the instant")
+            target += block.total
+        k = bisect_right(block.cum, target) - 1
+        return block.opens[k] + target - block.cum[k]
+
+    def is_open_us(self, us: int) -> bool:
+        block = self.block_of(us)
+        i = bisect_right(block.opens, us) - 1
+        return i >= 0 and us < block.closes[i]
+
+    def next_open_us(self, us: int) -> int:
+        """``us`` itself when open, else the next opening."""
+        block = self.block_of(us)
+        i = bisect_right(block.opens, us)
+        if i and us < block.closes[i - 1]:
+            return us
+        while i == len(block.opens):
+            block = self._after(block, "the next opening")
+            i = 0
+        return block.opens[i]
+
+    def next_close_us(self, us: int) -> int:
+        """The end of the working interval open at ``us``, or of the next one when closed."""
+        block = self.block_of(us)
+        i = bisect_right(block.opens, us)
+        if not (i and us < block.closes[i - 1]):
+            while i == len(block.opens):
+                block = self._after(block, "the next closing")
+                i = 0
+            i += 1
+        close = block.closes[i - 1]
+        # An interval cut at a block boundary goes on in the next block.
+        while close == block.end:
+            if self._never_closes_after is not None and block.year > self._never_closes_after:
+                raise NoWorkingTimeError(
+                    f"the calendar is open without a break from {block.year} on: it never closes"
+                )
+            if block.year >= LAST_YEAR:
+                break
+            block = self.block(block.year + 1)
+            if not block.opens or block.opens[0] != close:
+                break
+            close = block.closes[0]
+        return close
+
+    def periods_us(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The open intervals within ``[a, b)``, clipped to it, pieces across blocks joined."""
+        out: list[tuple[int, int]] = []
+        if b <= a:
+            return out
+        block = self.block_of(a)
+        while True:
+            i = max(bisect_right(block.opens, a) - 1, 0)
+            opens, closes = block.opens, block.closes
+            while i < len(opens) and opens[i] < b:
+                lo, hi = max(opens[i], a), min(closes[i], b)
+                if hi > lo:
+                    if out and out[-1][1] == lo:
+                        out[-1] = (out[-1][0], hi)
+                    else:
+                        out.append((lo, hi))
+                i += 1
+            if b <= block.end or block.year >= LAST_YEAR:
+                return out
+            block = self.block(block.year + 1)
+
+    # -- working days ---------------------------------------------------------------------
+
+    def _day_position(self, us: int) -> tuple[Block, int]:
+        """The block and index of the first working date whose end is after ``us``."""
+        block = self.block_of(us)
+        if block.year > FIRST_YEAR:
+            # 31 December's overnight hours may still be running in the new year.
+            before = self.block(block.year - 1)
+            if before.day_ends and before.day_ends[-1] > us:
+                return before, bisect_right(before.day_ends, us)
+        i = bisect_right(block.day_ends, us)
+        while i == len(block.day_ends):
+            block = self._after(block, "the next working day")
+            i = 0
+        return block, i
+
+    def day_end_us(self, us: int, days: int = 0) -> int:
+        """The end of the current or next working day, or of the ``days``-th working day after it."""
+        block, i = self._day_position(us)
+        i += days
+        while i >= len(block.day_ends):
+            i -= len(block.day_ends)
+            block = self._after(block, "the working day")
+        return block.day_ends[i]
