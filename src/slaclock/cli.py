@@ -1,0 +1,139 @@
+"""The ``slaclock`` command line: calendar queries and incident evaluation.
+
+``python -m slaclock deadline START DURATION`` and ``python -m slaclock elapsed
+START END`` answer on the default catalog's Moscow calendar (or ``--calendar``
+FILE / ``--catalog`` FILE with ``--calendar-name``).  Every bad input exits with
+status 2 and a one-line message naming the value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from slaclock._calendar.calendar import Calendar
+from slaclock._durations import format_duration, parse_duration
+from slaclock.errors import SlaclockError
+
+__all__ = ["build_parser", "main"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def parse_instant(text: str, *, name: str = "instant") -> datetime:
+    """An aware datetime from ISO 8601 text with an offset (``Z`` allowed); naive text is refused."""
+    from slaclock.errors import NaiveDatetimeError, SlaclockValueError
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise SlaclockValueError(
+            f"cannot read {name} {text!r}; expected ISO 8601 with an offset, "
+            "e.g. 2026-11-27T17:30:00+03:00"
+        ) from None
+    if value.tzinfo is None:
+        raise NaiveDatetimeError(
+            f"{name} {text!r} has no UTC offset; add one, e.g. {text}+03:00 for Moscow time"
+        )
+    return value
+
+
+def _calendar(args: argparse.Namespace) -> Calendar:
+    if args.calendar_file is not None:
+        return Calendar.load(args.calendar_file)
+    from slaclock.catalog import default_catalog, load_catalog
+
+    catalog = load_catalog(args.catalog) if args.catalog is not None else default_catalog()
+    name = args.calendar_name or next(iter(catalog.calendars))
+    if name not in catalog.calendars:
+        from slaclock.errors import SlaclockValueError
+
+        known = ", ".join(catalog.calendars)
+        raise SlaclockValueError(f"no calendar {name!r} in the catalog; known: {known}")
+    return catalog.calendars[name]
+
+
+def _deadline(args: argparse.Namespace) -> int:
+    calendar = _calendar(args)
+    start = parse_instant(args.start, name="start")
+    duration = parse_duration(args.duration, path="duration")
+    print(calendar.deadline(start, duration).isoformat())
+    return 0
+
+
+def _elapsed(args: argparse.Namespace) -> int:
+    calendar = _calendar(args)
+    start = parse_instant(args.start, name="start")
+    end = parse_instant(args.end, name="end")
+    print(format_duration(calendar.elapsed(start, end)))
+    return 0
+
+
+def _add_calendar_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("calendar (default: the default catalog's Moscow calendar)")
+    group.add_argument(
+        "--calendar",
+        dest="calendar_file",
+        type=Path,
+        metavar="FILE",
+        help="a calendar spec in a .toml or .json file",
+    )
+    group.add_argument(
+        "--catalog",
+        type=Path,
+        metavar="FILE",
+        help="a catalog file; its first calendar unless --calendar-name",
+    )
+    group.add_argument("--calendar-name", metavar="NAME", help="a calendar of the catalog")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="slaclock",
+        description="Exact SLA clocks: deadlines, elapsed business time and breaches.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    deadline = commands.add_parser(
+        "deadline",
+        help="when DURATION of working time after START is due",
+        description="Print the earliest instant by which DURATION of working time has passed "
+        "since START (negative DURATION counts backwards).",
+    )
+    deadline.add_argument("start", help="ISO 8601 instant with offset, e.g. 2026-11-27T17:30+03:00")
+    deadline.add_argument("duration", help="PT2H, 2h, 1h30m, -PT1H ...")
+    _add_calendar_options(deadline)
+    deadline.set_defaults(handler=_deadline)
+
+    elapsed = commands.add_parser(
+        "elapsed",
+        help="working time between START and END",
+        description="Print the working time between two instants as an ISO 8601 duration.",
+    )
+    elapsed.add_argument("start", help="ISO 8601 instant with offset")
+    elapsed.add_argument("end", help="ISO 8601 instant with offset")
+    _add_calendar_options(elapsed)
+    elapsed.set_defaults(handler=_elapsed)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except SlaclockError as error:
+        print(f"slaclock: error: {error}", file=sys.stderr)
+        return 2
+    except KeyError as error:
+        print(f"slaclock: error: {error.args[0] if error.args else error}", file=sys.stderr)
+        return 2
