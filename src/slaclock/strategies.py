@@ -1,0 +1,323 @@
+"""Hypothesis strategies for property tests of SLA logic built on slaclock.
+
+Use these in your own tests when a handful of hand-picked calendars is not
+enough: they generate valid calendars that shrink toward Monday-Friday
+09:00-17:00 UTC, and deliberately hit the edges where business-time code breaks
+(daylight-saving changes including Lord Howe's 30-minute one, the southern
+hemisphere, overnight shifts, lunch breaks, ``24:00`` ends, holidays, per-date
+overrides, Russia's transferred working Saturdays).  Needs the optional
+``hypothesis`` extra: ``pip install 'slaclock[hypothesis]'``.
+
+>>> from datetime import timedelta
+>>> from hypothesis import given
+>>> from slaclock.strategies import calendars, durations, instants
+>>> @given(calendars(), instants(), durations())
+... def test_deadline_spends_exactly_the_duration(calendar, start, duration):
+...     assert calendar.elapsed(start, calendar.deadline(start, duration)) == duration
+>>> test_deadline_spends_exactly_the_duration()
+
+The simplest calendar, the one every failing example shrinks toward:
+
+>>> from hypothesis import find
+>>> simplest = find(calendars(), lambda calendar: True)
+>>> simplest.tz, simplest.to_dict()["week"]["mon"], simplest.to_dict()["week"]["sat"]
+('UTC', [['09:00', '17:00']], [])
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+try:
+    from hypothesis import strategies as st
+except ImportError as error:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        "slaclock.strategies needs Hypothesis, an optional extra: "
+        "pip install 'slaclock[hypothesis]'"
+    ) from error
+
+from slaclock import Calendar
+
+__all__ = [
+    "ZONES",
+    "calendar_specs",
+    "calendars",
+    "durations",
+    "instants",
+]
+
+#: Zones the strategies pick from: UTC first (it shrinks there), then zones with
+#: daylight saving in both hemispheres, a 30-minute shift, and Moscow (the origin).
+ZONES: tuple[str, ...] = (
+    "UTC",
+    "Europe/Moscow",
+    "America/New_York",
+    "Europe/Berlin",
+    "Australia/Lord_Howe",
+    "America/Santiago",
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_NINE_TO_FIVE = {
+    day: [["09:00", "17:00"]] if day not in ("sat", "sun") else [] for day in _WEEKDAYS
+}
+_ALWAYS = {day: [["00:00", "24:00"]] for day in _WEEKDAYS}
+_FIRST_DAY = date(2024, 1, 1)
+_LAST_DAY = date(2026, 12, 31)
+# Dates where calendars go wrong: DST changes of the zones above, Russia's
+# transferred Saturdays and New Year run, days before public holidays.
+_EDGE_DATES = tuple(
+    date.fromisoformat(text)
+    for text in (
+        "2024-03-10", "2024-11-03", "2025-03-09", "2025-11-02",  # America/New_York
+        "2024-03-31", "2024-10-27", "2025-03-30", "2025-10-26",  # Europe/Berlin
+        "2024-04-07", "2024-10-06", "2025-04-06", "2025-10-05",  # Australia/Lord_Howe
+        "2024-09-08", "2025-04-06", "2025-09-07", "2024-04-06",  # America/Santiago
+        "2024-04-27", "2024-11-02", "2024-12-28", "2025-11-01",  # RU working Saturdays
+        "2024-02-22", "2024-12-31", "2025-01-01", "2025-01-08", "2025-05-08",  # RU holidays
+        "2024-07-04", "2024-12-24", "2024-12-25", "2025-10-03",  # US, DE
+    )
+)
+# Minutes after midnight that make good interval boundaries: the usual office
+# hours, midnight and the hours around DST changes (01:00-04:00, 02:30, 03:15).
+_EDGE_MINUTES = (
+    540, 1020, 600, 1080, 0, 60, 90, 120, 150, 180, 195, 240, 720, 780, 1320, 1380, 1440,
+)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _dates() -> st.SearchStrategy[date]:
+    return st.one_of(
+        st.sampled_from(_EDGE_DATES), st.dates(min_value=_FIRST_DAY, max_value=_LAST_DAY)
+    )
+
+
+def _boundaries() -> st.SearchStrategy[int]:
+    return st.one_of(
+        st.sampled_from(_EDGE_MINUTES), st.integers(0, 96).map(lambda quarter: quarter * 15)
+    )
+
+
+@st.composite
+def _day_spans(draw: st.DrawFn) -> list[list[str]]:
+    """One day's intervals, sorted, not touching, none past midnight (``24:00`` may end one)."""
+    points = sorted(set(draw(st.lists(_boundaries(), max_size=6))))
+    if len(points) % 2:
+        points.pop()
+    return [
+        [_clock(points[i]), "24:00" if points[i + 1] == 1440 else _clock(points[i + 1])]
+        for i in range(0, len(points), 2)
+    ]
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _prefer(favourites: list[int], others: st.SearchStrategy[int]) -> st.SearchStrategy[int]:
+    return st.sampled_from(favourites) | others if favourites else others
+
+
+@st.composite
+def _with_overnight(draw: st.DrawFn, spans: list[list[str]], until: int) -> list[list[str]]:
+    """``spans`` plus one interval that runs past midnight, ending by ``until`` (minutes)."""
+    last_end = _minutes(spans[-1][1]) if spans else 0
+    if last_end > 1438:
+        return spans
+    starts = [m for m in (1320, 1380, 1200) if m > last_end]
+    start = draw(_prefer(starts, st.integers(last_end + 1, 1439)))
+    ends = [m for m in (360, 0, 120, 180) if m < start and m <= until]
+    end = draw(_prefer(ends, st.integers(0, min(start - 1, until))))
+    return [*spans, [_clock(start), _clock(end)]]
+
+
+@st.composite
+def _custom_week(draw: st.DrawFn) -> dict[str, list[list[str]]]:
+    days = [draw(_day_spans()) for _ in _WEEKDAYS]
+    # Overnight intervals are added afterwards, each ending by the next day's
+    # first start, so one weekday never runs into the next.
+    for index in range(7):
+        if draw(st.integers(0, 3)) == 3:
+            following = days[(index + 1) % 7]
+            until = _minutes(following[0][0]) if following else 1440
+            days[index] = draw(_with_overnight(days[index], until))
+    if not any(days):
+        days[0] = [["09:00", "17:00"]]  # a week with no hours at all is a different test
+    return dict(zip(_WEEKDAYS, days, strict=True))
+
+
+def _weeks() -> st.SearchStrategy[dict[str, list[list[str]]]]:
+    return st.one_of(
+        st.just(_NINE_TO_FIVE),
+        st.just({**_NINE_TO_FIVE, **{d: [["09:00", "13:00"], ["14:00", "18:00"]] for d in
+                                     _WEEKDAYS[:5]}}),
+        _custom_week(),
+        st.just(_ALWAYS),
+    )
+
+
+@st.composite
+def calendar_specs(
+    draw: st.DrawFn, *, zones: Sequence[str] = ZONES, countries: bool = True
+) -> dict[str, Any]:
+    """Valid calendar spec mappings (the shape of ``Calendar.from_dict``).
+
+    Use this instead of :func:`calendars` when the test also needs the spec
+    itself (to build a variant, or to check a round trip).  Every generated
+    calendar has working time in every week, so ``deadline`` always answers.
+    """
+    spec: dict[str, Any] = {"tz": draw(st.sampled_from(tuple(zones))), "week": draw(_weeks())}
+    holidays = draw(st.lists(_dates(), max_size=3, unique=True))
+    if holidays:
+        spec["holidays"] = sorted(day.isoformat() for day in holidays)
+    overrides = draw(st.dictionaries(_dates(), _day_spans(), max_size=3))
+    if overrides:
+        spec["overrides"] = {day.isoformat(): spans for day, spans in sorted(overrides.items())}
+    if countries:
+        country = draw(
+            st.one_of(
+                st.none(),
+                st.sampled_from(({"code": "RU"}, {"code": "US"}, {"code": "DE", "subdiv": "BY"})),
+            )
+        )
+        if country is not None:
+            spec["country"] = dict(country)
+            if draw(st.integers(0, 2)) == 2:
+                spec["pre_holiday"] = draw(st.sampled_from(("PT1H", "PT30M", "PT2H")))
+    changes = draw(
+        st.lists(st.tuples(_dates(), _custom_week()), max_size=2, unique_by=lambda e: e[0])
+    )
+    if changes:
+        spec["weeks"] = [
+            {"from": start.isoformat(), "week": week} for start, week in sorted(changes)
+        ]
+    return spec
+
+
+def calendars(
+    *, zones: Sequence[str] = ZONES, countries: bool = True
+) -> st.SearchStrategy[Calendar]:
+    """Valid :class:`~slaclock.Calendar` objects, shrinking toward Mon-Fri 09:00-17:00 UTC.
+
+    ``zones`` limits the time zones; ``countries=False`` leaves out country data
+    from the ``holidays`` package.  Every generated calendar has working time in
+    every week, so ``deadline`` always answers.
+    """
+    return calendar_specs(zones=zones, countries=countries).map(Calendar.from_dict)
+
+
+@functools.lru_cache(maxsize=64)
+def _transitions(zone: tzinfo) -> tuple[datetime, ...]:
+    """The instants (UTC) where ``zone`` changes its offset, 2023-2027."""
+    found = []
+    moment = datetime(2023, 1, 1, tzinfo=UTC)
+    step = timedelta(hours=6)
+    while moment.year < 2028:
+        later = moment + step
+        if moment.astimezone(zone).utcoffset() != later.astimezone(zone).utcoffset():
+            low, high = moment, later
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if low.astimezone(zone).utcoffset() == middle.astimezone(zone).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            found.append(high)
+        moment = later
+    return tuple(found)
+
+
+_NUDGES = (
+    timedelta(0),
+    timedelta(microseconds=1),
+    -timedelta(microseconds=1),
+    timedelta(minutes=30),
+    -timedelta(minutes=30),
+)
+_OTHER_ZONES: tuple[tzinfo, ...] = (
+    UTC,
+    timezone(timedelta(hours=5, minutes=30)),
+    timezone(timedelta(hours=-8)),
+    ZoneInfo("America/New_York"),
+)
+
+
+@st.composite
+def _boundary_instant(draw: st.DrawFn, calendar: Calendar | None, zone: tzinfo) -> datetime:
+    choice = draw(st.integers(0, 2))
+    if choice == 0 and calendar is not None:
+        spans = calendar.hours_on(draw(_dates()))
+        if spans:
+            return draw(st.sampled_from(spans))[draw(st.integers(0, 1))]
+    if choice == 1:
+        moments = _transitions(zone)
+        if moments:
+            return draw(st.sampled_from(moments))
+    day = draw(_dates())
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def instants(
+    calendar: Calendar | None = None,
+    *,
+    min_value: datetime = datetime(2023, 7, 1, tzinfo=UTC),
+    max_value: datetime = datetime(2027, 7, 1, tzinfo=UTC),
+) -> st.SearchStrategy[datetime]:
+    """Aware datetimes, biased toward the instants where business time changes.
+
+    About half are uniform between ``min_value`` and ``max_value``; the rest sit
+    on or a microsecond or half an hour beside an opening or closing of
+    ``calendar``, a local midnight, or a daylight-saving change of its zone.
+    Each comes in a zone drawn from the calendar's own, UTC, fixed offsets and
+    New York, so callers also exercise "results are in the calendar's zone".
+    """
+    if min_value.tzinfo is None or max_value.tzinfo is None:
+        raise ValueError(f"instants() needs aware bounds; got {min_value!r} and {max_value!r}")
+    zone: tzinfo = calendar.zone if calendar is not None else ZoneInfo("Europe/Berlin")
+    uniform = st.datetimes(
+        min_value=min_value.astimezone(UTC).replace(tzinfo=None),
+        max_value=max_value.astimezone(UTC).replace(tzinfo=None),
+    ).map(lambda naive: naive.replace(tzinfo=UTC))
+    edge = st.builds(
+        lambda moment, nudge: moment + nudge,
+        _boundary_instant(calendar, zone),
+        st.sampled_from(_NUDGES),
+    ).filter(lambda moment: min_value <= moment <= max_value)
+    shown_in = st.sampled_from((zone, *_OTHER_ZONES))
+    return st.builds(_shown_in, st.one_of(edge, uniform), shown_in)
+
+
+def _shown_in(moment: datetime, zone: tzinfo) -> datetime:
+    return moment.astimezone(zone)
+
+
+def durations(
+    *,
+    min_value: timedelta = timedelta(0),
+    max_value: timedelta = timedelta(hours=300),
+) -> st.SearchStrategy[timedelta]:
+    """Durations between ``min_value`` and ``max_value``, biased toward round SLA targets.
+
+    Shrinks toward zero; mixes whole hours and minutes (``PT2H``, ``PT8H``,
+    ``PT30M``) with arbitrary microsecond counts.  Pass a negative ``min_value``
+    to test backwards deadlines.
+    """
+    if min_value > max_value:
+        raise ValueError(f"min_value {min_value!r} is above max_value {max_value!r}")
+    low = min_value // timedelta(microseconds=1)
+    high = max_value // timedelta(microseconds=1)
+    hour = 3_600_000_000
+    as_td: Callable[[int], timedelta] = lambda us: timedelta(microseconds=us)  # noqa: E731
+    round_values = st.one_of(
+        st.integers(-(-low // hour), high // hour).map(lambda h: h * hour),
+        st.integers(-(-low // 60_000_000), high // 60_000_000).map(lambda m: m * 60_000_000),
+    )
+    return st.one_of(round_values, st.integers(low, high)).map(as_td)

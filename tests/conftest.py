@@ -1,0 +1,53 @@
+"""Shared test setup: Hypothesis profiles and the calendars the examples use.
+
+``HYPOTHESIS_PROFILE=ci`` (set by CI) runs more examples; the default ``dev``
+profile keeps a local run quick.  Deadlines are off in both: the first query on
+a new calendar compiles its timeline, which is slow once and fast after.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "dev",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "ci",
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+WORKDAY = [["10:00", "18:00"]]
+MOSCOW_SPEC = {
+    "tz": "Europe/Moscow",
+    "week": {
+        "mon": WORKDAY,
+        "tue": WORKDAY,
+        "wed": WORKDAY,
+        "thu": WORKDAY,
+        "fri": WORKDAY,
+        "sat": [],
+        "sun": [],
+    },
+    "country": {"code": "RU"},
+}
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture(scope="session")
+def moscow():  # type: ignore[no-untyped-def]
+    """The origin's calendar: Europe/Moscow, Mon-Fri 10:00-18:00, Russian production calendar."""
+    from slaclock import Calendar
+
+    return Calendar.from_dict(MOSCOW_SPEC)
