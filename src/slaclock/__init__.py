@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from slaclock._calendar.calendar import Calendar, deadline, elapsed
+from slaclock._sla.budget import BudgetUsage, budget
 from slaclock._sla.cost import Cost, CostLine, cost
+from slaclock._sla.evaluate import evaluate, schedule
+from slaclock._sla.incident import Event, Incident, read_incidents, write_incidents
+from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Price, Tier
 from slaclock.catalog import Catalog, default_catalog, load_catalog, load_catalog_text
 from slaclock.errors import (
@@ -19,24 +23,37 @@ from slaclock.errors import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Breach",
+    "BudgetUsage",
     "Calendar",
     "Catalog",
     "Cost",
     "CostLine",
+    "Cycle",
+    "Evaluation",
+    "Event",
+    "Incident",
     "IncidentError",
     "NaiveDatetimeError",
     "NoWorkingTimeError",
     "Price",
+    "ResolutionClock",
+    "Schedule",
     "SlaclockError",
     "SlaclockTypeError",
     "SlaclockValueError",
     "SpecError",
     "Tier",
     "__version__",
+    "budget",
     "cost",
     "deadline",
     "default_catalog",
     "elapsed",
+    "evaluate",
     "load_catalog",
     "load_catalog_text",
+    "read_incidents",
+    "schedule",
+    "write_incidents",
 ]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from slaclock._durations import format_duration, parse_duration
+from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
 from slaclock.errors import IncidentError, SpecError
 
 __all__ = [
@@ -49,13 +50,13 @@ EVENT_KINDS = (
     "closed",
     "work_logged",
 )
-INCIDENT_TYPES = ("failure", "module_failure", "consultation")
-CHANNELS = ("portal", "remote", "phone")
 OPENERS = ("customer", "agent")
 
 _RECORD_KEYS = ("id", "type", "channel", "third_party", "events", "tier")
 _EVENT_KEYS = ("type", "at", "duration", "by")
-_TIMESTAMP_FORM = "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z'"
+_TIMESTAMP_FORM = (
+    "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z'"
+)
 
 
 def _choices(values: Iterable[str]) -> str:
@@ -126,9 +127,7 @@ class Event:
     def from_dict(cls, record: Mapping[str, Any]) -> Event:
         """An event from its JSON shape: ``{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}``."""
         if not isinstance(record, Mapping):
-            raise IncidentError(
-                f"an event must be an object with 'type' and 'at', got {record!r}"
-            )
+            raise IncidentError(f"an event must be an object with 'type' and 'at', got {record!r}")
         for key in record:
             if key not in _EVENT_KEYS:
                 raise IncidentError(
@@ -274,9 +273,7 @@ class Incident:
                 )
         for key in ("id", "type", "events"):
             if key not in record:
-                raise IncidentError(
-                    f"an incident needs {key!r}", path=key, incident_id=ident
-                )
+                raise IncidentError(f"an incident needs {key!r}", path=key, incident_id=ident)
         events_raw = record["events"]
         if not isinstance(events_raw, list | tuple):
             raise IncidentError(
@@ -327,9 +324,7 @@ def _check_log(ident: str, events: tuple[Event, ...]) -> None:
     """Refuse an event log that cannot have happened; the rules are in the module docstring."""
 
     def fail(index: int, message: str) -> IncidentError:
-        return IncidentError(
-            message, path=f"events.{index}", incident_id=ident, event_index=index
-        )
+        return IncidentError(message, path=f"events.{index}", incident_id=ident, event_index=index)
 
     if not events:
         raise IncidentError(
@@ -344,7 +339,9 @@ def _check_log(ident: str, events: tuple[Event, ...]) -> None:
                 index, f"the first event must be 'opened', got {kind!r} at {event.at.isoformat()}"
             )
         if index > 0 and kind == "opened":
-            raise fail(index, f"a second 'opened' event at {event.at.isoformat()}; only one is allowed")
+            raise fail(
+                index, f"a second 'opened' event at {event.at.isoformat()}; only one is allowed"
+            )
         if previous is not None and event.at < previous:
             raise fail(
                 index,
@@ -480,9 +477,7 @@ def read_incidents(
     return IncidentReader(source, errors=errors)
 
 
-def write_incidents(
-    target: str | PathLike[str] | IO[str], incidents: Iterable[Incident]
-) -> int:
+def write_incidents(target: str | PathLike[str] | IO[str], incidents: Iterable[Incident]) -> int:
     """Write incidents as JSON Lines (one record per line); returns how many were written."""
     if isinstance(target, str | PathLike):
         with Path(target).open("w", encoding="utf-8") as handle:
