@@ -274,13 +274,13 @@ class Calendar:
 
         A negative ``duration`` counts backwards and gives the latest such instant.
         """
-        us = self._timeline.deadline_us(to_us(start, name="start"), td_to_us(duration))
-        return from_us(us, self._zone)
+        return from_us(self._timeline.deadline_us(to_us(start), td_to_us(duration)), self._zone)
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Working time between two instants (negative when ``end`` is before ``start``)."""
-        us = self._timeline.elapsed_us(to_us(start, name="start"), to_us(end, name="end"))
-        return timedelta(microseconds=us)
+        return timedelta(
+            microseconds=self._timeline.elapsed_us(to_us(start), to_us(end, name="end"))
+        )
 
     def is_open(self, at: datetime) -> bool:
         """Is ``at`` working time?  Intervals are half-open: at the closing instant it is closed."""

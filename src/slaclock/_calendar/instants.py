@@ -21,24 +21,28 @@ MIN_US = (datetime(1, 1, 2, tzinfo=UTC) - EPOCH) // _ONE_US
 MAX_US = (datetime(9999, 12, 30, tzinfo=UTC) - EPOCH) // _ONE_US
 
 
-def to_us(value: object, *, name: str = "datetime") -> int:
+def to_us(value: object, *, name: str = "start") -> int:
     """Microseconds since the epoch of an aware datetime; naive or non-datetimes are refused."""
-    if type(value) is not datetime and not isinstance(value, datetime):
+    try:
+        delta = value - EPOCH  # type: ignore[operator]
+        return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds  # type: ignore[no-any-return]
+    except (TypeError, AttributeError):
+        pass
+    if not isinstance(value, datetime):
         raise SlaclockTypeError(
             f"{name} must be a timezone-aware datetime, got {value!r} of type {type(value).__name__}"
         )
-    tz = value.tzinfo
-    if tz is None or (tz is not UTC and tz.utcoffset(value) is None):
-        raise NaiveDatetimeError(
-            f"{name} {value.isoformat()!r} is naive; slaclock never guesses a time zone: "
-            "pass an aware datetime, e.g. datetime(2026, 11, 27, 17, 30, tzinfo=ZoneInfo('Europe/Moscow'))"
-        )
-    delta = value - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    raise NaiveDatetimeError(
+        f"{name} {value.isoformat()!r} is naive; slaclock never guesses a time zone: "
+        "pass an aware datetime, e.g. datetime(2026, 11, 27, 17, 30, tzinfo=ZoneInfo('Europe/Moscow'))"
+    )
 
 
 def from_us(us: int, zone: tzinfo) -> datetime:
     """The aware datetime in ``zone`` of an instant in epoch microseconds."""
+    seconds, micros = divmod(us, 1_000_000)
+    if not micros and MIN_US <= us <= MAX_US:
+        return datetime.fromtimestamp(seconds, zone)  # exact: an int, no float rounding
     if not MIN_US <= us <= MAX_US:
         raise SlaclockValueError(
             f"the result {us} µs since 1970-01-01 UTC lies outside the datetime range "

@@ -197,40 +197,57 @@ class Timeline:
         """Working microseconds in ``[a, b)``; negative when ``b`` is before ``a``."""
         if b < a:
             return -self.elapsed_us(b, a)
-        first, second = self.block_of(a), self.block_of(b)
-        if first is second:
-            return second.work_at(b) - first.work_at(a)
-        total = first.total - first.work_at(a) + second.work_at(b)
-        for year in range(first.year + 1, second.year):
+        block = self._last
+        if block is None or not block.start <= a < block.end:
+            block = self.block_of(a)
+        if b < block.end:  # the common case: one block, two binary searches
+            opens, closes, cum = block.opens, block.closes, block.cum
+            i = bisect_right(opens, a) - 1
+            j = bisect_right(opens, b) - 1
+            if j < 0:
+                return 0
+            close = closes[j]
+            work_b = cum[j] + (b if b < close else close) - opens[j]
+            if i < 0:
+                return work_b
+            close = closes[i]
+            return work_b - cum[i] - (a if a < close else close) + opens[i]
+        second = self.block_of(b)
+        total = block.total - block.work_at(a) + second.work_at(b)
+        for year in range(block.year + 1, second.year):
             total += self.block(year).total
         return total
 
     def deadline_us(self, start: int, duration: int) -> int:
         """The earliest instant with ``duration`` worked since ``start`` (latest, backwards)."""
-        if duration == 0:
-            return start
-        block = self.block_of(start)
+        block = self._last
+        if block is None or not block.start <= start < block.end:
+            block = self.block_of(start)
         if duration > 0:
-            if duration > (self._last_year - block.year + 1) * _YEAR_US:
-                raise NoWorkingTimeError(
-                    f"{timedelta(microseconds=duration)} of working time after "
-                    f"{block.year} reaches past year {self._last_year}"
-                )
             target = block.work_at(start) + duration
-            while target > block.total:
-                target -= block.total
-                block = self._after(block, "the deadline")
+            if target > block.total:
+                if duration > (self._last_year - block.year + 1) * _YEAR_US:
+                    raise NoWorkingTimeError(
+                        f"{timedelta(microseconds=duration)} of working time after "
+                        f"{block.year} reaches past year {self._last_year}"
+                    )
+                while target > block.total:
+                    target -= block.total
+                    block = self._after(block, "the deadline")
             k = bisect_left(block.cum_after, target)
             return block.opens[k] + target - block.cum[k]
-        if -duration > (block.year - self._first_year + 1) * _YEAR_US:
-            raise NoWorkingTimeError(
-                f"{timedelta(microseconds=-duration)} of working time before "
-                f"{block.year} reaches past year {self._first_year}"
-            )
+        if duration == 0:
+            return start
         target = block.work_at(start) + duration
-        while target < 0:
-            block = self._before(block, "the instant")
-            target += block.total
+        if target < 0:
+            if -duration > (block.year - self._first_year + 1) * _YEAR_US:
+                raise NoWorkingTimeError(
+                    f"{timedelta(microseconds=-duration)} of working time before "
+                    f"{block.year} reaches past year {self._first_year}"
+                )
+            while target < 0:
+                block = self._before(block, "the instant")
+                target += block.total
         k = bisect_right(block.cum, target) - 1
         return block.opens[k] + target - block.cum[k]
 
