@@ -121,10 +121,12 @@ class Catalog:
             if tier.id != key:
                 raise SlaclockValueError(f"tiers[{key!r}] holds a tier with id {tier.id!r}")
             # A named calendar must be the catalog's, or to_dict() would write a lie.
-            name = tier.calendar_name
-            if name is not None and (name not in calendars or calendars[name] != tier.calendar):
+            cal_name = tier.calendar_name
+            if cal_name is not None and (
+                cal_name not in calendars or calendars[cal_name] != tier.calendar
+            ):
                 raise SlaclockValueError(
-                    f"tier {key!r} names calendar {name!r}, which is not that calendar of this "
+                    f"tier {key!r} names calendar {cal_name!r}, which is not that calendar of this "
                     f"catalog (known: {', '.join(map(repr, calendars)) or 'none'}); "
                     f"use tier.replace(calendar=...) to detach it"
                 )

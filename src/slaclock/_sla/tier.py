@@ -444,9 +444,10 @@ class Tier:
                 f"{label}: work_included must be a sequence of strings, got {work!r}"
             )
         work = tuple(work)
-        if not all(isinstance(w, str) for w in work):
+        if not all(isinstance(w, str) and w.strip() for w in work):
             raise SlaclockTypeError(
-                f"{label}: work_included must be a sequence of strings, got {list(work)!r}"
+                f"{label}: work_included must be a sequence of non-empty strings, "
+                f"got {list(work)!r}"
             )
         object.__setattr__(self, "work_included", work)
         if self.calendar_name is not None and (
