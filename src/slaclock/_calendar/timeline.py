@@ -223,13 +223,18 @@ class Timeline:
         block = self._last
         if block is None or not block.start <= start < block.end:
             block = self.block_of(start)
+        if duration and self._last_year < self._first_year:
+            raise NoWorkingTimeError(
+                "the calendar has no working time at all (its weekly hours and overrides are "
+                "empty), so no deadline can be found"
+            )
         if duration > 0:
             target = block.work_at(start) + duration
             if target > block.total:
                 if duration > (self._last_year - block.year + 1) * _YEAR_US:
                     raise NoWorkingTimeError(
-                        f"{timedelta(microseconds=duration)} of working time after "
-                        f"{block.year} reaches past year {self._last_year}"
+                        f"not enough working time: {timedelta(microseconds=duration)} after "
+                        f"{block.year} would reach past {self._last_year}, the last year with working time"
                     )
                 while target > block.total:
                     target -= block.total
@@ -242,8 +247,8 @@ class Timeline:
         if target < 0:
             if -duration > (block.year - self._first_year + 1) * _YEAR_US:
                 raise NoWorkingTimeError(
-                    f"{timedelta(microseconds=-duration)} of working time before "
-                    f"{block.year} reaches past year {self._first_year}"
+                    f"not enough working time: {timedelta(microseconds=-duration)} before "
+                    f"{block.year} would reach past {self._first_year}, the first year with working time"
                 )
             while target < 0:
                 block = self._before(block, "the instant")
