@@ -72,6 +72,66 @@ def _elapsed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+    from importlib.resources import as_file, files
+
+    from slaclock._sla.budget import BudgetUsage, budget
+    from slaclock._sla.evaluate import evaluate
+    from slaclock._sla.incident import Incident, read_incidents
+    from slaclock._sla.report import format_table
+    from slaclock.catalog import default_catalog, load_catalog
+    from slaclock.errors import SlaclockValueError
+
+    catalog = load_catalog(args.catalog) if args.catalog is not None else default_catalog()
+    at = parse_instant(args.at, name="--at") if args.at is not None else None
+    for name in (args.tier, args.on):
+        if name is not None and name not in catalog.tiers:
+            known = ", ".join(catalog.tiers)
+            raise SlaclockValueError(f"no tier {name!r} in the catalog; known: {known}")
+    source = files("slaclock").joinpath("data", "example_incidents.jsonl")
+    with as_file(source) as example:
+        path = args.file if args.file is not None else example
+        try:
+            incidents = list(read_incidents(path))
+        except OSError as error:
+            raise SlaclockValueError(f"cannot read incidents file {str(path)!r}: {error.strerror}") from None
+    results = []
+    by_tier: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        name = args.on or incident.tier or args.tier or "SLA-2"
+        if name not in catalog.tiers:
+            known = ", ".join(catalog.tiers)
+            raise SlaclockValueError(
+                f"incident {incident.id!r} names tier {name!r}, which is not in the catalog; "
+                f"known: {known}"
+            )
+        results.append(evaluate(incident, catalog.tiers[name], at=at))
+        by_tier.setdefault(name, []).append(incident)
+    budgets: list[tuple[str, str, BudgetUsage]] = []
+    for name, group in by_tier.items():
+        tier = catalog.tiers[name]
+        if tier.budget is None:
+            continue
+        months = sorted(
+            {
+                f"{e.at.astimezone(tier.calendar.zone):%Y-%m}"
+                for incident in group
+                for e in incident.events
+                if e.kind == "work_logged" and (at is None or e.at <= at)
+            }
+        )
+        budgets.extend((name, month, budget(tier, group, month=month)) for month in months)
+    if args.json:
+        for result in results:
+            print(json.dumps(result.to_dict(), ensure_ascii=False))
+    elif args.explain:
+        print("\n\n".join(result.explain() for result in results))
+    else:
+        print(format_table(results, budgets=budgets))
+    return 0
+
+
 def _add_calendar_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("calendar (default: the default catalog's Moscow calendar)")
     group.add_argument(
@@ -117,6 +177,28 @@ def build_parser() -> argparse.ArgumentParser:
     elapsed.add_argument("end", help="ISO 8601 instant with offset")
     _add_calendar_options(elapsed)
     elapsed.set_defaults(handler=_elapsed)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="evaluate incidents (JSON Lines) on SLA tiers: cycles, due instants, breaches",
+        description="Evaluate each incident on the tier named in its record's 'tier' field "
+        "(else --tier, else SLA-2) and print a table of reaction cycles, due instants and "
+        "breaches. Without FILE the bundled example log is used; without --catalog the "
+        "default catalog.",
+    )
+    evaluate.add_argument(
+        "file", nargs="?", type=Path, help="incidents as JSON Lines (default: the bundled example)"
+    )
+    evaluate.add_argument("--catalog", type=Path, metavar="FILE", help="a catalog .toml/.json")
+    evaluate.add_argument("--tier", metavar="ID", help="tier for records without one (SLA-2)")
+    evaluate.add_argument(
+        "--on", metavar="ID", help="what-if: evaluate every incident on this tier instead"
+    )
+    evaluate.add_argument("--at", metavar="INSTANT", help="evaluate as of this ISO 8601 instant")
+    output = evaluate.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON result per line")
+    output.add_argument("--explain", action="store_true", help="explain every clock in words")
+    evaluate.set_defaults(handler=_evaluate)
 
     return parser
 
