@@ -179,6 +179,10 @@ class Timeline:
 
     def _after(self, block: Block, what: str) -> Block:
         if block.year >= self._last_year:
+            if block.year >= LAST_YEAR:
+                raise SlaclockValueError(
+                    f"{what} lies after {LAST_YEAR}, the end of the range slaclock calendars cover"
+                )
             raise NoWorkingTimeError(
                 f"the calendar has no working time after {block.year}, so {what} cannot be found"
             )
@@ -186,6 +190,10 @@ class Timeline:
 
     def _before(self, block: Block, what: str) -> Block:
         if block.year <= self._first_year:
+            if block.year <= FIRST_YEAR:
+                raise SlaclockValueError(
+                    f"{what} lies before {FIRST_YEAR}, the start of the range slaclock calendars cover"
+                )
             raise NoWorkingTimeError(
                 f"the calendar has no working time before {block.year}, so {what} cannot be found"
             )
@@ -233,8 +241,9 @@ class Timeline:
             if target > block.total:
                 if duration > (self._last_year - block.year + 1) * _YEAR_US:
                     raise NoWorkingTimeError(
-                        f"not enough working time: {timedelta(microseconds=duration)} after "
-                        f"{block.year} would reach past {self._last_year}, the last year with working time"
+                        f"{timedelta(microseconds=duration)} of working time after {block.year} "
+                        f"would reach past {self._last_year} (the last year with working time, "
+                        f"or the end of the range slaclock covers)"
                     )
                 while target > block.total:
                     target -= block.total
@@ -247,8 +256,9 @@ class Timeline:
         if target < 0:
             if -duration > (block.year - self._first_year + 1) * _YEAR_US:
                 raise NoWorkingTimeError(
-                    f"not enough working time: {timedelta(microseconds=-duration)} before "
-                    f"{block.year} would reach past {self._first_year}, the first year with working time"
+                    f"{timedelta(microseconds=-duration)} of working time before {block.year} "
+                    f"would reach past {self._first_year} (the first year with working time, "
+                    f"or the start of the range slaclock covers)"
                 )
             while target < 0:
                 block = self._before(block, "the instant")
