@@ -1,0 +1,396 @@
+"""Incidents: validation of the event log, the record shape, JSON Lines files."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from slaclock import (
+    Event,
+    Incident,
+    IncidentError,
+    SlaclockError,
+    read_incidents,
+    write_incidents,
+)
+
+MSK = timezone(timedelta(hours=3))
+
+
+def record(*events: dict[str, object], **fields: object) -> dict[str, object]:
+    base: dict[str, object] = {"id": "INC-1", "type": "failure", "channel": "portal"}
+    base.update(fields)
+    base["events"] = list(events)
+    return base
+
+
+def ev(kind: str, at: str, **extra: object) -> dict[str, object]:
+    return {"type": kind, "at": at, **extra}
+
+
+OPENED = ev("opened", "2026-11-27T17:30:00+03:00")
+
+
+def error_of(rec: object) -> IncidentError:
+    with pytest.raises(IncidentError) as info:
+        Incident.from_dict(rec)  # type: ignore[arg-type]
+    return info.value
+
+
+# ----------------------------------------------------------------- the record shape
+
+
+def test_design_example_record_reads_and_round_trips() -> None:
+    rec = {
+        "id": "INC-7",
+        "type": "failure",
+        "channel": "portal",
+        "third_party": False,
+        "events": [
+            {"type": "opened", "at": "2026-11-27T17:30:00+03:00"},
+            {"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"},
+            {"type": "work_logged", "at": "2026-11-30T12:00:00+03:00", "duration": "PT1H30M"},
+        ],
+    }
+    inc = Incident.from_dict(rec)
+    assert inc.events[2].duration == timedelta(hours=1, minutes=30)
+    assert inc.events[0].at == datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
+    assert inc.to_dict() == rec
+    assert Incident.from_dict(inc.to_dict()) == inc
+
+
+def test_utc_z_suffix_is_accepted() -> None:
+    inc = Incident.from_dict(record(ev("opened", "2026-11-27T14:30:00Z")))
+    assert inc.events[0].at == datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
+
+
+def test_friendly_work_duration_is_accepted_and_written_back_as_iso() -> None:
+    inc = Incident.from_dict(
+        record(OPENED, ev("work_logged", "2026-11-27T18:00:00+03:00", duration="1h30m"))
+    )
+    assert inc.to_dict()["events"][1]["duration"] == "PT1H30M"
+
+
+def test_defaults_third_party_false_channel_none_opened_by_customer() -> None:
+    inc = Incident.from_dict({"id": "X", "type": "consultation", "events": [OPENED]})
+    assert inc.third_party is False
+    assert inc.channel is None
+    assert inc.events[0].by == "customer"
+    assert "by" not in inc.to_dict()["events"][0]
+
+
+def test_opened_by_agent_round_trips() -> None:
+    inc = Incident.from_dict(record(ev("opened", "2026-11-27T17:30:00+03:00", by="agent")))
+    assert inc.events[0].by == "agent"
+    assert Incident.from_dict(inc.to_dict()) == inc
+
+
+def test_tier_field_round_trips() -> None:
+    inc = Incident.from_dict(record(OPENED, tier="SLA-3"))
+    assert inc.tier == "SLA-3"
+    assert inc.to_dict()["tier"] == "SLA-3"
+
+
+def test_incident_is_immutable_hashable_picklable() -> None:
+    inc = Incident.from_dict(record(OPENED))
+    with pytest.raises(AttributeError):
+        inc.id = "other"  # type: ignore[misc]
+    assert hash(inc) == hash(Incident.from_dict(record(OPENED)))
+    assert pickle.loads(pickle.dumps(inc)) == inc
+
+
+def test_events_given_as_a_list_are_frozen_into_a_tuple() -> None:
+    at = datetime(2026, 11, 27, 17, 30, tzinfo=MSK)
+    inc = Incident("A", "failure", "portal", False, [Event("opened", at)])  # type: ignore[arg-type]
+    assert isinstance(inc.events, tuple)
+
+
+def test_equal_instants_are_allowed_and_keep_their_order() -> None:
+    same = "2026-11-27T17:30:00+03:00"
+    inc = Incident.from_dict(
+        record(ev("opened", same), ev("agent_reply", same), ev("resolved", same))
+    )
+    assert [e.kind for e in inc.events] == ["opened", "agent_reply", "resolved"]
+
+
+def test_same_instant_in_another_offset_is_in_order() -> None:
+    inc = Incident.from_dict(
+        record(OPENED, ev("agent_reply", "2026-11-27T14:30:00Z"))  # the same instant
+    )
+    assert len(inc.events) == 2
+
+
+# ----------------------------------------------------------------- refusals, by name
+
+
+@pytest.mark.parametrize(
+    ("events", "index", "words"),
+    [
+        pytest.param(
+            [ev("agent_reply", "2026-11-27T17:00:00+03:00"), OPENED],
+            0,
+            "first event must be 'opened'",
+            id="reply-before-opened",
+        ),
+        pytest.param(
+            [OPENED, ev("agent_reply", "2026-11-27T17:00:00+03:00")],
+            1,
+            "time order",
+            id="out-of-order",
+        ),
+        pytest.param(
+            [
+                OPENED,
+                ev("closed", "2026-11-28T10:00:00+03:00"),
+                ev("customer_message", "2026-11-28T11:00:00+03:00"),
+            ],
+            2,
+            "after 'closed'",
+            id="after-closed",
+        ),
+        pytest.param(
+            [OPENED, ev("opened", "2026-11-28T10:00:00+03:00")],
+            1,
+            "second 'opened'",
+            id="opened-twice",
+        ),
+        pytest.param(
+            [
+                OPENED,
+                ev("resolved", "2026-11-28T10:00:00+03:00"),
+                ev("resolved", "2026-11-28T11:00:00+03:00"),
+            ],
+            2,
+            "already resolved",
+            id="resolved-twice",
+        ),
+        pytest.param(
+            [OPENED, ev("reopened", "2026-11-28T10:00:00+03:00")],
+            1,
+            "not resolved",
+            id="reopened-without-resolved",
+        ),
+        pytest.param(
+            [
+                OPENED,
+                ev("resolved", "2026-11-28T10:00:00+03:00"),
+                ev("pending", "2026-11-28T11:00:00+03:00"),
+            ],
+            2,
+            "while resolved",
+            id="pending-while-resolved",
+        ),
+        pytest.param(
+            [OPENED, ev("escalated", "2026-11-28T10:00:00+03:00")],
+            1,
+            "unknown event type 'escalated'",
+            id="unknown-kind",
+        ),
+        pytest.param(
+            [ev("opened", "2026-11-27T17:30:00")], 0, "no UTC offset", id="naive-timestamp"
+        ),
+        pytest.param(
+            [ev("opened", "27.11.2026 17:30")],
+            0,
+            "cannot read event time '27.11.2026 17:30'",
+            id="unparseable-timestamp",
+        ),
+        pytest.param(
+            [ev("opened", "2026-11-27")],
+            0,
+            "cannot read event time '2026-11-27'",
+            id="date-without-time",
+        ),
+        pytest.param([ev("opened", 1764254400)], 0, "is not text", id="number-timestamp"),
+        pytest.param(
+            [OPENED, ev("work_logged", "2026-11-28T10:00:00+03:00", duration="-PT1H")],
+            1,
+            "negative",
+            id="negative-work",
+        ),
+        pytest.param(
+            [OPENED, ev("work_logged", "2026-11-28T10:00:00+03:00", duration="lots")],
+            1,
+            "cannot read duration 'lots'",
+            id="malformed-work",
+        ),
+        pytest.param(
+            [OPENED, ev("work_logged", "2026-11-28T10:00:00+03:00")],
+            1,
+            "needs a duration",
+            id="work-without-duration",
+        ),
+        pytest.param(
+            [OPENED, ev("agent_reply", "2026-11-28T10:00:00+03:00", duration="PT1H")],
+            1,
+            "only 'work_logged' events carry a duration",
+            id="duration-on-reply",
+        ),
+        pytest.param(
+            [ev("opened", "2026-11-27T17:30:00+03:00", by="robot")],
+            0,
+            "unknown opener 'robot'",
+            id="unknown-opener",
+        ),
+        pytest.param(
+            [OPENED, ev("agent_reply", "2026-11-28T10:00:00+03:00", by="agent")],
+            1,
+            "only 'opened' events say who",
+            id="by-on-reply",
+        ),
+        pytest.param(
+            [OPENED, {"type": "agent_reply", "at": "2026-11-28T10:00:00+03:00", "note": "x"}],
+            1,
+            "unknown event key 'note'",
+            id="unknown-key",
+        ),
+        pytest.param([OPENED, {"type": "agent_reply"}], 1, "needs 'at'", id="missing-at"),
+    ],
+)
+def test_bad_event_logs_name_incident_and_event(
+    events: list[dict[str, object]], index: int, words: str
+) -> None:
+    err = error_of(record(*events))
+    assert words in str(err)
+    assert err.incident_id == "INC-1"
+    assert err.event_index == index
+    assert "incident 'INC-1'" in str(err)
+    assert f"event {index}" in str(err)
+    assert isinstance(err, ValueError)
+    assert isinstance(err, SlaclockError)
+
+
+@pytest.mark.parametrize(
+    ("rec", "words"),
+    [
+        pytest.param(record(OPENED, type="outage"), "unknown incident type 'outage'", id="type"),
+        pytest.param(record(OPENED, channel="email"), "unknown channel 'email'", id="channel"),
+        pytest.param(
+            record(OPENED, third_party="yes"), "third_party must be true or false", id="third-party"
+        ),
+        pytest.param(
+            record(OPENED, priority="high"), "unknown incident key 'priority'", id="unknown-key"
+        ),
+        pytest.param(record(), "at least its 'opened'", id="no-events"),
+        pytest.param(
+            {"id": "INC-1", "type": "failure", "events": "opened"},
+            "events must be a list",
+            id="events-not-list",
+        ),
+    ],
+)
+def test_bad_records_name_the_incident(rec: dict[str, object], words: str) -> None:
+    err = error_of(rec)
+    assert words in str(err)
+    assert err.incident_id == "INC-1"
+
+
+def test_missing_id_is_refused() -> None:
+    err = error_of({"type": "failure", "events": [OPENED]})
+    assert "needs 'id'" in str(err)
+
+
+def test_not_a_mapping_is_refused() -> None:
+    assert "must be an object" in str(error_of(["INC-1"]))
+
+
+def test_customer_message_after_resolved_is_allowed() -> None:
+    # A customer writing to a resolved ticket is waiting for an answer: accepted,
+    # and it starts a reaction cycle (see docs/semantics-sla.md).
+    inc = Incident.from_dict(
+        record(
+            OPENED,
+            ev("resolved", "2026-11-28T10:00:00+03:00"),
+            ev("customer_message", "2026-11-28T11:00:00+03:00"),
+            ev("reopened", "2026-11-28T11:00:00+03:00"),
+        )
+    )
+    assert len(inc.events) == 4
+
+
+def test_direct_event_refuses_naive_datetime() -> None:
+    with pytest.raises(IncidentError, match="no time zone"):
+        Event("opened", datetime(2026, 11, 27, 17, 30))
+
+
+# ----------------------------------------------------------------- JSON Lines
+
+
+def good_line(ident: str) -> str:
+    return json.dumps(record(OPENED, id=ident))
+
+
+def test_read_from_a_path_streams_and_allows_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_text(good_line("A") + "\n\n   \n" + good_line("B") + "\n", encoding="utf-8")
+    assert [inc.id for inc in read_incidents(path)] == ["A", "B"]
+    assert [inc.id for inc in read_incidents(str(path))] == ["A", "B"]
+
+
+def test_one_bad_line_raises_with_its_line_number() -> None:
+    text = good_line("A") + "\n\n" + json.dumps(record(ev("opened", "2026-11-27T17:30"), id="B"))
+    reader = read_incidents(io.StringIO(text))
+    assert next(reader).id == "A"
+    with pytest.raises(IncidentError) as info:
+        next(reader)
+    assert info.value.line == 3
+    assert info.value.incident_id == "B"
+    assert str(info.value).startswith("line 3")
+
+
+def test_invalid_json_names_its_line() -> None:
+    with pytest.raises(IncidentError, match=r"line 2.*not valid JSON"):
+        list(read_incidents(io.StringIO(good_line("A") + "\n{not json\n")))
+
+
+def test_collect_gathers_bad_lines_and_keeps_the_good_ones() -> None:
+    text = "\n".join(
+        [good_line("A"), "{oops", good_line("B"), json.dumps(record(id="C")), good_line("D")]
+    )
+    reader = read_incidents(io.StringIO(text), errors="collect")
+    assert [inc.id for inc in reader] == ["A", "B", "D"]
+    assert reader.errors.lines == (2, 4)
+    assert len(reader.errors) == 2
+    assert [err.incident_id for err in reader.errors] == [None, "C"]
+
+
+def test_unknown_errors_option_is_refused() -> None:
+    with pytest.raises(IncidentError, match="'skip'"):
+        read_incidents(io.StringIO(""), errors="skip")  # type: ignore[arg-type]
+
+
+def test_write_then_read_round_trips(tmp_path: Path) -> None:
+    incidents = [
+        Incident.from_dict(record(OPENED, id="A", tier="SLA-1")),
+        Incident.from_dict(
+            record(
+                ev("opened", "2026-11-27T17:30:00+03:00", by="agent"),
+                ev("customer_message", "2026-11-27T18:00:00Z"),
+                ev("work_logged", "2026-11-28T10:00:00+03:00", duration="PT0S"),
+                id="B",
+                third_party=True,
+            )
+        ),
+    ]
+    path = tmp_path / "out.jsonl"
+    assert write_incidents(path, incidents) == 2
+    assert list(read_incidents(path)) == incidents
+    buffer = io.StringIO()
+    write_incidents(buffer, incidents)
+    assert buffer.getvalue() == path.read_text(encoding="utf-8")
+
+
+def test_bundled_example_log_reads_cleanly() -> None:
+    from importlib.resources import files
+
+    text = files("slaclock").joinpath("data", "example_incidents.jsonl").read_text("utf-8")
+    reader = read_incidents(io.StringIO(text), errors="collect")
+    incidents = list(reader)
+    assert not reader.errors
+    assert len(incidents) >= 12
+    assert len({inc.id for inc in incidents}) == len(incidents)
