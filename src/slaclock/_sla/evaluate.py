@@ -398,7 +398,11 @@ def evaluate(
                     target=st.target_name,
                     duration=td_from_us(st.target),
                     late=td_from_us(overdue),
-                    late_wall=None if raw.end is None else td_from_us(raw.end - run.due),
+                    late_wall=(
+                        None
+                        if raw.end is None or raw.ended_by == "superseded"
+                        else td_from_us(raw.end - run.due)
+                    ),
                 )
             )
         if raw.end is None and not st.stopped and not st.breached:
