@@ -318,10 +318,10 @@ class Reference:
                 return window[0][0]
         raise AssertionError("unreachable")
 
-    def next_close_us(self, at: int) -> int:
+    def next_close_us(self, at: int, *, horizon: int = HORIZON_US) -> int:
         """The first instant at or after ``at`` where an open stretch ends."""
         width = 8 * DAY_US
-        while width <= 2 * HORIZON_US:
+        while width <= 2 * horizon:
             window = self.merged(at, at + width)
             for _, b in window:
                 if b < at + width:

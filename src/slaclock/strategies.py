@@ -127,27 +127,33 @@ def _prefer(favourites: list[int], others: st.SearchStrategy[int]) -> st.SearchS
 
 @st.composite
 def _with_overnight(draw: st.DrawFn, spans: list[list[str]], until: int) -> list[list[str]]:
-    """``spans`` plus one interval that runs past midnight, ending by ``until`` (minutes)."""
+    """``spans`` plus one interval from the afternoon on that runs past midnight.
+
+    It ends by ``until`` (the next day's first start, in minutes) and by noon, so
+    an overnight interval added to the next day (which starts after noon) never
+    meets it.
+    """
     last_end = _minutes(spans[-1][1]) if spans else 0
-    if last_end > 1438:
+    earliest = max(last_end + 1, 720)
+    if earliest > 1439:
         return spans
-    starts = [m for m in (1320, 1380, 1200) if m > last_end]
-    start = draw(_prefer(starts, st.integers(last_end + 1, 1439)))
-    ends = [m for m in (360, 0, 120, 180) if m < start and m <= until]
-    end = draw(_prefer(ends, st.integers(0, min(start - 1, until))))
+    starts = [m for m in (1320, 1380, 1200) if m >= earliest]
+    start = draw(_prefer(starts, st.integers(earliest, 1439)))
+    latest_end = min(until, 720)
+    ends = [m for m in (360, 0, 120, 180) if m <= latest_end]
+    end = draw(_prefer(ends, st.integers(0, latest_end)))
     return [*spans, [_clock(start), _clock(end)]]
 
 
 @st.composite
 def _custom_week(draw: st.DrawFn) -> dict[str, list[list[str]]]:
     days = [draw(_day_spans()) for _ in _WEEKDAYS]
+    firsts = [_minutes(spans[0][0]) if spans else 1440 for spans in days]
     # Overnight intervals are added afterwards, each ending by the next day's
     # first start, so one weekday never runs into the next.
     for index in range(7):
         if draw(st.integers(0, 3)) == 3:
-            following = days[(index + 1) % 7]
-            until = _minutes(following[0][0]) if following else 1440
-            days[index] = draw(_with_overnight(days[index], until))
+            days[index] = draw(_with_overnight(days[index], firsts[(index + 1) % 7]))
     if not any(days):
         days[0] = [["09:00", "17:00"]]  # a week with no hours at all is a different test
     return dict(zip(_WEEKDAYS, days, strict=True))
