@@ -1,0 +1,98 @@
+"""Monthly hour budgets: SLA-3's 8 working hours a month, unlimited tiers, month edges."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from slaclock import BudgetUsage, Incident, SlaclockError, budget, default_catalog
+
+CATALOG = default_catalog()
+SLA2, SLA3 = CATALOG.tiers["SLA-2"], CATALOG.tiers["SLA-3"]
+H = timedelta(hours=1)
+
+
+def worked(ident: str, *logs: tuple[str, str]) -> Incident:
+    events = [{"type": "opened", "at": "2026-10-01T10:00:00+03:00"}]
+    events += [{"type": "work_logged", "at": at, "duration": d} for at, d in logs]
+    return Incident.from_dict({"id": ident, "type": "failure", "events": events})
+
+
+NOVEMBER = [
+    worked("A", ("2026-11-02T12:00:00+03:00", "PT5H")),
+    worked("B", ("2026-11-10T12:00:00+03:00", "PT2H"), ("2026-11-20T12:00:00+03:00", "PT2H30M")),
+]
+
+
+def test_sla3_over_budget() -> None:
+    usage = budget(SLA3, NOVEMBER, month="2026-11")
+    assert usage == BudgetUsage(
+        included=8 * H, used=9.5 * H, remaining=timedelta(0), overage=1.5 * H
+    )
+
+
+def test_sla3_under_budget() -> None:
+    usage = budget(SLA3, NOVEMBER[:1], month="2026-11")
+    assert (usage.included, usage.used, usage.remaining, usage.overage) == (
+        8 * H,
+        5 * H,
+        3 * H,
+        timedelta(0),
+    )
+
+
+def test_exactly_the_budget_leaves_nothing_and_owes_nothing() -> None:
+    usage = budget(SLA3, [worked("A", ("2026-11-02T12:00:00+03:00", "PT8H"))], month="2026-11")
+    assert usage.remaining == timedelta(0) and usage.overage == timedelta(0)
+
+
+def test_unlimited_tier_has_no_included_nor_remaining() -> None:
+    usage = budget(SLA2, NOVEMBER, month="2026-11")
+    assert usage.included is None and usage.remaining is None
+    assert usage.used == 9.5 * H and usage.overage == timedelta(0)
+    assert usage.to_dict() == {
+        "included": None,
+        "used": "PT9H30M",
+        "remaining": None,
+        "overage": "PT0S",
+    }
+
+
+def test_month_is_read_in_the_calendar_zone() -> None:
+    # 2026-11-30T22:30Z is 01:30 on 1 December in Moscow: December's work.
+    edge = worked("E", ("2026-10-31T21:00:00Z", "PT2H"), ("2026-11-30T22:30:00Z", "PT1H"))
+    assert budget(SLA3, [edge], month="2026-12").used == H
+    assert budget(SLA3, [edge], month="2026-11").used == 2 * H  # 00:00 on 1 Nov in Moscow
+    assert budget(SLA3, [edge], month="2026-10").used == timedelta(0)
+
+
+def test_month_as_a_date_and_other_months_empty() -> None:
+    assert budget(SLA3, NOVEMBER, month=date(2026, 11, 17)).used == 9.5 * H
+    assert budget(SLA3, NOVEMBER, month="2026-12").used == timedelta(0)
+    assert budget(SLA3, [], month="2026-11").remaining == 8 * H
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "11/2026", "2026-11-01", "", "0000-05"])
+def test_malformed_months_are_refused(month: str) -> None:
+    with pytest.raises(SlaclockError, match=repr(month).replace("/", "/")):
+        budget(SLA3, NOVEMBER, month=month)
+
+
+def test_datetime_and_other_types_are_refused_as_months() -> None:
+    with pytest.raises(SlaclockError, match="datetime"):
+        budget(SLA3, NOVEMBER, month=datetime(2026, 11, 1, tzinfo=UTC))  # type: ignore[arg-type]
+    with pytest.raises(SlaclockError, match="202611"):
+        budget(SLA3, NOVEMBER, month=202611)  # type: ignore[arg-type]
+
+
+def test_bundled_example_log_runs_sla3_over_budget_in_november() -> None:
+    from importlib.resources import files
+
+    from slaclock import read_incidents
+
+    path = files("slaclock").joinpath("data", "example_incidents.jsonl")
+    on_sla3 = [inc for inc in read_incidents(str(path)) if inc.tier == "SLA-3"]
+    usage = budget(SLA3, on_sla3, month="2026-11")
+    assert usage.overage == 1.5 * H
+    assert budget(SLA3, on_sla3, month="2026-12").used == H
