@@ -282,6 +282,35 @@ class Calendar:
             microseconds=self._timeline.elapsed_us(to_us(start), to_us(end, name="end"))
         )
 
+    def deadline_many(self, starts: Any, durations: Any) -> Any:
+        """:meth:`deadline` for many starts at once (analysts' batches; numpy optional).
+
+        Takes numpy ``datetime64[us]`` UTC instants with ``timedelta64[us]``
+        durations and returns a ``datetime64[us]`` array, or sequences of aware
+        datetimes and timedeltas and returns a list of aware datetimes in the
+        calendar's zone.  One ``timedelta`` applies to every start.  The answers
+        equal :meth:`deadline`'s element by element.
+
+        >>> cal = Calendar.from_dict({"tz": "Europe/Moscow", "week": {"fri": [["10:00", "18:00"]]}})
+        >>> starts = [datetime.fromisoformat("2026-11-27T17:30:00+03:00")]
+        >>> [t.isoformat() for t in cal.deadline_many(starts, timedelta(hours=1))]
+        ['2026-12-04T10:30:00+03:00']
+        """
+        # The batch module imports numpy only when it is called: slaclock does not need it.
+        from slaclock._calendar.batch import deadline_many
+
+        return deadline_many(self._timeline, self._zone, starts, durations)
+
+    def elapsed_many(self, starts: Any, ends: Any) -> Any:
+        """:meth:`elapsed` for many (start, end) pairs at once; arrays in, arrays out.
+
+        numpy ``datetime64[us]`` arrays give a ``timedelta64[us]`` array; sequences
+        of aware datetimes give a list of timedeltas.
+        """
+        from slaclock._calendar.batch import elapsed_many
+
+        return elapsed_many(self._timeline, starts, ends)
+
     def is_open(self, at: datetime) -> bool:
         """Is ``at`` working time?  Intervals are half-open: at the closing instant it is closed."""
         return self._timeline.is_open_us(to_us(at, name="at"))
