@@ -5,13 +5,15 @@ enough: they generate valid calendars that shrink toward Monday-Friday
 09:00-17:00 UTC, and deliberately hit the edges where business-time code breaks
 (daylight-saving changes including Lord Howe's 30-minute one, the southern
 hemisphere, overnight shifts, lunch breaks, ``24:00`` ends, holidays, per-date
-overrides, Russia's transferred working Saturdays).  Needs the optional
+overrides, Russia's transferred working Saturdays), plus tiers and incident
+event logs that follow the incident rules.  Needs the optional
 ``hypothesis`` extra: ``pip install 'slaclock[hypothesis]'``.
 
 >>> from datetime import timedelta
->>> from hypothesis import given
+>>> from hypothesis import given, settings
 >>> from slaclock.strategies import calendars, durations, instants
->>> @given(calendars(), instants(), durations())
+>>> @settings(max_examples=25, deadline=None)  # a new calendar compiles on first use
+... @given(calendars(), instants(), durations())
 ... def test_deadline_spends_exactly_the_duration(calendar, start, duration):
 ...     assert calendar.elapsed(start, calendar.deadline(start, duration)) == duration
 >>> test_deadline_spends_exactly_the_duration()
@@ -29,6 +31,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,14 +43,17 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'slaclock[hypothesis]'"
     ) from error
 
-from slaclock import Calendar
+from slaclock import Calendar, Event, Incident, Tier
+from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
 
 __all__ = [
     "ZONES",
     "calendar_specs",
     "calendars",
     "durations",
+    "incidents",
     "instants",
+    "tiers",
 ]
 
 #: Zones the strategies pick from: UTC first (it shrinks there), then zones with
@@ -327,3 +333,114 @@ def durations(
         st.integers(-(-low // 60_000_000), high // 60_000_000).map(lambda m: m * 60_000_000),
     )
     return st.one_of(round_values, st.integers(low, high)).map(as_td)
+
+
+_HOUR = timedelta(hours=1)
+_TARGETS = (2 * _HOUR, _HOUR, 8 * _HOUR, 4 * _HOUR, timedelta(minutes=30), 24 * _HOUR)
+
+
+def _targets() -> st.SearchStrategy[timedelta]:
+    return st.one_of(
+        st.sampled_from(_TARGETS), st.integers(1, 48 * 60).map(lambda m: timedelta(minutes=m))
+    )
+
+
+def _some_of(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
+    """All of ``values`` (where it shrinks) or a non-empty part of them, in their order."""
+    part = st.sets(st.sampled_from(values), min_size=1).map(
+        lambda chosen: tuple(v for v in values if v in chosen)
+    )
+    return st.one_of(st.just(values), part)
+
+
+@st.composite
+def tiers(draw: st.DrawFn, *, calendar: Calendar | None = None) -> Tier:
+    """Valid :class:`~slaclock.Tier` objects, shrinking toward a 2-hour reaction on 09-17 UTC.
+
+    Pass ``calendar`` to pin the calendar; otherwise one comes from
+    :func:`calendars`.  Targets, scope, channels, monthly budget, "at risk"
+    threshold, cycle rule and pausing while pending all vary.
+    """
+    on = calendar if calendar is not None else draw(calendars())
+    reaction = draw(_targets())
+    first = draw(st.none() | _targets())
+    resolution = draw(st.none() | _targets().map(lambda target: target * 4))
+    budget = draw(st.none() | st.integers(1, 40).map(lambda hours: hours * _HOUR))
+    return Tier(
+        id=draw(st.sampled_from(("SLA-2", "SLA-1", "SLA-3", "SLA-4", "GOLD"))),
+        name=draw(st.sampled_from(("Enterprise", "Customer", "OnDemand", "Hoster", "Gold"))),
+        calendar=on,
+        reaction=reaction,
+        first_reaction=first,
+        resolution=resolution,
+        types=frozenset(draw(_some_of(INCIDENT_TYPES))),
+        third_party=draw(st.booleans()),
+        channels=draw(_some_of(CHANNELS)),
+        budget=budget,
+        at_risk=draw(st.one_of(st.just(Fraction(3, 4)), st.integers(1, 100).map(
+            lambda percent: Fraction(percent, 100)
+        ))),
+        cycle_rule=draw(st.sampled_from(CYCLE_RULES)),
+        pause_reaction_when_pending=draw(st.booleans()),
+    )
+
+
+# What may follow in each state of an incident's life (the rules of ``Incident``).
+_NEXT_KINDS = {
+    "open": ("agent_reply", "customer_message", "pending", "resolved", "work_logged", "closed"),
+    "pending": ("customer_message", "agent_reply", "resolved", "work_logged", "pending", "closed"),
+    "resolved": ("reopened", "closed", "customer_message", "agent_reply", "work_logged"),
+}
+_AFTER = {"pending": "pending", "resolved": "resolved", "reopened": "open", "closed": "closed"}
+_GAPS = (timedelta(0), timedelta(minutes=20), 2 * _HOUR, 17 * _HOUR, 65 * _HOUR)
+
+
+@st.composite
+def incidents(
+    draw: st.DrawFn,
+    *,
+    calendar: Calendar | None = None,
+    tier: Tier | None = None,
+    max_events: int = 12,
+) -> Incident:
+    """Valid :class:`~slaclock.Incident` event logs, opened near the calendar's edges.
+
+    The log follows the incident rules (one ``opened`` first, time order,
+    nothing after ``closed``, ``reopened`` only when resolved, ...), with gaps
+    from zero (equal instants) to a long weekend.  ``calendar`` (or the
+    ``tier``'s) biases the opening toward openings, closings and DST changes.
+    With ``tier``, three in four incidents are in its scope.  Shrinks toward a
+    ticket opened and answered once.
+    """
+    on = calendar if calendar is not None else (tier.calendar if tier is not None else None)
+    zone: tzinfo = on.zone if on is not None else UTC
+    start = draw(instants(on))
+    kind_of_ticket = draw(st.sampled_from(INCIDENT_TYPES))
+    channel: str | None = draw(st.sampled_from(CHANNELS) | st.none())
+    third_party = draw(st.booleans())
+    if tier is not None and draw(st.integers(0, 3)) < 3:
+        kind_of_ticket = draw(st.sampled_from(sorted(tier.types)))
+        channel = draw(st.sampled_from(tier.channels))
+        third_party = third_party and tier.third_party
+    events = [Event("opened", start.astimezone(zone), by=draw(st.sampled_from(("customer", "agent"))))]
+    moment, state = start, "open"
+    for _ in range(draw(st.integers(1, max(max_events - 1, 1)))):
+        if state == "closed":
+            break
+        gap = draw(st.sampled_from(_GAPS) | st.integers(0, 100 * 3600).map(
+            lambda seconds: timedelta(seconds=seconds)
+        ))
+        moment = moment.astimezone(UTC) + gap
+        kind = draw(st.sampled_from(_NEXT_KINDS[state]))
+        work = draw(durations(max_value=8 * _HOUR)) if kind == "work_logged" else None
+        events.append(Event(kind, moment.astimezone(zone), duration=work))
+        if kind == "customer_message" and state == "pending":
+            state = "open"
+        state = _AFTER.get(kind, state)
+    return Incident(
+        id=f"INC-{draw(st.integers(1, 99_999))}",
+        type=kind_of_ticket,
+        channel=channel,
+        third_party=third_party,
+        events=tuple(events),
+    )
