@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -305,7 +305,9 @@ class Tier:
     build them with :meth:`from_dict`; the constructor takes the typed values
     and validates them.  ``budget`` is the working time included per calendar
     month (``None``: unlimited); ``at_risk`` the consumed share of a target at
-    which an open clock is flagged.
+    which an open clock is flagged.  ``calendar_name`` is the calendar's key
+    in the catalog the tier came from; like ``Catalog.source`` it is
+    provenance and does not take part in equality.
     """
 
     id: str
@@ -326,7 +328,8 @@ class Tier:
     pause_reaction_when_pending: bool = False
     description: str = ""
     work_included: tuple[str, ...] = ()
-    calendar_name: str | None = None
+    # Where the calendar came from, not part of the promise: not compared or hashed.
+    calendar_name: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         label = f"tier {self.id!r}"
@@ -338,15 +341,15 @@ class Tier:
             raise SlaclockTypeError(
                 f"{label}: calendar must be a slaclock.Calendar, got {self.calendar!r}"
             )
-        for field in ("reaction", "first_reaction", "resolution"):
-            value = getattr(self, field)
-            if value is None and field != "reaction":
+        for key in ("reaction", "first_reaction", "resolution"):
+            value = getattr(self, key)
+            if value is None and key != "reaction":
                 continue
             if not isinstance(value, timedelta):
-                raise SlaclockTypeError(f"{label}: {field} must be a timedelta, got {value!r}")
+                raise SlaclockTypeError(f"{label}: {key} must be a timedelta, got {value!r}")
             if value <= timedelta(0):
                 raise SlaclockValueError(
-                    f"{label}: {field} must be a positive duration, got {format_duration(value)!r}"
+                    f"{label}: {key} must be a positive duration, got {format_duration(value)!r}"
                 )
         if self.budget is not None:
             if not isinstance(self.budget, timedelta):
@@ -385,10 +388,10 @@ class Tier:
                 f"{', '.join(map(repr, CHANNELS))}, got {list(channels)!r}"
             )
         object.__setattr__(self, "channels", channels)
-        for field in ("third_party", "contract_required", "pause_reaction_when_pending"):
-            if not isinstance(getattr(self, field), bool):
+        for key in ("third_party", "contract_required", "pause_reaction_when_pending"):
+            if not isinstance(getattr(self, key), bool):
                 raise SlaclockTypeError(
-                    f"{label}: {field} must be True or False, got {getattr(self, field)!r}"
+                    f"{label}: {key} must be True or False, got {getattr(self, key)!r}"
                 )
         if self.price is not None:
             if not isinstance(self.price, Price):
