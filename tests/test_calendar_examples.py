@@ -551,3 +551,26 @@ def test_finite_working_time_runs_out_with_an_error() -> None:
     with pytest.raises(NoWorkingTimeError):
         cal.deadline(utc(2024, 1, 3), H)
     assert cal.deadline(utc(2024, 1, 3), -H) == utc(2024, 1, 2, 11)
+
+
+# -- year boundaries (the timeline compiles one local year at a time) -------------------------
+
+
+def test_an_overnight_shift_runs_from_new_years_eve_into_january() -> None:
+    cal = calendar("UTC", every(EVERY_DAY, [["22:00", "06:00"]]))
+    assert cal.is_open(utc(2025, 1, 1, 3))
+    # Dec 31 23:00 + 5 h: 23:00-06:00 is one stretch across the new year: Jan 1 04:00.
+    assert cal.deadline(utc(2024, 12, 31, 23), 5 * H) == utc(2025, 1, 1, 4)
+    assert cal.deadline(utc(2025, 1, 1, 4), -5 * H) == utc(2024, 12, 31, 23)
+    assert cal.periods(utc(2024, 12, 31, 12), utc(2025, 1, 1, 12)) == (
+        (utc(2024, 12, 31, 22), utc(2025, 1, 1, 6)),
+    )
+    assert cal.next_close(utc(2024, 12, 31, 23)) == utc(2025, 1, 1, 6)
+
+
+def test_always_open_across_a_new_year_in_the_calendar_zone() -> None:
+    cal = Calendar.always_open("Europe/Moscow")
+    # Local new year is 21:00 UTC; a deadline may land exactly on it.
+    start = msk(2024, 12, 31, 20, 0)
+    assert cal.deadline(start, 4 * H) == msk(2025, 1, 1, 0, 0)
+    assert cal.elapsed(msk(2023, 12, 31, 12, 0), msk(2025, 1, 1, 12, 0)) == 367 * 24 * H

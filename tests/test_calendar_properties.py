@@ -256,3 +256,32 @@ def test_every_dst_zone_agrees_with_the_reference(zone: str, data: st.DataObject
     assert to_us(case.calendar.deadline(start, duration)) == case.ref.deadline_us(
         to_us(start), duration // US
     )
+
+
+# -- far from the generated window: long durations, distant years --------------------------------
+
+MOSCOW_RU = {
+    "tz": "Europe/Moscow",
+    "week": {day: [["10:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+    "country": {"code": "RU"},
+    "pre_holiday": "PT1H",
+}
+
+
+@pytest.mark.parametrize(
+    ("start", "hours"),
+    [
+        ("2024-12-27T17:00:00+03:00", 2000),  # across two New Year runs
+        ("2025-06-01T00:00:00+00:00", -3000),  # backwards over 1.5 years
+        ("1995-03-01T12:00:00+03:00", 500),  # old Russian data, before 2014's zone change
+        ("2011-03-25T12:00:00+03:00", 100),  # Moscow moved to UTC+4 on 2011-03-27
+        ("2099-12-30T12:00:00+03:00", 40),  # into the next century
+    ],
+)
+def test_long_and_distant_deadlines_agree_with_the_reference(start: str, hours: int) -> None:
+    case = Case(MOSCOW_RU)
+    moment = datetime.fromisoformat(start)
+    duration = timedelta(hours=hours)
+    due = case.calendar.deadline(moment, duration)
+    assert to_us(due) == case.ref.deadline_us(to_us(moment), duration // US)
+    assert case.calendar.elapsed(moment, due) == duration
