@@ -338,6 +338,44 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert "bad.toml" in str(info.value)
 
 
+DESIGN_TOML = """\
+[calendars.moscow]
+tz = "Europe/Moscow"
+country = { code = "RU" }
+week = { mon = [["10:00", "18:00"]], tue = [["10:00", "18:00"]], wed = [["10:00", "18:00"]],
+         thu = [["10:00", "18:00"]], fri = [["10:00", "18:00"]] }
+
+[tiers.SLA-3]
+name = "OnDemand"
+calendar = "moscow"
+reaction = "PT2H"
+# first_reaction = "PT1H"  # optional: a different target for the first cycle
+types = ["failure", "module_failure", "consultation"]
+third_party = true
+channels = ["portal", "remote", "phone"]
+price = { amount = 20000, currency = "RUB", per = "month" }
+budget = "PT8H"            # working hours included per calendar month
+contract_required = true
+"""
+
+
+def test_the_design_catalog_layout_reads_as_toml_1_1(tmp_path: Path) -> None:
+    # DESIGN §5 spreads an inline table over two lines: TOML 1.1, not 1.0.
+    path = tmp_path / "design.toml"
+    path.write_text(DESIGN_TOML, encoding="utf-8")
+    catalog = load_catalog(path)
+    default = default_catalog()
+    assert catalog.calendars["moscow"] == default.calendars["moscow"]
+    assert catalog.tiers["SLA-3"] == default.tiers["SLA-3"].replace(
+        price=Price(Decimal(20000), "RUB", "month"), description="", work_included=()
+    )
+
+
+def test_inline_table_with_a_trailing_comma_reads() -> None:
+    text = SMALL_TOML.replace('per = "month" }', 'per = "month", }')
+    assert load_catalog_text(text, format="toml").tiers["gold"].price is not None
+
+
 def test_json_syntax_error_names_the_line() -> None:
     with pytest.raises(SpecError) as info:
         load_catalog_text('{"tiers": {\n  "gold": {\n    "name": "Gold",\n  }\n}}', format="json")

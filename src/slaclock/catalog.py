@@ -12,7 +12,7 @@ import functools
 import json
 import os
 import re
-import tomllib
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     from slaclock._calendar.calendar import Calendar
 
 __all__ = ["Catalog", "default_catalog", "load_catalog", "load_catalog_text"]
+
+# TOML 1.1 lets an inline table span lines (the catalog layout of DESIGN §5 does);
+# tomllib reads TOML 1.1 from Python 3.15, tomli (same code, a backport) before that.
+if sys.version_info >= (3, 15):
+    import tomllib as _toml
+else:
+    import tomli as _toml
 
 _V = TypeVar("_V")
 _FORMATS = ("toml", "json")
@@ -256,8 +263,8 @@ def load_catalog_text(
     data: object
     if format == "toml":
         try:
-            data = tomllib.loads(text, parse_float=Decimal)
-        except tomllib.TOMLDecodeError as exc:
+            data = _toml.loads(text, parse_float=Decimal)
+        except _toml.TOMLDecodeError as exc:
             line = _toml_error_line(exc)
             raise SpecError(f"invalid TOML{where}: {exc}", line=line) from None
     else:
@@ -290,8 +297,8 @@ def default_catalog() -> Catalog:
     return load_catalog_text(text, format="toml", source=f"slaclock/{_DEFAULT_RESOURCE}")
 
 
-def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
-    line = getattr(exc, "lineno", None)  # Python 3.14 and later carry it
+def _toml_error_line(exc: ValueError) -> int | None:
+    line = getattr(exc, "lineno", None)  # tomli 2.1+ and Python 3.14+ carry it
     if isinstance(line, int):
         return line
     match = re.search(r"at line (\d+)", str(exc))
