@@ -394,3 +394,19 @@ def test_bundled_example_log_reads_cleanly() -> None:
     assert not reader.errors
     assert len(incidents) >= 12
     assert len({inc.id for inc in incidents}) == len(incidents)
+
+
+def test_events_in_the_repeated_hour_of_a_dst_fold_are_ordered_by_instant() -> None:
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 10, 25, 2, 50, tzinfo=berlin)  # fold=0: 02:50 CEST = 00:50 UTC
+    second = datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=berlin)  # 02:10 CET = 01:10 UTC
+    inc = Incident(
+        "F", "failure", "portal", False, (Event("opened", first), Event("agent_reply", second))
+    )
+    assert [e.kind for e in inc.events] == ["opened", "agent_reply"]
+    with pytest.raises(IncidentError, match="time order"):
+        Incident(
+            "F", "failure", "portal", False, (Event("opened", second), Event("agent_reply", first))
+        )

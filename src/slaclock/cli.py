@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from slaclock._calendar.calendar import Calendar
@@ -118,7 +118,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                 f"{e.at.astimezone(tier.calendar.zone):%Y-%m}"
                 for incident in group
                 for e in incident.events
-                if e.kind == "work_logged" and (at is None or e.at <= at)
+                if e.kind == "work_logged" and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
             }
         )
         budgets.extend((name, month, budget(tier, group, month=month)) for month in months)

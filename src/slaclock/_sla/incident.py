@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from os import PathLike
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -342,7 +342,9 @@ def _check_log(ident: str, events: tuple[Event, ...]) -> None:
             raise fail(
                 index, f"a second 'opened' event at {event.at.isoformat()}; only one is allowed"
             )
-        if previous is not None and event.at < previous:
+        # Compared in UTC: two datetimes sharing one ZoneInfo compare by wall time,
+        # which gets the repeated hour of a DST fold wrong.
+        if previous is not None and event.at.astimezone(UTC) < previous.astimezone(UTC):
             raise fail(
                 index,
                 f"{kind!r} at {event.at.isoformat()} comes before the previous event at "
