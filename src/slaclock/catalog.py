@@ -12,7 +12,6 @@ import functools
 import json
 import os
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from slaclock import _toml
 from slaclock._sla.tier import Tier, check_keys, expect_mapping, join_path
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
 
@@ -27,13 +27,6 @@ if TYPE_CHECKING:
     from slaclock._calendar.calendar import Calendar
 
 __all__ = ["Catalog", "default_catalog", "load_catalog", "load_catalog_text"]
-
-# TOML 1.1 lets an inline table span lines (the catalog layout of DESIGN §5 does);
-# tomllib reads TOML 1.1 from Python 3.15, tomli (same code, a backport) before that.
-if sys.version_info >= (3, 15):
-    import tomllib as _toml
-else:
-    import tomli as _toml
 
 _V = TypeVar("_V")
 _FORMATS = ("toml", "json")
@@ -298,7 +291,7 @@ def default_catalog() -> Catalog:
 
 
 def _toml_error_line(exc: ValueError) -> int | None:
-    line = getattr(exc, "lineno", None)  # tomli 2.1+ and Python 3.14+ carry it
+    line = getattr(exc, "lineno", None)  # Python 3.14+ carries it; before, the message says "at line N"
     if isinstance(line, int):
         return line
     match = re.search(r"at line (\d+)", str(exc))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from slaclock import _toml
 from slaclock._calendar.country import check_country
 from slaclock._calendar.hours import Spans, Week, parse_spans, parse_week
 from slaclock._durations import parse_duration
@@ -146,8 +146,8 @@ def load_text(text: str, *, format: str) -> Any:
     """Parse TOML or JSON text; syntax errors name the line."""
     if format == "toml":
         try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
+            return _toml.loads(text)
+        except _toml.TOMLDecodeError as error:
             raise SpecError(f"invalid TOML: {error}") from error
     if format == "json":
         try:
