@@ -83,6 +83,20 @@ def check_elapsed(cal: Calendar, starts: list[datetime], ends: list[datetime]) -
 # -- laws ----------------------------------------------------------------------------------
 
 
+def chunked(size: int) -> Any:
+    """Long arrays are worked in chunks; a tiny chunk makes short lists cross chunk edges."""
+    original = batch._CHUNK
+
+    class Chunk:
+        def __enter__(self) -> None:
+            batch._CHUNK = size
+
+        def __exit__(self, *exc: object) -> None:
+            batch._CHUNK = original
+
+    return Chunk()
+
+
 @given(st.data())
 def test_deadline_many_equals_deadline_elementwise(data: st.DataObject) -> None:
     cal = data.draw(calendars())
@@ -91,7 +105,8 @@ def test_deadline_many_equals_deadline_elementwise(data: st.DataObject) -> None:
     spans = data.draw(
         st.lists(durations(min_value=-300 * H, max_value=300 * H), min_size=n, max_size=n)
     )
-    check_deadlines(cal, starts, spans)
+    with chunked(data.draw(st.sampled_from([batch._CHUNK, 1, 3]), label="chunk")):
+        check_deadlines(cal, starts, spans)
 
 
 @given(st.data())
@@ -100,7 +115,31 @@ def test_elapsed_many_equals_elapsed_elementwise(data: st.DataObject) -> None:
     n = data.draw(st.integers(1, 12))
     starts = data.draw(st.lists(instants(cal), min_size=n, max_size=n))
     ends = data.draw(st.lists(instants(cal), min_size=n, max_size=n))
-    check_elapsed(cal, starts, ends)
+    with chunked(data.draw(st.sampled_from([batch._CHUNK, 1, 3]), label="chunk")):
+        check_elapsed(cal, starts, ends)
+
+
+def test_long_arrays_across_chunks_equal_the_scalar_answers(moscow: Calendar) -> None:
+    # 20,000 random Moscow queries, both directions, starts across 2024-2026: several
+    # chunks, and later chunks whose answers reach years the first chunk did not.
+    rng = np.random.default_rng(4)
+    n = 20_000
+    lo = (msk(2024, 1, 1) - EPOCH) // US
+    hi = (msk(2027, 1, 1) - EPOCH) // US
+    a = rng.integers(lo, hi, n)
+    d = rng.integers(-400, 401, n) * 900_000_000  # quarter hours, -100 h to +100 h
+    d[-1] = 3000 * 3_600_000_000  # the last chunk reaches into 2028
+    starts = [EPOCH + timedelta(microseconds=int(x)) for x in a]
+    spans = [timedelta(microseconds=int(x)) for x in d]
+    got = moscow.deadline_many(a.view("datetime64[us]"), d.view("timedelta64[us]"))
+    assert from_array(got) == in_utc(
+        [moscow.deadline(s, t) for s, t in zip(starts, spans, strict=True)]
+    )
+    ends = got[::-1]
+    taken = moscow.elapsed_many(a.view("datetime64[us]"), ends).view(np.int64).tolist()
+    assert taken == [
+        moscow.elapsed(s, e) // US for s, e in zip(starts, from_array(ends), strict=True)
+    ]
 
 
 @given(st.data())

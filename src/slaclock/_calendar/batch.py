@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
@@ -82,10 +83,84 @@ def elapsed_many(timeline: Timeline, starts: Any, ends: Any) -> Any:
 # -- the vectorised core ------------------------------------------------------------------
 
 
-class _Span:
-    """Blocks ``first..last`` laid end to end: opens, closes, running totals from ``first``."""
+class _Index:
+    """``np.searchsorted`` over one sorted array, for keys known to lie in ``[lo, hi]``.
 
-    __slots__ = ("closes", "cum", "cum_after", "first", "last", "opens", "total")
+    A binary search costs about 40 ns a key on unsorted keys (branch misses); a
+    grid of power-of-two buckets (two to four per value) remembers the answer at
+    each bucket edge, so a key costs a shift, a gather and a pass or two that
+    step over the few values inside its bucket.  Exactly the same answers.
+    """
+
+    __slots__ = (
+        "left0",
+        "lo",
+        "padded",
+        "passes_left",
+        "passes_right",
+        "right0",
+        "shift",
+        "values",
+    )
+
+    def __init__(self, values: Int64s, lo: int, hi: int) -> None:
+        import numpy as np
+
+        self.values, self.lo = values, lo
+        buckets = 2 * len(values) + 1
+        self.shift = max(0, ((hi - lo) // buckets).bit_length())
+        edges = lo + (np.arange(((hi - lo) >> self.shift) + 2, dtype=np.int64) << self.shift)
+        self.right0 = np.searchsorted(values, edges, side="right")
+        self.left0 = np.searchsorted(values, edges, side="left")
+        self.passes_right = int(np.diff(self.right0).max(initial=0))
+        self.passes_left = int(np.diff(self.left0).max(initial=0))
+        # One value past the end that no key reaches, so a step never runs off the array.
+        self.padded = np.append(values, np.iinfo(np.int64).max)
+
+    def right(self, keys: Int64s) -> Int64s:
+        """How many values are ``<= key``, per key (``searchsorted(side="right")``)."""
+        import numpy as np
+
+        if self.passes_right > 4:  # crowded buckets: plain binary search is as good
+            found: Int64s = np.searchsorted(self.values, keys, side="right")
+            return found
+        count: Int64s = self.right0[(keys - self.lo) >> self.shift]
+        for _ in range(self.passes_right):
+            count += self.padded[count] <= keys
+        return count
+
+    def left(self, keys: Int64s) -> Int64s:
+        """How many values are ``< key``, per key (``searchsorted(side="left")``)."""
+        import numpy as np
+
+        if self.passes_left > 4:
+            found: Int64s = np.searchsorted(self.values, keys, side="left")
+            return found
+        count: Int64s = self.left0[(keys - self.lo) >> self.shift]
+        for _ in range(self.passes_left):
+            count += self.padded[count] < keys
+        return count
+
+
+class _Span:
+    """Blocks ``first..last`` laid end to end: opens, closes, running totals from ``first``.
+
+    Index 0 holds an empty interval at the span's start, so every instant in the
+    span has an interval opening at or before it.
+    """
+
+    __slots__ = (
+        "by_open",
+        "by_total",
+        "by_total_start",
+        "closes",
+        "cum",
+        "cum_after",
+        "first",
+        "last",
+        "opens",
+        "total",
+    )
 
     def __init__(self, timeline: Timeline, first: int, last: int) -> None:
         import numpy as np
@@ -95,33 +170,61 @@ class _Span:
         for block in blocks:
             offsets.append(offsets[-1] + block.total)
         self.first, self.last, self.total = first, last, offsets[-1]
+        lo, hi = blocks[0].start, blocks[-1].end
 
-        def lay(name: str, shift: bool) -> Int64s:
-            parts = [
+        def lay(name: str, shift: bool, head: int) -> Int64s:
+            parts = [np.array([head], dtype=np.int64)]
+            parts += [
                 np.asarray(getattr(block, name), dtype=np.int64) + (offset if shift else 0)
                 for block, offset in zip(blocks, offsets, strict=False)
             ]
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            return np.concatenate(parts)
 
-        self.opens = lay("opens", False)
-        self.closes = lay("closes", False)
-        self.cum = lay("cum", True)
-        self.cum_after = lay("cum_after", True)
+        self.opens = lay("opens", False, lo)
+        self.closes = lay("closes", False, lo)
+        self.cum = lay("cum", True, 0)
+        self.cum_after = lay("cum_after", True, 0)
+        self.by_open = _Index(self.opens, lo, hi)
+        self.by_total = _Index(self.cum_after, 0, self.total)
+        # cum is cum_after shifted by one interval; its own index answers backward queries.
+        self.by_total_start = _Index(self.cum, 0, self.total)
 
     def work_at(self, us: Int64s) -> Int64s:
         """Working time from the start of block ``first`` to each instant (all inside the span)."""
         import numpy as np
 
-        i = np.searchsorted(self.opens, us, side="right") - 1
-        if not len(self.opens):
-            return np.zeros_like(us)
-        j = np.maximum(i, 0)
-        worked = self.cum[j] + np.minimum(us, self.closes[j]) - self.opens[j]
-        return np.where(i >= 0, worked, 0)
+        i = self.by_open.right(us) - 1
+        worked: Int64s = np.minimum(us, self.closes[i])
+        worked -= self.opens[i]
+        worked += self.cum[i]
+        return worked
+
+
+# Spans laid out for a timeline, reused while the same years are asked about.
+_spans: WeakKeyDictionary[Timeline, dict[tuple[int, int], _Span]] = WeakKeyDictionary()
+_SPANS_KEPT = 8
+
+
+def _span(timeline: Timeline, first: int, last: int) -> _Span:
+    kept = _spans.get(timeline)
+    if kept is None:
+        kept = _spans[timeline] = {}
+    found = kept.get((first, last))
+    if found is None:
+        if len(kept) >= _SPANS_KEPT:
+            kept.pop(next(iter(kept)))
+        found = kept[(first, last)] = _Span(timeline, first, last)
+    return found
 
 
 def _year_of(timeline: Timeline, us: int) -> int:
     return timeline.block_of(us).year
+
+
+# Work through long arrays in chunks: the temporaries stay small enough to be reused
+# from the heap and to stay in cache (160 kB temporaries of a 20,000-element array
+# would each be mapped and faulted in afresh by the allocator, doubling the cost).
+_CHUNK = 8192
 
 
 def _deadline_us(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
@@ -129,33 +232,70 @@ def _deadline_us(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
 
     if not a.size:
         return a.copy()
-    first, last = _year_of(timeline, int(a.min())), _year_of(timeline, int(a.max()))
-    span = _Span(timeline, first, last)
-    target = span.work_at(a) + d
+    if a.size <= _CHUNK:
+        return _deadline_chunk(timeline, _initial_span(timeline, a), a, d)[0]
+    out = np.empty_like(a)
+    span = _initial_span(timeline, a)
+    for lo in range(0, a.size, _CHUNK):
+        part = slice(lo, lo + _CHUNK)
+        out[part], span = _deadline_chunk(timeline, span, a[part], d[part])
+    return out
+
+
+def _initial_span(timeline: Timeline, a: Int64s) -> _Span:
+    return _span(timeline, _year_of(timeline, int(a.min())), _year_of(timeline, int(a.max())))
+
+
+def _deadline_chunk(timeline: Timeline, span: _Span, a: Int64s, d: Int64s) -> tuple[Int64s, _Span]:
+    """Deadlines of one chunk, and the span (widened when the answers reach beyond it)."""
+    import numpy as np
+
+    if not a.size:
+        return a.copy(), span
+    first, last = span.first, span.last
+    target = span.work_at(a)
+    target += d
     forward, backward = d > 0, d < 0
+    all_forward = bool(forward.all())
     # The answer furthest out decides how many blocks to lay: compute it the scalar way
     # (which also raises NoWorkingTimeError when it does not exist) and widen the span.
-    if forward.any():
-        i = int(np.argmax(np.where(forward, target, np.iinfo(np.int64).min)))
+    if all_forward or forward.any():
+        i = int(np.argmax(target if all_forward else np.where(forward, target, -1)))
         if target[i] > span.total:
             last = _year_of(timeline, timeline.deadline_us(int(a[i]), int(d[i])))
-    if backward.any():
-        i = int(np.argmin(np.where(backward, target, np.iinfo(np.int64).max)))
+    if not all_forward and backward.any():
+        i = int(np.argmin(np.where(backward, target, span.total)))
         if target[i] < 0:
             first = _year_of(timeline, timeline.deadline_us(int(a[i]), int(d[i])))
     if (first, last) != (span.first, span.last):
-        span = _Span(timeline, first, last)
-        target = span.work_at(a) + d
+        span = _span(timeline, min(first, span.first), max(last, span.last))
+        target = span.work_at(a)
+        target += d
+    if all_forward:
+        return _forward(span, target), span
     out = a.copy()
     if forward.any():
-        # Earliest instant: the first interval whose running total reaches the target
-        # (work ending exactly at a close is due at that close).
-        k = np.searchsorted(span.cum_after, target[forward], side="left")
-        out[forward] = span.opens[k] + target[forward] - span.cum[k]
+        out[forward] = _forward(span, target[forward])
     if backward.any():
-        # Latest instant: the last interval that opens at or before the target.
-        k = np.searchsorted(span.cum, target[backward], side="right") - 1
-        out[backward] = span.opens[k] + target[backward] - span.cum[k]
+        out[backward] = _backward(span, target[backward])
+    return out, span
+
+
+def _forward(span: _Span, target: Int64s) -> Int64s:
+    # Earliest instant: the first interval whose running total reaches the target
+    # (work ending exactly at a close is due at that close).
+    k = span.by_total.left(target)
+    out: Int64s = target - span.cum[k]
+    out += span.opens[k]
+    return out
+
+
+def _backward(span: _Span, target: Int64s) -> Int64s:
+    # Latest instant: the last interval whose running total at its opening is at most
+    # the target (an instant at an opening, not at the close before it).
+    k = span.by_total_start.right(target) - 1
+    out: Int64s = target - span.cum[k]
+    out += span.opens[k]
     return out
 
 
@@ -165,10 +305,13 @@ def _elapsed_us(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
     if not a.size:
         return a.copy()
     lo, hi = min(int(a.min()), int(b.min())), max(int(a.max()), int(b.max()))
-    span = _Span(timeline, _year_of(timeline, lo), _year_of(timeline, hi))
-    both = span.work_at(np.concatenate([a, b]))
-    result: Int64s = both[a.size :] - both[: a.size]
-    return result
+    span = _span(timeline, _year_of(timeline, lo), _year_of(timeline, hi))
+    out = np.empty_like(a)
+    for start in range(0, a.size, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        out[part] = span.work_at(b[part])
+        out[part] -= span.work_at(a[part])
+    return out
 
 
 # -- inputs -------------------------------------------------------------------------------
@@ -224,6 +367,9 @@ def _exact_us(arr: Any, name: str, kind: str) -> Int64s:
             f"{name}[{index}] is NaT (not a time); every element must be a {kind} value: "
             "drop or fill missing values before the batch call"
         )
+    if arr.dtype == np.dtype(f"{kind}[us]"):
+        exact: Int64s = arr.view(np.int64)
+        return exact
     us = arr.astype(f"{kind}[us]")
     if (us != arr).any():  # a finer unit (ns) would be rounded: refuse rather than guess
         index = int(np.flatnonzero(us != arr)[0])
