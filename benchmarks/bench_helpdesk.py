@@ -1,0 +1,87 @@
+"""The helpdesk call against one scalar deadline, on incidents with 10 events.
+
+    python benchmarks/bench_helpdesk.py            # 2,000 incidents, best of 5
+
+What a helpdesk stores after a ticket update is the next due instant: that is
+``slaclock.schedule(incident, tier, at=...)``. Goal (issue 4): it costs at most
+3x one ``Calendar.deadline`` call. Both are timed on the same fixed-seed incidents
+(``at`` = one minute after the last event), with ``evaluate`` shown for scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _incidents import records
+from _workload import per_op_us
+
+import slaclock
+
+GOAL_RATIO = 3.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="incidents (2000)")
+    parser.add_argument("--events", type=int, default=10, help="events per incident (10)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs, best kept (5)")
+    parser.add_argument("--tier", default="SLA-2", help="tier of the default catalog (SLA-2)")
+    parser.add_argument("--json", type=Path, help="also write the results here as JSON")
+    opts = parser.parse_args(argv)
+
+    tier = slaclock.default_catalog().tiers[opts.tier]
+    cal = tier.calendar
+    incidents = []
+    for record in records(opts.n, events=opts.events, seed=11):
+        record["third_party"] = False  # every incident covered: the clocks run
+        incidents.append(slaclock.Incident.from_dict(record))
+    ats = [inc.events[-1].at + timedelta(minutes=1) for inc in incidents]
+    starts = [inc.events[0].at for inc in incidents]
+    events = sum(len(inc.events) for inc in incidents) / len(incidents)
+
+    schedule_us, _ = per_op_us(
+        lambda inc, at: slaclock.schedule(inc, tier, at=at),
+        list(zip(incidents, ats, strict=True)),
+        repeats=opts.repeats,
+    )
+    deadline_us, _ = per_op_us(
+        cal.deadline, [(s, tier.reaction) for s in starts], repeats=opts.repeats
+    )
+    evaluate_us, _ = per_op_us(
+        lambda inc, at: slaclock.evaluate(inc, tier, at=at),
+        list(zip(incidents, ats, strict=True)),
+        repeats=opts.repeats,
+    )
+    ratio = schedule_us / deadline_us
+    print(f"# helpdesk call: {opts.n} incidents, {events:.1f} events each, {opts.tier}")
+    print(f"Calendar.deadline          {deadline_us:8.2f} µs")
+    print(f"slaclock.schedule(at=...)  {schedule_us:8.2f} µs  ({ratio:.1f}x one deadline)")
+    print(f"slaclock.evaluate(at=...)  {evaluate_us:8.2f} µs  (for scale)")
+    ok = ratio <= GOAL_RATIO
+    print(
+        f"{'PASS' if ok else 'FAIL'}  helpdesk call <= {GOAL_RATIO:g}x one deadline: {ratio:.1f}x"
+    )
+    if opts.json:
+        opts.json.write_text(
+            json.dumps(
+                {
+                    "deadline_us": deadline_us,
+                    "schedule_us": schedule_us,
+                    "evaluate_us": evaluate_us,
+                    "ratio": ratio,
+                    "ok": ok,
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
