@@ -25,11 +25,17 @@ def loads(text: str, *, parse_float: Callable[[str], Any] = float) -> dict[str, 
     """Parse TOML 1.0 text, or TOML 1.1 text whose only 1.1 feature is multi-line inline tables."""
     try:
         return tomllib.loads(text, parse_float=parse_float)
-    except tomllib.TOMLDecodeError:
+    except tomllib.TOMLDecodeError as error:
         joined = join_inline_tables(text)
         if joined == text:
             raise
-    return tomllib.loads(joined, parse_float=parse_float)
+        first = error
+    try:
+        return tomllib.loads(joined, parse_float=parse_float)
+    except tomllib.TOMLDecodeError as error:
+        # Past an unclosed brace the joined text has no lines left to name: the
+        # error on the text as written says more there.
+        raise (error if "line" in str(error) else first) from None
 
 
 def join_inline_tables(text: str) -> str:

@@ -19,8 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from slaclock import _toml
 from slaclock._sla.tier import Tier, check_keys, expect_mapping, join_path
+from slaclock._toml import TOMLDecodeError
+from slaclock._toml import loads as toml_loads
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
 
 if TYPE_CHECKING:
@@ -256,8 +257,8 @@ def load_catalog_text(
     data: object
     if format == "toml":
         try:
-            data = _toml.loads(text, parse_float=Decimal)
-        except _toml.TOMLDecodeError as exc:
+            data = toml_loads(text, parse_float=Decimal)
+        except TOMLDecodeError as exc:
             line = _toml_error_line(exc)
             raise SpecError(f"invalid TOML{where}: {exc}", line=line) from None
     else:
@@ -291,7 +292,9 @@ def default_catalog() -> Catalog:
 
 
 def _toml_error_line(exc: ValueError) -> int | None:
-    line = getattr(exc, "lineno", None)  # Python 3.14+ carries it; before, the message says "at line N"
+    line = getattr(
+        exc, "lineno", None
+    )  # Python 3.14+ carries it; before, the message says "at line N"
     if isinstance(line, int):
         return line
     match = re.search(r"at line (\d+)", str(exc))

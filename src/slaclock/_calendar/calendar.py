@@ -69,6 +69,7 @@ class Calendar:
 
     def __post_init__(self) -> None:
         zone = _spec.parse_zone(self.tz, path="tz")
+        self._check_parts()
         if self.subdiv is not None and self.country is None:
             raise SpecError(f"a subdivision ({self.subdiv!r}) needs a country", path="country")
         if self.country is not None:
@@ -85,6 +86,46 @@ class Calendar:
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_rules", rules)
         object.__setattr__(self, "_timeline", self._make_timeline(rules, zone))
+
+    def _check_parts(self) -> None:
+        """Refuse parts that :meth:`from_dict` would not have produced (direct construction)."""
+
+        def same(parsed: object, given: object, path: str) -> None:
+            if parsed != given:
+                raise SpecError(
+                    f"{given!r} is not a parsed value; build calendars with Calendar.from_dict",
+                    path=path,
+                )
+
+        if not isinstance(self.holidays, frozenset):
+            raise SpecError(
+                f"holidays must be a frozenset of dates, got {self.holidays!r}", path="holidays"
+            )
+        try:
+            same(parse_week(format_week(self.week), path="week"), self.week, "week")
+            same(_spec.parse_weeks(self._weeks_spec(), path="weeks"), self.weeks, "weeks")
+            same(
+                _spec.parse_holidays(sorted(self.holidays), path="holidays"),
+                self.holidays,
+                "holidays",
+            )
+            overrides = {day: format_spans(spans) for day, spans in self.overrides}
+            same(_spec.parse_overrides(overrides, path="overrides"), self.overrides, "overrides")
+        except (TypeError, ValueError, IndexError, AttributeError) as error:
+            if isinstance(error, SpecError):
+                raise
+            raise SpecError(
+                f"malformed calendar parts ({error}); build calendars with Calendar.from_dict"
+            ) from error
+        if self.pre_holiday is not None:
+            same(
+                _spec.parse_pre_holiday(self.pre_holiday, path="pre_holiday"),
+                self.pre_holiday,
+                "pre_holiday",
+            )
+
+    def _weeks_spec(self) -> list[dict[str, Any]]:
+        return [{"from": start, "week": format_week(week)} for start, week in self.weeks]
 
     def _make_timeline(self, rules: DayRules, zone: ZoneInfo) -> Timeline:
         weeks = [(None, self.week), *self.weeks]
@@ -206,7 +247,7 @@ class Calendar:
         out: dict[str, Any] = {"tz": self.tz, "week": format_week(self.week)}
         if self.weeks:
             out["weeks"] = [
-                {"from": start.isoformat(), "week": format_week(week)} for start, week in self.weeks
+                {**entry, "from": entry["from"].isoformat()} for entry in self._weeks_spec()
             ]
         if self.holidays:
             out["holidays"] = [day.isoformat() for day in sorted(self.holidays)]

@@ -9,10 +9,11 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slaclock import _toml
 from slaclock._calendar.country import check_country
 from slaclock._calendar.hours import Spans, Week, parse_spans, parse_week
 from slaclock._durations import parse_duration
+from slaclock._toml import TOMLDecodeError
+from slaclock._toml import loads as toml_loads
 from slaclock.errors import SpecError
 
 __all__ = ["KEYS", "load_text", "parse_date", "parse_zone"]
@@ -146,8 +147,8 @@ def load_text(text: str, *, format: str) -> Any:
     """Parse TOML or JSON text; syntax errors name the line."""
     if format == "toml":
         try:
-            return _toml.loads(text)
-        except _toml.TOMLDecodeError as error:
+            return toml_loads(text)
+        except TOMLDecodeError as error:
             raise SpecError(f"invalid TOML: {error}") from error
     if format == "json":
         try:
