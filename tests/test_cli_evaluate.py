@@ -68,14 +68,14 @@ def test_at_replays_the_log_as_of_an_instant(capsys: pytest.CaptureFixture[str])
     assert "INC-115" in out and "no cycle yet" in out
 
 
-def test_on_evaluates_every_incident_on_one_tier(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--on", "SLA-4")
+def test_tier_evaluates_every_incident_on_one_tier(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--tier", "SLA-4")
     assert code == 0
     tiers = {line.split()[1] for line in out.splitlines()[1:] if line.startswith("INC-")}
     assert tiers == {"SLA-4"}
 
 
-def test_tier_is_the_fallback_for_records_without_one(
+def test_records_without_a_tier_fall_back_to_sla_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log = tmp_path / "log.jsonl"
@@ -112,7 +112,7 @@ def test_json_and_explain_outputs(capsys: pytest.CaptureFixture[str]) -> None:
         (["--at", "2026-11-30T11:45"], "has no UTC offset"),
         (["--at", "soon"], "cannot read --at 'soon'"),
         (["--tier", "SLA-9"], "no tier 'SLA-9'"),
-        (["--on", "Gold"], "no tier 'Gold'"),
+        (["--tier", "Gold"], "no tier 'Gold'"),
         (["/no/such/file.jsonl"], "cannot read incidents file"),
     ],
 )

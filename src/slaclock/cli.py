@@ -85,21 +85,22 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.catalog) if args.catalog is not None else default_catalog()
     at = parse_instant(args.at, name="--at") if args.at is not None else None
-    for name in (args.tier, args.on):
-        if name is not None and name not in catalog.tiers:
-            known = ", ".join(catalog.tiers)
-            raise SlaclockValueError(f"no tier {name!r} in the catalog; known: {known}")
+    if args.tier is not None and args.tier not in catalog.tiers:
+        known = ", ".join(catalog.tiers)
+        raise SlaclockValueError(f"no tier {args.tier!r} in the catalog; known: {known}")
     source = files("slaclock").joinpath("data", "example_incidents.jsonl")
     with as_file(source) as example:
         path = args.file if args.file is not None else example
         try:
             incidents = list(read_incidents(path))
         except OSError as error:
-            raise SlaclockValueError(f"cannot read incidents file {str(path)!r}: {error.strerror}") from None
+            raise SlaclockValueError(
+                f"cannot read incidents file {str(path)!r}: {error.strerror}"
+            ) from None
     results = []
     by_tier: dict[str, list[Incident]] = {}
     for incident in incidents:
-        name = args.on or incident.tier or args.tier or "SLA-2"
+        name = args.tier or incident.tier or "SLA-2"
         if name not in catalog.tiers:
             known = ", ".join(catalog.tiers)
             raise SlaclockValueError(
@@ -118,7 +119,8 @@ def _evaluate(args: argparse.Namespace) -> int:
                 f"{e.at.astimezone(tier.calendar.zone):%Y-%m}"
                 for incident in group
                 for e in incident.events
-                if e.kind == "work_logged" and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
+                if e.kind == "work_logged"
+                and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
             }
         )
         budgets.extend((name, month, budget(tier, group, month=month)) for month in months)
@@ -181,8 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "evaluate",
         help="evaluate incidents (JSON Lines) on SLA tiers: cycles, due instants, breaches",
-        description="Evaluate each incident on the tier named in its record's 'tier' field "
-        "(else --tier, else SLA-2) and print a table of reaction cycles, due instants and "
+        description="Evaluate each incident on --tier, else on the tier named in its record's 'tier' "
+        "field, else SLA-2, and print a table of reaction cycles, due instants and "
         "breaches. Without FILE the bundled example log is used; without --catalog the "
         "default catalog.",
     )
@@ -190,9 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", type=Path, help="incidents as JSON Lines (default: the bundled example)"
     )
     evaluate.add_argument("--catalog", type=Path, metavar="FILE", help="a catalog .toml/.json")
-    evaluate.add_argument("--tier", metavar="ID", help="tier for records without one (SLA-2)")
     evaluate.add_argument(
-        "--on", metavar="ID", help="what-if: evaluate every incident on this tier instead"
+        "--tier",
+        metavar="ID",
+        help="evaluate every incident on this tier (default: each record's own 'tier', else SLA-2)",
     )
     evaluate.add_argument("--at", metavar="INSTANT", help="evaluate as of this ISO 8601 instant")
     output = evaluate.add_mutually_exclusive_group()
