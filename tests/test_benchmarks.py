@@ -1,0 +1,71 @@
+"""Smoke runs of the benchmark scripts with tiny sizes: they run and report, nothing timed.
+
+The peers are not in the ``test`` extra, so the peer benchmark runs in its
+slaclock-only mode (numpy, which the test extra has, still drives the batch
+section).  The printed PASS/FAIL lines are measurements, not assertions here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_peer_benchmark_runs_slaclock_alone(tmp_path: Path) -> None:
+    out = run(
+        "bench_peers.py",
+        *("--peers", "none", "--n", "40", "--growth-n", "10", "--batch-n", "300"),
+        *("--repeats", "1", "--json", str(tmp_path / "r.json")),
+    )
+    assert "| slaclock " in out
+    assert "## Goals (issue 4)" in out
+    assert "batch vs scalar mismatches in a sample: 0" in out
+    results = json.loads((tmp_path / "r.json").read_text())
+    assert set(results["scalar"]["slaclock"]) == {"deadline", "elapsed"}
+    assert results["batch"]["deadline"]["numpy_disagreements"] >= 0
+
+
+def test_peer_benchmark_refuses_unknown_peers() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_peers.py"), "--peers", "nosuchpeer"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "nosuchpeer" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        ("bench_helpdesk.py", ("--n", "30", "--repeats", "1"), "helpdesk call <= 3x"),
+        (
+            "bench_incidents.py",
+            (
+                "--n",
+                "200",
+            ),
+            "incidents on SLA-2",
+        ),
+    ],
+)
+def test_sla_benchmarks_run(script: str, args: tuple[str, ...], expected: str) -> None:
+    assert expected in run(script, *args)
