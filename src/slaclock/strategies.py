@@ -145,7 +145,7 @@ def _with_overnight(draw: st.DrawFn, spans: list[list[str]], until: int) -> list
         return spans
     starts = [m for m in (1320, 1380, 1200) if m >= earliest]
     start = draw(_prefer(starts, st.integers(earliest, 1439)))
-    latest_end = min(until, 720)
+    latest_end = min(until, 720, start - 1)  # an end equal to the start would be empty
     ends = [m for m in (360, 0, 120, 180) if m <= latest_end]
     end = draw(_prefer(ends, st.integers(0, latest_end)))
     return [*spans, [_clock(start), _clock(end)]]
