@@ -102,6 +102,7 @@ class Timeline:
         self._starts: dict[int, int] = {}
         self._lock = threading.Lock()
         self._last: Block | None = None
+        self._index: tuple[list[int], list[Block]] = ([], [])  # compiled blocks by start
         self.compiled = 0  # blocks compiled so far: tests check that queries never walk
 
     # -- blocks ---------------------------------------------------------------------------
@@ -131,6 +132,9 @@ class Timeline:
             if found is None:
                 found = self._blocks[year] = self._compile(year)
                 self.compiled += 1
+                # A fresh index, swapped in whole: readers never see a half-built one.
+                ordered = sorted(self._blocks.values(), key=lambda b: b.start)
+                self._index = ([b.start for b in ordered], ordered)
         return found
 
     def _compile(self, year: int) -> Block:
@@ -169,6 +173,11 @@ class Timeline:
         last = self._last
         if last is not None and last.start <= us < last.end:
             return last
+        starts, blocks = self._index
+        i = bisect_right(starts, us) - 1
+        if i >= 0 and us < blocks[i].end:
+            found = self._last = blocks[i]
+            return found
         year = (EPOCH + timedelta(microseconds=us)).year
         if us < self.year_start(year):
             year -= 1
