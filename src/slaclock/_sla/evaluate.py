@@ -21,9 +21,11 @@ DESIGN §4; the choices it leaves open are written down in
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slaclock._calendar.instants import from_us, td_from_us, td_to_us, to_us
 from slaclock._sla.incident import Incident
@@ -32,6 +34,8 @@ from slaclock._sla.tier import CYCLE_RULES, Tier
 from slaclock.errors import SlaclockTypeError, SlaclockValueError
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from slaclock._calendar.timeline import Timeline
 
 __all__ = ["evaluate", "schedule"]
@@ -65,7 +69,7 @@ class _Replay:
 
 
 def _replay(incident: Incident, at: int | None, *, restart: bool) -> _Replay | None:
-    events = [(to_us(e.at), e) for e in incident.events]
+    events = list(zip(incident._us, incident.events, strict=True))
     if at is not None:
         # Events after ``at`` are not known yet; one exactly at ``at`` is.
         events = [(t, e) for t, e in events if t <= at]
@@ -134,6 +138,213 @@ def _clip(intervals: list[list[int | None]], lo: int, hi: int) -> list[Span]:
         if start < end:
             out.append((start, end))
     return out
+
+
+# --------------------------------------------------------------------------- flat replay
+
+
+# What :func:`fold` returns, a plain tuple because it is built on every ticket update:
+# (horizon, opened, cycles, pending, pending_now, resolved, resolved_since, resolved_by).
+# Each cycle is ``[start, end, first, superseded]``: ``end`` is ``None`` while it runs
+# at the horizon, ``first`` says it is the first response, ``superseded`` that it ended
+# under the restart rule.  ``pending`` holds ``[start, end]`` spans (``end`` ``None``
+# while pending at the horizon); ``resolved`` the finished resolved spans and
+# ``resolved_since`` the start of an unfinished one.
+Fold = tuple[
+    int,
+    int,
+    list[list[Any]],
+    list[list[int | None]],
+    bool,
+    list[list[int | None]],
+    int | None,
+    str | None,
+]
+
+
+def fold(
+    kinds: Sequence[str], times: Sequence[int], agent_opened: bool, at: int | None, restart: bool
+) -> Fold | None:
+    """Replay a valid event log (kinds and instants in time order) up to ``at``.
+
+    The rules of :func:`_replay` exactly, without an object per cycle.
+    """
+    if at is not None:
+        # Events after ``at`` are not known yet; one exactly at ``at`` is.
+        n = bisect_right(times, at)
+        if not n:
+            return None
+        horizon = at
+        if n < len(times):
+            kinds, times = kinds[:n], times[:n]
+    else:
+        horizon = times[-1]
+    cycles: list[list[Any]] = []
+    pending: list[list[int | None]] = []
+    resolved: list[list[int | None]] = []
+    running: list[Any] | None = None
+    pending_since: int | None = None
+    resolved_since: int | None = None
+    resolved_by: str | None = None
+    answered = False
+    for kind, t in zip(kinds, times, strict=True):
+        if kind == "agent_reply":
+            if running is not None:
+                running[1] = t
+                running = None
+                answered = True
+            continue
+        if kind == "customer_message":
+            if pending_since is not None:
+                pending.append([pending_since, t])
+                pending_since = None
+            if running is not None:
+                if not restart:
+                    continue
+                running[1] = t
+                running[3] = True
+        elif kind == "opened":
+            if agent_opened:
+                continue
+        elif kind == "pending":
+            if pending_since is None:
+                pending_since = t
+            continue
+        elif kind == "resolved" or kind == "closed":
+            if pending_since is not None:
+                pending.append([pending_since, t])
+                pending_since = None
+            if running is not None:
+                running[1] = t
+                running = None
+                answered = True
+            if resolved_since is None:
+                resolved_since, resolved_by = t, kind
+            continue
+        elif kind == "reopened":
+            if resolved_since is not None:
+                resolved.append([resolved_since, t])
+                resolved_since = resolved_by = None
+            if running is not None:
+                continue
+        else:  # work_logged
+            continue
+        # A cycle starts here: still the first response while none was answered.
+        running = [t, None, not answered, False]
+        cycles.append(running)
+    if pending_since is not None:
+        pending.append([pending_since, None])
+    return (
+        horizon,
+        times[0],
+        cycles,
+        pending,
+        pending_since is not None,
+        resolved,
+        resolved_since,
+        resolved_by,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A tier's options and targets as integers, prepared once for the hot paths."""
+
+    tier: Tier
+    timeline: Timeline
+    zone: ZoneInfo
+    restart: bool
+    pause: bool
+    reaction: int
+    first_reaction: int
+    resolution: int | None
+    # Coverage answers by (type, third_party, channel): a handful of keys per tier.
+    coverage: dict[tuple[str, bool, str | None], str | None] = field(
+        default_factory=dict, compare=False
+    )
+
+    @classmethod
+    def of(
+        cls, tier: Tier, *, cycle_rule: str | None = None, pause: bool | None = None
+    ) -> Plan:
+        restart, pause_flag = _options(tier, cycle_rule, pause)
+        return cls(
+            tier,
+            tier.calendar.timeline,
+            tier.calendar.zone,
+            restart,
+            pause_flag,
+            td_to_us(tier.reaction),
+            td_to_us(tier.first_reaction_target),
+            None if tier.resolution is None else td_to_us(tier.resolution),
+        )
+
+    def covers(self, incident_type: str, third_party: bool, channel: str | None) -> str | None:
+        """:meth:`Tier.covers`, remembered."""
+        key = (incident_type, third_party, channel)
+        try:
+            return self.coverage[key]
+        except KeyError:
+            reason = self.coverage[key] = self.tier.covers(
+                type=incident_type, third_party=third_party, channel=channel
+            )
+            return reason
+
+
+_PLANS: dict[int, Plan] = {}
+
+
+def plan_of(tier: Tier) -> Plan:
+    """The tier's :class:`Plan` with its own options, cached by identity (tiers are immutable)."""
+    found = _PLANS.get(id(tier))
+    if found is not None and found.tier is tier:
+        return found
+    if len(_PLANS) >= 64:  # many short-lived what-if tiers: keep the cache small
+        _PLANS.clear()
+    found = _PLANS[id(tier)] = Plan.of(tier)
+    return found
+
+
+def measure(tl: Timeline, start: int, end: int, stops: list[Span]) -> tuple[int, int]:
+    """Working time a clock counted in ``[start, end]`` outside ``stops``, and the time paused.
+
+    The same sums as :func:`_run` without looking for the due instant: one
+    ``elapsed_us`` when there are no stops.
+    """
+    if not stops:
+        return (tl.elapsed_us(start, end) if end > start else 0), 0
+    used = paused = 0
+    cursor = start
+    for s, e in stops:
+        if s > cursor:
+            used += tl.elapsed_us(cursor, s)
+        paused += tl.elapsed_us(max(s, cursor), e)
+        cursor = max(cursor, e)
+    if end > cursor:
+        used += tl.elapsed_us(cursor, end)
+    return used, paused
+
+
+def due_of(tl: Timeline, start: int, target: int, stops: list[Span], end: int, used: int) -> int:
+    """:func:`_run`'s due instant, knowing ``used`` (what :func:`measure` counted up to ``end``)."""
+    if used < target:  # not reached by ``end``: projected from there
+        return tl.deadline_us(end, target - used)
+    if not stops:
+        return tl.deadline_us(start, target) if target > 0 else start
+    return _run(tl, start, target, stops, end).due
+
+
+def late(tl: Timeline, start: int, target: int, stops: list[Span], end: int, used: int) -> bool:
+    """``end > due`` without finding ``due`` unless ``used == target``.
+
+    The counted time grows by at most 1 µs per µs, so more than ``target`` at
+    ``end`` means the target was reached before ``end``, less means after; at
+    exactly ``target`` the clock may have stopped counting (after hours, paused)
+    before ``end``, and only the due instant tells.
+    """
+    if used != target:
+        return used > target
+    return end > due_of(tl, start, target, stops, end, used)
 
 
 # --------------------------------------------------------------------------- clocks
@@ -504,36 +715,76 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
     >>> s.clock, s.next_due.isoformat(), s.at_risk_at.isoformat()
     ('first_reaction', '2026-11-30T11:30:00+03:00', '2026-11-30T11:00:00+03:00')
     """
-    _check_subjects(incident, tier)
+    if not (isinstance(incident, Incident) and isinstance(tier, Tier)):
+        _check_subjects(incident, tier)
     if at is None:
         raise SlaclockTypeError("schedule() needs at=, the instant of the ticket update")
-    restart, pause = _options(tier, None, None)
+    plan = plan_of(tier)
     at_us = to_us(at, name="at")
-    if tier.covers(type=incident.type, third_party=incident.third_party, channel=incident.channel):
-        return Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)
-    _, states, res_state = _core(incident, tier, at_us, restart=restart, pause=pause)
-    breached = any(st.breached for st in states) or bool(res_state and res_state.breached)
-    best: tuple[int, str, int, list[Span], int] | None = None  # due, clock, start, stops, target
-    for st in states:
-        if st.raw.end is None and not st.stopped and not st.breached:
-            best = (st.run.due, st.target_name, st.raw.start, st.stops, st.target)
-    if (
-        res_state is not None
-        and res_state.end is None
-        and not res_state.stopped
-        and not res_state.breached
-        and (best is None or res_state.run.due < best[0])
-    ):
-        best = (res_state.run.due, "resolution", res_state.start, res_state.stops, res_state.target)
+    if plan.covers(incident.type, incident.third_party, incident.channel) is not None:
+        return _NOTHING_DUE
+    log = fold(
+        incident._kinds, incident._us, incident.events[0].by == "agent", at_us, plan.restart
+    )
+    if log is None:
+        return _NOTHING_DUE
+    _, opened, cycles, pending, pending_now, resolved, since, _ = log
+    tl = plan.timeline
+    pause = plan.pause
+    breached = False
+    # due, clock, start, stops, target, used of the clock to watch
+    best: tuple[int, str, int, list[Span], int, int] | None = None
+    stops: list[Span] = []
+    # Walk back from the running cycle: once one closed cycle is late, the others'
+    # verdicts change nothing, so most calls ask the calendar once or twice.
+    for start, end, first, _ in reversed(cycles):
+        if end is not None and breached:
+            break
+        target = plan.first_reaction if first else plan.reaction
+        cycle_end = at_us if end is None else end
+        if pause:
+            stops = _clip(pending, start, cycle_end)
+            used = measure(tl, start, cycle_end, stops)[0]
+        else:  # inlined measure() and late(): this loop is the hot path
+            used = tl.elapsed_us(start, cycle_end) if cycle_end > start else 0
+        if used > target or (
+            used == target and cycle_end > due_of(tl, start, target, stops, cycle_end, used)
+        ):
+            breached = True
+        elif end is None and not (pause and pending_now):
+            due = due_of(tl, start, target, stops, cycle_end, used)
+            best = (due, "first_reaction" if first else "reaction", start, stops, target, used)
+    if plan.resolution is not None:
+        target = plan.resolution
+        clock_end = at_us if since is None else since
+        stops = _clip(pending, opened, clock_end) + _clip(resolved, opened, clock_end)
+        stops.sort()
+        used = measure(tl, opened, clock_end, stops)[0]
+        if late(tl, opened, target, stops, clock_end, used):
+            breached = True
+        elif since is None and not pending_now:
+            due = due_of(tl, opened, target, stops, clock_end, used)
+            if best is None or due < best[0]:
+                best = (due, "resolution", opened, stops, target, used)
     if best is None:
-        return Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=breached)
-    due, clock, start, stops, target = best
-    tl = tier.calendar.timeline
-    risk = _run(tl, start, _threshold(target, tier), stops, at_us).due
-    zone = tier.calendar.zone
+        return _BREACHED_NOTHING_DUE if breached else _NOTHING_DUE
+    due, clock, start, stops, target, used = best
+    threshold = _threshold(target, tier)
+    if used < threshold:
+        risk = tl.deadline_us(at_us, threshold - used)
+    elif not stops:
+        risk = tl.deadline_us(start, threshold) if threshold > 0 else start
+    else:
+        risk = _run(tl, start, threshold, stops, at_us).due
+    zone = plan.zone
     return Schedule(
         next_due=from_us(due, zone),
         clock=clock,
         at_risk_at=from_us(risk, zone),
         breached_so_far=breached,
     )
+
+
+# Schedules are immutable, so the two answers without a running clock are shared.
+_NOTHING_DUE = Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)
+_BREACHED_NOTHING_DUE = Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=True)

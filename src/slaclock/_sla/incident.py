@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from slaclock._calendar.instants import to_us
 from slaclock._durations import format_duration, parse_duration
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
 from slaclock.errors import IncidentError, SpecError
@@ -216,6 +217,10 @@ class Incident:
     third_party: bool = False
     events: tuple[Event, ...] = field(default=())
     tier: str | None = None
+    # Each event's instant in epoch microseconds and its kind, computed once here so
+    # that schedule() and evaluate() replay on integers; derived, so outside ==, hash, repr.
+    _us: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _kinds: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
@@ -255,7 +260,10 @@ class Incident:
                     incident_id=ident,
                     event_index=index,
                 )
-        _check_log(ident, self.events)
+        instants = tuple(to_us(event.at) for event in self.events)
+        _check_log(ident, self.events, instants)
+        object.__setattr__(self, "_us", instants)
+        object.__setattr__(self, "_kinds", tuple(event.kind for event in self.events))
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Incident:
@@ -320,7 +328,7 @@ class Incident:
         return out
 
 
-def _check_log(ident: str, events: tuple[Event, ...]) -> None:
+def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...]) -> None:
     """Refuse an event log that cannot have happened; the rules are in the module docstring."""
 
     def fail(index: int, message: str) -> IncidentError:
@@ -332,6 +340,7 @@ def _check_log(ident: str, events: tuple[Event, ...]) -> None:
         )
     state = "open"  # open | pending | resolved | closed
     previous: datetime | None = None
+    previous_us = 0
     for index, event in enumerate(events):
         kind = event.kind
         if index == 0 and kind != "opened":
@@ -342,9 +351,9 @@ def _check_log(ident: str, events: tuple[Event, ...]) -> None:
             raise fail(
                 index, f"a second 'opened' event at {event.at.isoformat()}; only one is allowed"
             )
-        # Compared in UTC: two datetimes sharing one ZoneInfo compare by wall time,
-        # which gets the repeated hour of a DST fold wrong.
-        if previous is not None and event.at.astimezone(UTC) < previous.astimezone(UTC):
+        # Compared as instants: two datetimes sharing one ZoneInfo compare by wall
+        # time, which gets the repeated hour of a DST fold wrong.
+        if previous is not None and instants[index] < previous_us:
             raise fail(
                 index,
                 f"{kind!r} at {event.at.isoformat()} comes before the previous event at "
@@ -371,7 +380,7 @@ def _check_log(ident: str, events: tuple[Event, ...]) -> None:
             state = kind
         elif kind == "reopened":
             state = "open"
-        previous = event.at
+        previous, previous_us = event.at, instants[index]
 
 
 @dataclass(frozen=True, slots=True)
