@@ -258,6 +258,7 @@ class Plan:
     reaction: int
     first_reaction: int
     resolution: int | None
+    risk: tuple[int, int]  # the at-risk share as (numerator, denominator)
     # Coverage answers by (type, third_party, channel): a handful of keys per tier.
     coverage: dict[tuple[str, bool, str | None], str | None] = field(
         default_factory=dict, compare=False
@@ -277,6 +278,7 @@ class Plan:
             td_to_us(tier.reaction),
             td_to_us(tier.first_reaction_target),
             None if tier.resolution is None else td_to_us(tier.resolution),
+            (tier.at_risk.numerator, tier.at_risk.denominator),
         )
 
     def covers(self, incident_type: str, third_party: bool, channel: str | None) -> str | None:

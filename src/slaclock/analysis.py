@@ -1,0 +1,770 @@
+"""Evaluating many incidents at once: one light summary row per incident, and tables of them.
+
+Use this module when you analyse thousands or millions of incidents (a month's
+tickets, a what-if on another tier) and want the verdicts, not the explanations::
+
+    from slaclock import analysis, default_catalog
+    rows = analysis.evaluate_jsonl("incidents.jsonl", default_catalog())
+    table = analysis.summarize(rows)          # columns; table.to_pandas() with pandas
+
+Each :class:`Summary` holds exactly what :func:`slaclock.evaluate` would say about
+the incident (the property tests compare every field), computed on integer
+microseconds without building ``Evaluation`` or ``Cycle`` objects: instants are
+microseconds since 1970-01-01 UTC and durations microseconds, ready for columns
+(:func:`instant` turns one back into a datetime).
+
+:func:`evaluate_jsonl` streams a JSON Lines file in bounded memory.  It decodes
+each line with :func:`json.loads`, reads the timestamps through small caches,
+and checks every record with the rules of :meth:`slaclock.Incident.from_dict`;
+on anything unusual it hands the line to ``Incident.from_dict`` itself, so a
+bad line raises (or, with ``errors="collect"``, records) exactly the
+:class:`~slaclock.IncidentError` that :func:`slaclock.read_incidents` would,
+with its line number.
+
+This module is not imported by ``import slaclock``; import it on its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import json.scanner
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta, tzinfo
+from os import PathLike
+from pathlib import Path
+from typing import IO, Any, Literal, NamedTuple
+
+from slaclock._calendar.instants import from_us, td_to_us, to_us
+from slaclock._durations import parse_duration
+from slaclock._sla.evaluate import Fold, Plan, _clip, due_of, fold, measure
+from slaclock._sla.incident import (
+    CHANNELS,
+    EVENT_KINDS,
+    INCIDENT_TYPES,
+    Incident,
+    IncidentReadErrors,
+    _parse_line,
+)
+from slaclock._sla.result import Evaluation
+from slaclock._sla.tier import Tier
+from slaclock.catalog import Catalog
+from slaclock.errors import IncidentError, SlaclockTypeError, SlaclockValueError
+
+__all__ = [
+    "Summary",
+    "SummaryReader",
+    "Table",
+    "evaluate_jsonl",
+    "evaluate_many",
+    "instant",
+    "summarize",
+]
+
+
+class Summary(NamedTuple):
+    """One incident's verdicts on one tier, as plain numbers (a row of a :class:`Table`).
+
+    Instants (``first_due``, ``first_answered``, ``next_due``, ``resolution_due``)
+    are microseconds since 1970-01-01 UTC, durations (``first_taken``,
+    ``worst_overdue``) microseconds; ``None`` where :func:`slaclock.evaluate` has
+    ``None``.  A named tuple rather than a dataclass because a million of them
+    are built in one run.
+
+    * ``cycles``, ``breaches``, ``breached``: counts and the overall verdict;
+    * ``first_due``, ``first_answered``, ``first_taken``: the first response
+      (``Evaluation.first_response``): its due instant, answer and business time;
+    * ``worst_overdue``: the largest working time past due among the breaches (0 without);
+    * ``next_due``: the earliest due instant of a running clock not yet breached;
+    * ``at_risk``: some open clock has used its tier's at-risk share (only with ``at``);
+    * ``resolution_due``: the resolution clock's due instant, when the tier has one.
+    """
+
+    incident: str
+    tier: str
+    covered: bool
+    reason: str | None
+    cycles: int
+    breaches: int
+    breached: bool
+    first_due: int | None
+    first_answered: int | None
+    first_taken: int | None
+    worst_overdue: int
+    next_due: int | None
+    at_risk: bool
+    resolution_due: int | None
+
+    @classmethod
+    def from_evaluation(cls, result: Evaluation) -> Summary:
+        """The summary of a full :func:`slaclock.evaluate` result (what the fast paths compute)."""
+        first = result.first_response
+        resolution = result.resolution
+        return cls(
+            incident=result.incident,
+            tier=result.tier,
+            covered=result.covered,
+            reason=result.reason,
+            cycles=len(result.cycles),
+            breaches=len(result.breaches),
+            breached=result.breached,
+            first_due=None if first is None else to_us(first.due),
+            first_answered=None
+            if first is None or first.answered is None
+            else to_us(first.answered),
+            first_taken=None if first is None else td_to_us(first.taken),
+            worst_overdue=max((td_to_us(b.late) for b in result.breaches), default=0),
+            next_due=None if result.next_due is None else to_us(result.next_due),
+            at_risk=any(c.at_risk for c in result.cycles)
+            or (resolution is not None and resolution.at_risk),
+            resolution_due=None if resolution is None else to_us(resolution.due),
+        )
+
+
+def instant(us: int | None, zone: tzinfo = UTC) -> datetime | None:
+    """A summary's instant as an aware datetime in ``zone`` (UTC by default).
+
+    >>> instant(1_795_789_800_000_000).isoformat()
+    '2026-11-27T14:30:00+00:00'
+    """
+    return None if us is None else from_us(us, zone)
+
+
+# --------------------------------------------------------------------------- the core
+
+
+def _summarize(plan: Plan, ident: str, log: Fold | None, at: int | None) -> Summary:
+    """:func:`slaclock.evaluate`'s verdicts on a covered incident, from its folded log."""
+    if log is None:  # ``at`` before the incident opened
+        return Summary(
+            ident, plan.tier.id, True, None, 0, 0, False, None, None, None, 0, None, False, None
+        )
+    horizon, opened, cycles, pending, pending_now, resolved, since, _ = log
+    tl = plan.timeline
+    elapsed = tl.elapsed_us
+    pause = plan.pause
+    num, den = plan.risk
+    breaches = worst = 0
+    next_due: int | None = None
+    at_risk = False
+    first_due = first_answered = first_taken = None
+    stops: list[tuple[int, int]] = []
+    for start, end, first, superseded in cycles:
+        target = plan.first_reaction if first else plan.reaction
+        cycle_end = horizon if end is None else end
+        if pause:
+            stops = _clip(pending, start, cycle_end)
+            used = measure(tl, start, cycle_end, stops)[0]
+        else:
+            used = elapsed(start, cycle_end) if cycle_end > start else 0
+        due = None
+        if end is None and at is None:
+            breached = False  # open after the last event: no verdict
+        elif used != target:
+            breached = used > target
+        else:
+            due = due_of(tl, start, target, stops, cycle_end, used)
+            breached = cycle_end > due
+        if breached:
+            breaches += 1
+            if used - target > worst:
+                worst = used - target
+        elif end is None:
+            if not (pause and pending_now):
+                due = due_of(tl, start, target, stops, cycle_end, used)
+                if next_due is None or due < next_due:
+                    next_due = due
+            if at is not None and used * den >= target * num:
+                at_risk = True
+        if first_taken is None:
+            if due is None:
+                due = due_of(tl, start, target, stops, cycle_end, used)
+            first_due, first_taken = due, used
+            first_answered = None if end is None or superseded else end
+    resolution_due = None
+    if plan.resolution is not None:
+        target = plan.resolution
+        clock_end = horizon if since is None else since
+        stops = _clip(pending, opened, clock_end) + _clip(resolved, opened, clock_end)
+        stops.sort()
+        used = measure(tl, opened, clock_end, stops)[0]
+        due = resolution_due = due_of(tl, opened, target, stops, clock_end, used)
+        # Unresolved after the last event (no ``at``): no verdict.
+        breached = (since is not None or at is not None) and clock_end > due
+        if breached:
+            breaches += 1
+            if used - target > worst:
+                worst = used - target
+        elif since is None:
+            if not pending_now and (next_due is None or due < next_due):
+                next_due = due
+            if at is not None and used * den >= target * num:
+                at_risk = True
+    return _new_row(
+        Summary,
+        (
+            ident,
+            plan.tier.id,
+            True,
+            None,
+            len(cycles),
+            breaches,
+            breaches > 0,
+            first_due,
+            first_answered,
+            first_taken,
+            worst,
+            next_due,
+            at_risk,
+            resolution_due,
+        ),
+    )
+
+
+# A million rows are built in one run: skip the named tuple's Python-level __new__.
+_new_row = tuple.__new__
+
+
+def _uncovered(plan: Plan, ident: str, reason: str) -> Summary:
+    return Summary(
+        ident, plan.tier.id, False, reason, 0, 0, False, None, None, None, 0, None, False, None
+    )
+
+
+def _plan(
+    tier: Tier, cycle_rule: str | None, pause_reaction_when_pending: bool | None
+) -> Plan:
+    if not isinstance(tier, Tier):
+        raise SlaclockTypeError(
+            f"expected a slaclock Tier, got {tier!r}; take one from a catalog, "
+            "e.g. default_catalog().tiers['SLA-2']"
+        )
+    return Plan.of(tier, cycle_rule=cycle_rule, pause=pause_reaction_when_pending)
+
+
+def _at_us(at: datetime | None) -> int | None:
+    return None if at is None else to_us(at, name="at")
+
+
+def _of_incident(plan: Plan, incident: Incident, at: int | None) -> Summary:
+    reason = plan.covers(incident.type, incident.third_party, incident.channel)
+    if reason is not None:
+        return _uncovered(plan, incident.id, reason)
+    log = fold(incident._kinds, incident._us, incident.events[0].by == "agent", at, plan.restart)
+    return _summarize(plan, incident.id, log, at)
+
+
+def evaluate_many(
+    incidents: Iterable[Incident],
+    tier: Tier,
+    *,
+    at: datetime | None = None,
+    cycle_rule: str | None = None,
+    pause_reaction_when_pending: bool | None = None,
+) -> Iterator[Summary]:
+    """:class:`Summary` rows of incidents already built, all on ``tier``, lazily.
+
+    The options mean what they mean for :func:`slaclock.evaluate`.
+
+    >>> from slaclock import Incident, default_catalog
+    >>> inc = Incident.from_dict({"id": "INC-7", "type": "failure", "channel": "portal",
+    ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"},
+    ...                {"type": "agent_reply", "at": "2026-11-30T12:20:00+03:00"}]})
+    >>> [row] = evaluate_many([inc], default_catalog().tiers["SLA-2"])
+    >>> row.breached, instant(row.first_due).isoformat(), row.worst_overdue // 60_000_000
+    (True, '2026-11-30T08:30:00+00:00', 50)
+    """
+    plan = _plan(tier, cycle_rule, pause_reaction_when_pending)
+    at_us = _at_us(at)
+    for incident in incidents:
+        if not isinstance(incident, Incident):
+            raise SlaclockTypeError(
+                f"expected a slaclock.Incident, got {incident!r}; build one with "
+                "Incident.from_dict"
+            )
+        yield _of_incident(plan, incident, at_us)
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+class _Unusual(Exception):
+    """The fast reader met something it leaves to ``Incident.from_dict``."""
+
+
+_RECORD_KEYS = frozenset(("id", "type", "channel", "third_party", "events", "tier"))
+_EVENT_KEYS = frozenset(("type", "at", "duration", "by"))
+_TYPES = frozenset(INCIDENT_TYPES)
+_CHANNELS = frozenset(CHANNELS)
+_KINDS = frozenset(EVENT_KINDS)
+_EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
+
+# ``2026-11-27T17:30:00+03:00`` read as two cached parts: the date and hour
+# ("2026-11-27T17": that hour as if in UTC) and the rest (":30:00+03:00": minutes,
+# seconds and fraction less the offset), in microseconds.  Two small dictionaries
+# (about 9,000 hours a year, 3,600 keys per offset) answer faster than parsing.
+# They are filled only from strings that datetime.fromisoformat parsed and whose
+# first thirteen characters are the date and hour themselves, so a hit is exactly
+# what parsing would give.
+_HOURS: dict[str, int] = {}
+_MINUTES: dict[str, int] = {}
+_CACHE_LIMIT = 200_000
+_FAR = 1 << 200  # later than any instant: ``at`` when there is none
+
+
+def _parse_instant_us(text: str) -> int:
+    """An event time read the careful way, filling the caches."""
+    # Incident.from_dict's reading (_parse_instant) also wants a "T" or a space
+    # between date and time, where Python accepts any character; it strips blanks.
+    if "T" not in text and "t" not in text and " " not in text:
+        raise _Unusual
+    moment = datetime.fromisoformat(text)  # ValueError, TypeError: unusual
+    offset = moment.utcoffset()
+    if offset is None:
+        raise _Unusual
+    us = to_us(moment)
+    if (
+        text[10:11] in ("T", " ")
+        and text[:10] == moment.date().isoformat()
+        and text[11:14] == f"{moment.hour:02d}:"
+    ):
+        if len(_HOURS) > _CACHE_LIMIT or len(_MINUTES) > _CACHE_LIMIT:
+            _HOURS.clear()
+            _MINUTES.clear()
+        hour = ((moment.toordinal() - _EPOCH_ORDINAL) * 24 + moment.hour) * 3_600_000_000
+        rest = (moment.minute * 60 + moment.second) * 1_000_000 + moment.microsecond
+        rest -= td_to_us(offset)
+        if hour + rest == us:
+            _HOURS[text[:13]] = hour
+            _MINUTES[text[13:]] = rest
+    return us
+
+
+def _odd_event(event: Any) -> tuple[Any, Any]:
+    """An event with keys besides ``type`` and ``at``, checked: its kind and time text."""
+    if not event.keys() <= _EVENT_KEYS:
+        raise _Unusual
+    kind = event["type"]
+    by = event.get("by")
+    if by is not None and (kind != "opened" or by not in ("customer", "agent")):
+        raise _Unusual
+    if "duration" in event:
+        if kind != "work_logged":
+            raise _Unusual
+        duration = parse_duration(event["duration"])
+        if not isinstance(duration, timedelta) or duration < timedelta(0):
+            raise _Unusual
+    elif kind == "work_logged":
+        raise _Unusual
+    return kind, event["at"]
+
+
+def _instant_of(text: Any) -> int:
+    try:
+        return _HOURS[text[:13]] + _MINUTES[text[13:]]
+    except KeyError:
+        return _parse_instant_us(text)
+
+
+def _check_rest(events: list[Any], index: int, previous: int, state: str) -> None:
+    """Check the events after ``at`` (not replayed) by the rules of Incident's _check_log."""
+    for position in range(index, len(events)):
+        event = events[position]
+        kind, text = (event["type"], event["at"]) if len(event) == 2 else _odd_event(event)
+        t = _instant_of(text)
+        if t < previous or state == "closed" or (kind == "opened" and position):
+            raise _Unusual
+        previous = t
+        if kind == "pending":
+            if state == "resolved":
+                raise _Unusual
+            state = "pending"
+        elif kind == "customer_message":
+            if state == "pending":
+                state = "open"
+        elif kind == "resolved":
+            if state == "resolved":
+                raise _Unusual
+            state = "resolved"
+        elif kind == "closed":
+            state = "closed"
+        elif kind == "reopened":
+            if state != "resolved":
+                raise _Unusual
+            state = "open"
+        elif kind == "work_logged":
+            if len(event) == 2:  # no duration
+                raise _Unusual
+        elif kind != "agent_reply":
+            raise _Unusual
+
+
+def _fast(record: Any, plan: Plan, at: int | None) -> Summary:
+    """A decoded line checked by ``Incident.from_dict``'s rules, folded and summarized.
+
+    Raises :class:`_Unusual` (or any other exception) on anything it does not
+    accept, and the caller then reads the line with ``Incident.from_dict``.
+    """
+    if type(record) is not dict or not record.keys() <= _RECORD_KEYS:
+        raise _Unusual
+    ident = record["id"]
+    incident_type = record["type"]
+    channel = record.get("channel")
+    third_party = record.get("third_party", False)
+    if (
+        type(ident) is not str
+        or not ident
+        or type(incident_type) is not str
+        or incident_type not in _TYPES
+        or (channel is not None and (type(channel) is not str or channel not in _CHANNELS))
+        or type(third_party) is not bool
+    ):
+        raise _Unusual
+    tier = record.get("tier")
+    if tier is not None and (type(tier) is not str or not tier):
+        raise _Unusual
+    events = record["events"]
+    if type(events) is not list or not events:
+        raise _Unusual
+    first = events[0]
+    if type(first) is not dict or first.get("type") != "opened":
+        raise _Unusual
+    agent_opened = first.get("by") == "agent"
+    hours, minutes = _HOURS, _MINUTES
+    restart = plan.restart
+    cut = _FAR if at is None else at
+    # The checks of Incident's _check_log and the replay of evaluate's fold() in one
+    # pass, for the events up to ``at``: this loop is most of a million-incident run.
+    # The log's state is read off the replay: resolved while ``resolved_since`` is
+    # set, pending while ``pending_since`` is.
+    previous = -_FAR
+    opened: int | None = None
+    cycles: list[list[Any]] = []
+    pending: list[list[int | None]] = []
+    resolved: list[list[int | None]] = []
+    running: list[Any] | None = None
+    pending_since: int | None = None
+    resolved_since: int | None = None
+    answered = False
+    closed = 0
+    kind = None
+    for event in events:
+        if len(event) == 2:
+            kind = event["type"]
+            text = event["at"]
+        else:
+            kind, text = _odd_event(event)
+        try:
+            t = hours[text[:13]] + minutes[text[13:]]
+        except KeyError:
+            t = _parse_instant_us(text)
+        if not previous <= t <= cut:
+            if t < previous:
+                raise _Unusual
+            # After ``at``: the rest is only checked.
+            state = (
+                "closed" if closed else "resolved" if resolved_since is not None
+                else "pending" if pending_since is not None else "open"
+            )
+            index = next(i for i, e in enumerate(events) if e is event)
+            _check_rest(events, index, previous, state)
+            break
+        previous = t
+        if kind == "agent_reply":
+            if running is not None:
+                running[1] = t
+                running = None
+                answered = True
+            continue
+        if kind == "customer_message":
+            if pending_since is not None:
+                pending.append([pending_since, t])
+                pending_since = None
+            if running is not None:
+                if not restart:
+                    continue
+                running[1] = t
+                running[3] = True
+        elif kind == "opened":
+            if opened is not None:  # a second one
+                raise _Unusual
+            opened = t
+            if agent_opened:
+                continue
+        elif kind == "pending":
+            if resolved_since is not None:
+                raise _Unusual
+            if pending_since is None:
+                pending_since = t
+            continue
+        elif kind == "resolved" or kind == "closed":
+            if resolved_since is not None:
+                if kind == "resolved":  # while resolved
+                    raise _Unusual
+            else:
+                resolved_since = t
+            if kind == "closed":
+                closed += 1
+            if pending_since is not None:
+                pending.append([pending_since, t])
+                pending_since = None
+            if running is not None:
+                running[1] = t
+                running = None
+                answered = True
+            continue
+        elif kind == "reopened":
+            if resolved_since is None:
+                raise _Unusual
+            resolved.append([resolved_since, t])
+            resolved_since = None
+            if running is not None:
+                continue
+        elif kind == "work_logged":
+            if len(event) == 2:  # no duration
+                raise _Unusual
+            continue
+        else:
+            raise _Unusual
+        # A cycle starts here: still the first response while none was answered.
+        running = [t, None, not answered, False]
+        cycles.append(running)
+    # Nothing follows ``closed``: at most one, and last of what was replayed.
+    if closed and (closed > 1 or events[-1] is not event or kind != "closed"):
+        raise _Unusual
+    reason = plan.covers(incident_type, third_party, channel)
+    if reason is not None:
+        return _uncovered(plan, ident, reason)
+    if opened is None:  # ``at`` before the incident opened
+        return _summarize(plan, ident, None, at)
+    if pending_since is not None:
+        pending.append([pending_since, None])
+    log: Fold = (
+        previous if at is None else at,
+        opened,
+        cycles,
+        pending,
+        pending_since is not None,
+        resolved,
+        resolved_since,
+        None,  # how the resolved span started: the summary does not need it
+    )
+    return _summarize(plan, ident, log, at)
+
+
+class SummaryReader(Iterator[Summary]):
+    """A streaming iterator of :class:`Summary` rows from JSON Lines; see :func:`evaluate_jsonl`.
+
+    ``reader.errors`` holds the bad lines met so far with ``errors="collect"``.
+    """
+
+    def __init__(
+        self,
+        source: str | PathLike[str] | IO[str] | Iterable[str],
+        plans: Mapping[str, Plan] | Plan,
+        *,
+        at: int | None,
+        errors: Literal["raise", "collect"],
+    ) -> None:
+        self.errors = IncidentReadErrors()
+        self._collect = errors == "collect"
+        self._gen = self._read(source, plans, at)
+
+    def __iter__(self) -> SummaryReader:
+        return self
+
+    def __next__(self) -> Summary:
+        return next(self._gen)
+
+    def _read(
+        self,
+        source: str | PathLike[str] | IO[str] | Iterable[str],
+        plans: Mapping[str, Plan] | Plan,
+        at: int | None,
+    ) -> Iterator[Summary]:
+        if isinstance(source, str | PathLike):
+            with Path(source).open(encoding="utf-8") as handle:
+                yield from self._lines(handle, plans, at)
+        else:
+            yield from self._lines(source, plans, at)
+
+    def _lines(
+        self,
+        lines: Iterable[str],
+        plans: Mapping[str, Plan] | Plan,
+        at: int | None,
+    ) -> Iterator[Summary]:
+        # json.loads' own C scanner, without the wrapper's checks (a third of its
+        # time on a short line); what it would refuse goes the careful way below.
+        scan: Any = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+        one = plans if isinstance(plans, Plan) else None
+        fast = _fast
+        for number, line in enumerate(lines, start=1):
+            try:
+                try:
+                    record, end = scan(line, 0)
+                    if end != len(line) and line[end:] not in ("\n", "\r\n"):
+                        raise _Unusual
+                    summary = fast(record, one or plans[record["tier"]], at)  # type: ignore[index]
+                except Exception:  # anything unusual, even a blank line: the careful way
+                    if not line.strip():
+                        continue
+                    summary = _careful(line, number, plans, at)
+                yield summary
+            except IncidentError as exc:
+                if not self._collect:
+                    raise
+                self.errors.errors.append(exc)
+
+
+def _careful(line: str, number: int, plans: Mapping[str, Plan] | Plan, at: int | None) -> Summary:
+    """A line read by ``Incident.from_dict``: its exact error, or its summary."""
+    incident = _parse_line(line, number)
+    plan = plans if isinstance(plans, Plan) else _pick(plans, incident.tier, incident.id, number)
+    return _of_incident(plan, incident, at)
+
+
+def _pick(plans: Any, name: str | None, ident: str, number: int) -> Plan:
+    if name is None:
+        raise IncidentError(
+            "the record names no tier; add a 'tier' field or pass tier=",
+            path="tier",
+            line=number,
+            incident_id=ident,
+        )
+    try:
+        return plans[name]  # type: ignore[no-any-return]
+    except KeyError:
+        raise IncidentError(
+            f"unknown tier {name!r}; the catalog has {', '.join(map(repr, plans))}",
+            path="tier",
+            line=number,
+            incident_id=ident,
+        ) from None
+
+
+def evaluate_jsonl(
+    source: str | PathLike[str] | IO[str] | Iterable[str],
+    catalog_or_tier: Catalog | Tier,
+    *,
+    tier: str | None = None,
+    at: datetime | None = None,
+    cycle_rule: str | None = None,
+    pause_reaction_when_pending: bool | None = None,
+    errors: Literal["raise", "collect"] = "raise",
+) -> SummaryReader:
+    """Stream :class:`Summary` rows from JSON Lines (a path, an open file or lines of text).
+
+    ``catalog_or_tier`` is the tier every incident is evaluated on, or a catalog:
+    then each record's ``"tier"`` field picks its tier, unless ``tier`` names one
+    for all.  The other options mean what they mean for :func:`slaclock.evaluate`.
+    Blank lines are allowed.  With ``errors="raise"`` the first bad line raises
+    the :class:`~slaclock.IncidentError` that :func:`slaclock.read_incidents`
+    would (with the line number); with ``errors="collect"`` it is kept in
+    ``reader.errors`` and reading goes on.  Memory stays flat: one line at a time.
+
+    >>> from slaclock import default_catalog
+    >>> lines = ['{"id": "A", "type": "failure", "tier": "SLA-4", "events": ['
+    ...          '{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]}',
+    ...          '{"id": "B", "type": "failure", "events": []}']
+    >>> reader = evaluate_jsonl(lines, default_catalog(), errors="collect")
+    >>> [(row.incident, row.tier, instant(row.next_due).isoformat()) for row in reader]
+    [('A', 'SLA-4', '2026-11-30T07:30:00+00:00')]
+    >>> print(reader.errors.errors[0])
+    line 2, events: incident 'B': an incident needs at least its 'opened' event
+    """
+    if errors not in ("raise", "collect"):
+        raise SlaclockValueError(f"errors={errors!r}; expected 'raise' or 'collect'")
+    at_us = _at_us(at)
+    plans: dict[str, Plan] | Plan
+    if isinstance(catalog_or_tier, Catalog):
+        known = catalog_or_tier.tiers
+        if tier is not None:
+            if tier not in known:
+                raise SlaclockValueError(
+                    f"no tier {tier!r} in the catalog; known: {', '.join(known)}"
+                )
+            plans = _plan(known[tier], cycle_rule, pause_reaction_when_pending)
+        else:
+            plans = {
+                name: _plan(one, cycle_rule, pause_reaction_when_pending)
+                for name, one in known.items()
+            }
+    elif isinstance(catalog_or_tier, Tier):
+        if tier is not None:
+            raise SlaclockTypeError(
+                f"tier={tier!r} picks a tier of a catalog; pass the catalog, or the tier alone"
+            )
+        plans = _plan(catalog_or_tier, cycle_rule, pause_reaction_when_pending)
+    else:
+        raise SlaclockTypeError(
+            f"expected a slaclock Catalog or Tier, got {catalog_or_tier!r}; "
+            "for example default_catalog()"
+        )
+    return SummaryReader(source, plans, at=at_us, errors=errors)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class Table:
+    """Summary rows gathered into columns, one list per :class:`Summary` field.
+
+    ``table.columns["breached"]`` is a list; ``len(table)`` the number of rows;
+    :meth:`to_pandas` a DataFrame when pandas is installed.
+    """
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: dict[str, list[Any]]) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns["incident"])
+
+    def __repr__(self) -> str:
+        return f"Table({len(self)} rows: {', '.join(self.columns)})"
+
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame``: instants as UTC timestamps, durations as timedeltas.
+
+        Needs pandas (``pip install 'slaclock[pandas]'``).
+        """
+        try:
+            pd: Any = importlib.import_module("pandas")
+        except ImportError:
+            raise ImportError(
+                "Table.to_pandas() needs pandas; install the extra: pip install 'slaclock[pandas]'"
+            ) from None
+        frame = {}
+        for name, values in self.columns.items():
+            if name in _INSTANT_FIELDS:
+                frame[name] = pd.to_datetime(
+                    pd.array(values, dtype="Int64"), unit="us", utc=True
+                )
+            elif name in _DURATION_FIELDS:
+                frame[name] = pd.to_timedelta(pd.array(values, dtype="Int64"), unit="us")
+            else:
+                frame[name] = values
+        return pd.DataFrame(frame)
+
+
+_INSTANT_FIELDS = frozenset(("first_due", "first_answered", "next_due", "resolution_due"))
+_DURATION_FIELDS = frozenset(("first_taken", "worst_overdue"))
+
+
+def summarize(rows: Iterable[Summary]) -> Table:
+    """Gather rows (from :func:`evaluate_jsonl` or :func:`evaluate_many`) into a :class:`Table`.
+
+    >>> from slaclock import default_catalog
+    >>> line = ('{"id": "A", "type": "failure", "events": ['
+    ...         '{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]}')
+    >>> table = summarize(evaluate_jsonl([line], default_catalog().tiers["SLA-2"]))
+    >>> len(table), table.columns["cycles"], table.columns["breached"]
+    (1, [1], [False])
+    """
+    columns: list[list[Any]] = [[] for _ in Summary._fields]
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return Table(dict(zip(Summary._fields, columns, strict=True)))
