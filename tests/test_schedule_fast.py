@@ -1,0 +1,178 @@
+"""The fast schedule(): the same answers as the full replay, and Incident's cached instants.
+
+schedule() replays on the integer instants each Incident keeps, settles closed
+cycles with one elapsed() each and finds deadlines only for the running clock.
+The reference here is the full replay evaluate() uses (every clock run to its
+due instant), from which the at-risk instant is found the long way.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slaclock import Incident, Schedule, Tier, default_catalog, evaluate, schedule
+from slaclock import strategies as sst
+from slaclock._calendar.instants import from_us, to_us
+from slaclock._sla.evaluate import _core, _run, _threshold
+
+CATALOG = default_catalog()
+MSK = timezone(timedelta(hours=3))
+
+
+def reference(incident: Incident, tier: Tier, at: datetime) -> Schedule:
+    """schedule() as the full replay answers it: every clock run to its due instant."""
+    restart = tier.cycle_rule == "restart_on_message"
+    if tier.covers(type=incident.type, third_party=incident.third_party, channel=incident.channel):
+        return Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)
+    at_us = to_us(at)
+    _, states, res = _core(
+        incident, tier, at_us, restart=restart, pause=tier.pause_reaction_when_pending
+    )
+    breached = any(st.breached for st in states) or bool(res and res.breached)
+    best = None
+    for st in states:
+        if st.raw.end is None and not st.stopped and not st.breached:
+            best = (st.run.due, st.target_name, st.raw.start, st.stops, st.target)
+    if (
+        res is not None
+        and res.end is None
+        and not res.stopped
+        and not res.breached
+        and (best is None or res.run.due < best[0])
+    ):
+        best = (res.run.due, "resolution", res.start, res.stops, res.target)
+    if best is None:
+        return Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=breached)
+    due, clock, start, stops, target = best
+    risk = _run(tier.calendar.timeline, start, _threshold(target, tier), stops, at_us).due
+    zone = tier.calendar.zone
+    return Schedule(from_us(due, zone), clock, from_us(risk, zone), breached)
+
+
+def _around(incident: Incident) -> st.SearchStrategy[datetime]:
+    first, last = incident.events[0].at, incident.events[-1].at
+    span = int((last - first).total_seconds())
+    return st.one_of(
+        st.sampled_from([e.at for e in incident.events]),
+        st.sampled_from([e.at + timedelta(microseconds=1) for e in incident.events]),
+        st.integers(min_value=-3600, max_value=span + 5 * 86_400).map(
+            lambda s: first + timedelta(seconds=s)
+        ),
+    )
+
+
+@given(st.data())
+def test_schedule_equals_the_full_replay_for_both_rules_and_pause_options(
+    data: st.DataObject,
+) -> None:
+    tier = data.draw(sst.tiers(), label="tier")
+    tier = tier.replace(
+        cycle_rule=data.draw(st.sampled_from(["oldest_unanswered", "restart_on_message"])),
+        pause_reaction_when_pending=data.draw(st.booleans()),
+    )
+    incident = data.draw(sst.incidents(tier=tier), label="incident")
+    at = data.draw(_around(incident), label="at")
+    plan = schedule(incident, tier, at=at)
+    want = reference(incident, tier, at)
+    assert plan == want
+    assert plan.next_due == (None if plan.next_due is None else want.next_due)
+    result = evaluate(incident, tier, at=at)
+    assert plan.next_due == result.next_due
+    assert plan.breached_so_far == result.breached
+    if plan.next_due is not None:
+        assert plan.at_risk_at is not None
+        assert plan.at_risk_at.astimezone(UTC) <= plan.next_due.astimezone(UTC)
+
+
+def _incident(*events: tuple[str, str]) -> Incident:
+    return Incident.from_dict(
+        {
+            "id": "INC-9",
+            "type": "failure",
+            "channel": "portal",
+            "events": [{"type": kind, "at": at} for kind, at in events],
+        }
+    )
+
+
+SLA2 = CATALOG.tiers["SLA-2"]
+
+
+def test_a_reply_at_the_due_instant_is_on_time_and_one_microsecond_later_is_late() -> None:
+    # Opened Fri 17:30, 2 h: due Mon 11:30 (30 min Friday, 90 min Monday).
+    on_time = _incident(("opened", "2026-11-27T17:30:00+03:00"),
+                        ("agent_reply", "2026-11-30T11:30:00+03:00"))
+    late = _incident(("opened", "2026-11-27T17:30:00+03:00"),
+                     ("agent_reply", "2026-11-30T11:30:00.000001+03:00"))
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)
+    assert not schedule(on_time, SLA2, at=at).breached_so_far
+    assert schedule(late, SLA2, at=at).breached_so_far
+
+
+def test_a_reply_after_hours_past_due_is_late_with_no_working_time_over() -> None:
+    # Due Wed 18:00 exactly; answered at 19:30 the same evening: used == target, still late.
+    inc = _incident(("opened", "2026-11-25T16:00:00+03:00"),
+                    ("agent_reply", "2026-11-25T19:30:00+03:00"))
+    plan = schedule(inc, SLA2, at=datetime(2026, 11, 25, 20, 0, tzinfo=MSK))
+    assert plan.breached_so_far and plan.next_due is None
+
+
+def test_an_open_clock_exactly_at_its_due_instant_is_not_yet_breached() -> None:
+    inc = _incident(("opened", "2026-11-30T10:00:00+03:00"))
+    due = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)
+    plan = schedule(inc, SLA2, at=due)
+    assert (plan.next_due, plan.breached_so_far) == (due, False)
+    assert plan.at_risk_at == datetime(2026, 11, 30, 11, 30, tzinfo=MSK)
+    after = schedule(inc, SLA2, at=due + timedelta(microseconds=1))
+    assert after.breached_so_far and after.next_due is None
+
+
+def test_an_open_clock_due_at_closing_and_asked_after_hours_is_breached() -> None:
+    inc = _incident(("opened", "2026-11-30T16:00:00+03:00"))
+    plan = schedule(inc, SLA2, at=datetime(2026, 11, 30, 18, 30, tzinfo=MSK))
+    assert plan.breached_so_far and plan.next_due is None
+
+
+def test_the_at_risk_instant_already_passed_is_reported_where_it_was() -> None:
+    inc = _incident(("opened", "2026-11-30T10:00:00+03:00"))
+    plan = schedule(inc, SLA2, at=datetime(2026, 11, 30, 11, 45, tzinfo=MSK))
+    assert plan.at_risk_at == datetime(2026, 11, 30, 11, 30, tzinfo=MSK)
+
+
+# ----------------------------------------------------------------- cached instants
+
+
+def test_incident_keeps_integer_instants_outside_equality_and_repr() -> None:
+    inc = _incident(("opened", "2026-11-27T17:30:00+03:00"),
+                    ("agent_reply", "2026-11-30T10:20:00+03:00"))
+    assert inc._us == tuple(to_us(e.at) for e in inc.events)
+    assert inc._kinds == ("opened", "agent_reply")
+    assert "_us" not in repr(inc) and "_kinds" not in repr(inc)
+    same = Incident.from_dict(inc.to_dict())
+    assert same == inc and hash(same) == hash(inc)
+    utc = dataclasses.replace(
+        inc, events=tuple(dataclasses.replace(e, at=e.at.astimezone(UTC)) for e in inc.events)
+    )
+    assert utc._us == inc._us and utc == inc  # aware datetimes compare as instants
+
+
+def test_pickle_copy_and_replace_keep_the_instants_right() -> None:
+    inc = _incident(("opened", "2026-11-27T17:30:00+03:00"))
+    for twin in (pickle.loads(pickle.dumps(inc)), copy.deepcopy(inc), copy.copy(inc)):
+        assert twin == inc and twin._us == inc._us and twin._kinds == inc._kinds
+    later = _incident(("opened", "2026-11-28T17:30:00+03:00"))
+    moved = dataclasses.replace(inc, events=later.events)
+    assert moved._us == later._us
+
+
+def test_the_fold_ordering_uses_instants_not_wall_times() -> None:
+    # 01:30 at +02:00 comes before 01:10 at +01:00 (Berlin's autumn fold).
+    inc = _incident(("opened", "2026-10-25T01:30:00+02:00"),
+                    ("agent_reply", "2026-10-25T01:10:00+01:00"))
+    assert inc._us[0] < inc._us[1]
