@@ -335,7 +335,7 @@ def test_options_are_refused_when_wrong() -> None:
         evaluate_jsonl([], SLA2, errors="skip")  # type: ignore[arg-type]
     with pytest.raises(SlaclockValueError, match="cycle_rule='newest'"):
         evaluate_jsonl([], SLA2, cycle_rule="newest")
-    with pytest.raises(SlaclockTypeError, match="slaclock.Incident"):
+    with pytest.raises(SlaclockTypeError, match=r"slaclock\.Incident"):
         list(evaluate_many([_record()], SLA2))  # type: ignore[list-item]
     with pytest.raises(NaiveDatetimeError, match="naive"):
         evaluate_jsonl([], SLA2, at=datetime(2026, 11, 30))

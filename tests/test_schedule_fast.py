@@ -34,11 +34,11 @@ def reference(incident: Incident, tier: Tier, at: datetime) -> Schedule:
     _, states, res = _core(
         incident, tier, at_us, restart=restart, pause=tier.pause_reaction_when_pending
     )
-    breached = any(st.breached for st in states) or bool(res and res.breached)
+    breached = any(c.breached for c in states) or bool(res and res.breached)
     best = None
-    for st in states:
-        if st.raw.end is None and not st.stopped and not st.breached:
-            best = (st.run.due, st.target_name, st.raw.start, st.stops, st.target)
+    for c in states:
+        if c.raw.end is None and not c.stopped and not c.breached:
+            best = (c.run.due, c.target_name, c.raw.start, c.stops, c.target)
     if (
         res is not None
         and res.end is None
