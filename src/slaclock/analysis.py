@@ -133,13 +133,33 @@ def instant(us: int | None, zone: tzinfo = UTC) -> datetime | None:
 # --------------------------------------------------------------------------- the core
 
 
-def _summarize(plan: Plan, ident: str, log: Fold | None, at: int | None) -> Summary:
+def _summarize_log(plan: Plan, ident: str, log: Fold | None, at: int | None) -> Summary:
     """:func:`slaclock.evaluate`'s verdicts on a covered incident, from its folded log."""
     if log is None:  # ``at`` before the incident opened
-        return Summary(
-            ident, plan.tier.id, True, None, 0, 0, False, None, None, None, 0, None, False, None
-        )
+        return _empty(plan, ident)
     horizon, opened, cycles, pending, pending_now, resolved, since, _ = log
+    return _summarize(plan, ident, at, horizon, opened, cycles, pending, pending_now, resolved, since)
+
+
+def _empty(plan: Plan, ident: str) -> Summary:
+    return Summary(
+        ident, plan.tier.id, True, None, 0, 0, False, None, None, None, 0, None, False, None
+    )
+
+
+def _summarize(
+    plan: Plan,
+    ident: str,
+    at: int | None,
+    horizon: int,
+    opened: int,
+    cycles: list[list[Any]],
+    pending: list[list[int | None]],
+    pending_now: bool,
+    resolved: list[list[int | None]],
+    since: int | None,
+) -> Summary:
+    """The verdicts from the parts of a :data:`~slaclock._sla.evaluate.Fold`."""
     tl = plan.timeline
     elapsed = tl.elapsed_us
     pause = plan.pause
@@ -152,6 +172,10 @@ def _summarize(plan: Plan, ident: str, log: Fold | None, at: int | None) -> Summ
     for start, end, first, superseded in cycles:
         target = plan.first_reaction if first else plan.reaction
         cycle_end = horizon if end is None else end
+        if end is not None and first_taken is not None and end - start < target:
+            # Answered sooner than the target on the wall clock: on time, and
+            # nothing else about this cycle goes into the summary.
+            continue
         if pause:
             stops = _clip(pending, start, cycle_end)
             used = measure(tl, start, cycle_end, stops)[0]
@@ -251,7 +275,7 @@ def _of_incident(plan: Plan, incident: Incident, at: int | None) -> Summary:
     if reason is not None:
         return _uncovered(plan, incident.id, reason)
     log = fold(incident._kinds, incident._us, incident.events[0].by == "agent", at, plan.restart)
-    return _summarize(plan, incident.id, log, at)
+    return _summarize_log(plan, incident.id, log, at)
 
 
 def evaluate_many(
@@ -532,14 +556,20 @@ def _fast(record: Any, plan: Plan, at: int | None) -> Summary:
     # Nothing follows ``closed``: at most one, and last of what was replayed.
     if closed and (closed > 1 or events[-1] is not event or kind != "closed"):
         raise _Unusual
-    reason = plan.covers(incident_type, third_party, channel)
+    try:
+        reason = plan.coverage[incident_type, third_party, channel]
+    except KeyError:
+        reason = plan.covers(incident_type, third_party, channel)
     if reason is not None:
         return _uncovered(plan, ident, reason)
     if opened is None:  # ``at`` before the incident opened
-        return _summarize(plan, ident, None, at)
+        return _empty(plan, ident)
     if pending_since is not None:
         pending.append([pending_since, None])
-    log: Fold = (
+    return _summarize(
+        plan,
+        ident,
+        at,
         previous if at is None else at,
         opened,
         cycles,
@@ -547,9 +577,7 @@ def _fast(record: Any, plan: Plan, at: int | None) -> Summary:
         pending_since is not None,
         resolved,
         resolved_since,
-        None,  # how the resolved span started: the summary does not need it
     )
-    return _summarize(plan, ident, log, at)
 
 
 class SummaryReader(Iterator[Summary]):

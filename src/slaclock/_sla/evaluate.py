@@ -294,6 +294,7 @@ class Plan:
 
 
 _PLANS: dict[int, Plan] = {}
+_UNKNOWN = "not yet asked"  # a coverage answer not in the memo yet (real ones are None or text)
 
 
 def plan_of(tier: Tier) -> Plan:
@@ -721,9 +722,15 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
         _check_subjects(incident, tier)
     if at is None:
         raise SlaclockTypeError("schedule() needs at=, the instant of the ticket update")
-    plan = plan_of(tier)
+    plan = _PLANS.get(id(tier))
+    if plan is None or plan.tier is not tier:
+        plan = plan_of(tier)
     at_us = to_us(at, name="at")
-    if plan.covers(incident.type, incident.third_party, incident.channel) is not None:
+    scope = (incident.type, incident.third_party, incident.channel)
+    reason = plan.coverage.get(scope, _UNKNOWN)
+    if reason is _UNKNOWN:
+        reason = plan.covers(*scope)
+    if reason is not None:
         return _NOTHING_DUE
     log = fold(
         incident._kinds, incident._us, incident.events[0].by == "agent", at_us, plan.restart
@@ -743,6 +750,8 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
         if end is not None and breached:
             break
         target = plan.first_reaction if first else plan.reaction
+        if end is not None and end - start < target:
+            continue  # answered within the target on the wall clock: on time
         cycle_end = at_us if end is None else end
         if pause:
             stops = _clip(pending, start, cycle_end)
