@@ -598,8 +598,10 @@ class SummaryReader(Iterator[Summary]):
         self._collect = errors == "collect"
         self._gen = self._read(source, plans, at)
 
-    def __iter__(self) -> SummaryReader:
-        return self
+    def __iter__(self) -> Iterator[Summary]:
+        # The generator itself, which shares this reader's state: a for loop then
+        # skips a Python-level __next__ per row (a few percent of a million rows).
+        return self._gen
 
     def __next__(self) -> Summary:
         return next(self._gen)
