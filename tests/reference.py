@@ -181,9 +181,10 @@ class Reference:
         for _ in range(21):
             if self.local_hours(following):
                 return False
-            if self.is_public_holiday(following) and self.week_on(following)[
-                WEEKDAYS[following.weekday()]
-            ]:
+            if (
+                self.is_public_holiday(following)
+                and self.week_on(following)[WEEKDAYS[following.weekday()]]
+            ):
                 return True
             following += timedelta(days=1)
         return False
@@ -369,4 +370,3 @@ class Reference:
 
     def hours_on(self, day: date) -> list[tuple[datetime, datetime]]:
         return [(from_us(a, self.zone), from_us(b, self.zone)) for a, b in self.day_intervals(day)]
-

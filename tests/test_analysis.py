@@ -47,9 +47,7 @@ SLA2 = CATALOG.tiers["SLA-2"]
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 EXAMPLE = resources.files("slaclock") / "data" / "example_incidents.jsonl"
 OPTIONS = [
-    (rule, pause)
-    for rule in ("oldest_unanswered", "restart_on_message")
-    for pause in (False, True)
+    (rule, pause) for rule in ("oldest_unanswered", "restart_on_message") for pause in (False, True)
 ]
 
 
@@ -111,7 +109,9 @@ def test_the_catalog_picks_each_records_tier_on_the_bundled_log() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     rows = list(evaluate_jsonl(io.StringIO(text), CATALOG))
     incidents = list(read_incidents(io.StringIO(text)))
-    assert rows == [expected(inc, CATALOG.tiers[inc.tier or ""], None, None, None) for inc in incidents]
+    assert rows == [
+        expected(inc, CATALOG.tiers[inc.tier or ""], None, None, None) for inc in incidents
+    ]
     assert {row.tier for row in rows} == {inc.tier for inc in incidents}
     assert [row.tier for row in evaluate_jsonl(io.StringIO(text), CATALOG, tier="SLA-4")] == [
         "SLA-4"
@@ -175,7 +175,9 @@ BAD_RECORDS = {
     "first event not opened": _record(events=_events(("agent_reply", OPENED[1]))),
     "second opened": _record(events=_events(OPENED, OPENED)),
     "unknown kind": _record(events=_events(OPENED, ("escalated", OPENED[1]))),
-    "kind not text": _record(events=[{"type": "opened", "at": OPENED[1]}, {"type": 3, "at": OPENED[1]}]),
+    "kind not text": _record(
+        events=[{"type": "opened", "at": OPENED[1]}, {"type": 3, "at": OPENED[1]}]
+    ),
     "naive time": _record(events=_events(("opened", "2026-11-27T17:30:00"))),
     "date only": _record(events=_events(("opened", "2026-11-27"))),
     "odd separator": _record(events=_events(("opened", "2026-11-27X17:30:00+03:00"))),
@@ -185,17 +187,28 @@ BAD_RECORDS = {
         events=_events(OPENED, ("agent_reply", "2026-11-27T17:29:59.999999+03:00"))
     ),
     "after closed": _record(
-        events=_events(OPENED, ("closed", "2026-11-27T18:00:00+03:00"),
-                       ("agent_reply", "2026-11-27T18:00:00+03:00"))
+        events=_events(
+            OPENED,
+            ("closed", "2026-11-27T18:00:00+03:00"),
+            ("agent_reply", "2026-11-27T18:00:00+03:00"),
+        )
     ),
     "resolved twice": _record(
-        events=_events(OPENED, ("resolved", "2026-11-27T18:00:00+03:00"),
-                       ("resolved", "2026-11-27T19:00:00+03:00"))
+        events=_events(
+            OPENED,
+            ("resolved", "2026-11-27T18:00:00+03:00"),
+            ("resolved", "2026-11-27T19:00:00+03:00"),
+        )
     ),
-    "reopened unresolved": _record(events=_events(OPENED, ("reopened", "2026-11-27T18:00:00+03:00"))),
+    "reopened unresolved": _record(
+        events=_events(OPENED, ("reopened", "2026-11-27T18:00:00+03:00"))
+    ),
     "pending while resolved": _record(
-        events=_events(OPENED, ("resolved", "2026-11-27T18:00:00+03:00"),
-                       ("pending", "2026-11-27T19:00:00+03:00"))
+        events=_events(
+            OPENED,
+            ("resolved", "2026-11-27T18:00:00+03:00"),
+            ("pending", "2026-11-27T19:00:00+03:00"),
+        )
     ),
     "unknown event key": _record(events=_events(OPENED, note="hi")),
     "by on a reply": _record(
@@ -203,11 +216,17 @@ BAD_RECORDS = {
     ),
     "unknown opener": _record(events=_events(OPENED, by="robot")),
     "duration on a reply": _record(
-        events=_events(OPENED, ("agent_reply", "2026-11-27T18:00:00+03:00"), index=1, duration="PT1H")
+        events=_events(
+            OPENED, ("agent_reply", "2026-11-27T18:00:00+03:00"), index=1, duration="PT1H"
+        )
     ),
-    "work without duration": _record(events=_events(OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"))),
+    "work without duration": _record(
+        events=_events(OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"))
+    ),
     "negative work": _record(
-        events=_events(OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"), index=1, duration="-PT1H")
+        events=_events(
+            OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"), index=1, duration="-PT1H"
+        )
     ),
 }
 
@@ -260,7 +279,9 @@ ACCEPTED_ODDITIES = {
     "space separator": _events((OPENED[0], "2026-11-27 17:30:00+03:00")),
     "Z and a fraction": _events((OPENED[0], "2026-11-27T14:30:00.250Z")),
     "lowercase t": _events((OPENED[0], "2026-11-27t17:30:00+03:00")),
-    "opened by an agent": _events(OPENED, ("customer_message", "2026-11-30T10:00:00+03:00"), by="agent"),
+    "opened by an agent": _events(
+        OPENED, ("customer_message", "2026-11-30T10:00:00+03:00"), by="agent"
+    ),
     "opened by the customer, said": _events(OPENED, by="customer"),
     "by null": _events(OPENED, ("agent_reply", "2026-11-30T10:00:00+03:00"), index=1, by=None),
     "work logged": _events(
@@ -301,7 +322,10 @@ def test_equal_instants_and_a_dst_fold_keep_their_order() -> None:
     )
     record = _record(events=events)
     tier = Tier(
-        id="X", name="Berlin", reaction=timedelta(hours=1), third_party=True,
+        id="X",
+        name="Berlin",
+        reaction=timedelta(hours=1),
+        third_party=True,
         calendar=CATALOG.calendars["moscow"].replace(tz="Europe/Berlin"),
     )
     incident = Incident.from_dict(record)
@@ -385,6 +409,7 @@ def test_summarize_gathers_columns() -> None:
 
 def test_to_pandas_has_timestamps_and_timedeltas() -> None:
     import pandas as pd  # in the test extra: this test runs in CI
+
     rows = list(evaluate_jsonl(io.StringIO(EXAMPLE.read_text(encoding="utf-8")), CATALOG))
     frame = summarize(rows).to_pandas()
     assert list(frame.columns) == list(Summary._fields) and len(frame) == 15

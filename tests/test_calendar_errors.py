@@ -41,9 +41,7 @@ def spec(**changes: Any) -> dict[str, Any]:
     return base
 
 
-def refused(
-    call: Callable[[], object], builtin: type[Exception], *quoted: str
-) -> SlaclockError:
+def refused(call: Callable[[], object], builtin: type[Exception], *quoted: str) -> SlaclockError:
     """Run ``call``; it must raise a SlaclockError that is also ``builtin`` and quotes each text."""
     with pytest.raises(SlaclockError) as info:
         call()
@@ -118,12 +116,8 @@ def test_hours_on_refuses_a_non_date(moscow: Calendar) -> None:
         pytest.param({"tz": "Mars/Olympus_Mons"}, "Mars/Olympus_Mons", "tz", id="unknown-zone"),
         pytest.param({"tz": ""}, "''", "tz", id="empty-zone"),
         pytest.param({"tz": 3}, "3", "tz", id="zone-not-text"),
-        pytest.param(
-            {"week": {"monday": WORKDAY}}, "monday", "week", id="unknown-weekday"
-        ),
-        pytest.param(
-            {"week": {"mon": [["25:00", "26:00"]]}}, "25:00", "week.mon[0]", id="hour-25"
-        ),
+        pytest.param({"week": {"monday": WORKDAY}}, "monday", "week", id="unknown-weekday"),
+        pytest.param({"week": {"mon": [["25:00", "26:00"]]}}, "25:00", "week.mon[0]", id="hour-25"),
         pytest.param(
             {"week": {"mon": [["10:00", "10:00"]]}}, "10:00", "week.mon[0]", id="empty-interval"
         ),

@@ -287,9 +287,7 @@ def test_a_public_holiday_is_closed(moscow: Calendar) -> None:
 def test_transferred_saturday_works(moscow: Calendar, saturday: date) -> None:
     noon = msk(saturday.year, saturday.month, saturday.day, 12, 0)
     assert moscow.is_open(noon)
-    assert moscow.hours_on(saturday) == (
-        (noon.replace(hour=10), noon.replace(hour=18)),
-    )
+    assert moscow.hours_on(saturday) == ((noon.replace(hour=10), noon.replace(hour=18)),)
     # Friday 17:00 + 2 h: 1 h on Friday, 1 h on the working Saturday.
     friday = noon - timedelta(days=1)
     assert moscow.deadline(friday.replace(hour=17), 2 * H) == noon.replace(hour=11)

@@ -103,9 +103,7 @@ def test_deadline_is_monotonic_in_duration_and_start(data: st.DataObject) -> Non
     first, second = sorted(
         (data.draw(moments(case)), data.draw(moments(case))), key=lambda moment: to_us(moment)
     )
-    short, long = sorted(
-        data.draw(durations(min_value=-MAX, max_value=MAX)) for _ in range(2)
-    )
+    short, long = sorted(data.draw(durations(min_value=-MAX, max_value=MAX)) for _ in range(2))
     cal = case.calendar
     assert to_us(cal.deadline(first, short)) <= to_us(cal.deadline(first, long))
     assert to_us(cal.deadline(first, long)) <= to_us(cal.deadline(second, long))

@@ -73,8 +73,13 @@ def _imports(path: Path) -> set[str]:
     [
         (
             "_calendar",
-            ("slaclock._sla", "slaclock.catalog", "slaclock.cli", "slaclock.analysis",
-             "slaclock.strategies"),
+            (
+                "slaclock._sla",
+                "slaclock.catalog",
+                "slaclock.cli",
+                "slaclock.analysis",
+                "slaclock.strategies",
+            ),
         ),
         ("_sla", ("slaclock.catalog", "slaclock.cli", "slaclock.analysis", "slaclock.strategies")),
     ],
@@ -124,8 +129,20 @@ def test_the_calendar_contract_names_exist() -> None:
     for name in ("Calendar", "deadline", "elapsed", "SlaclockError", "NoWorkingTimeError"):
         assert name in slaclock.__all__
     for method in (
-        "from_dict", "to_dict", "from_toml", "from_json", "always_open", "replace", "deadline",
-        "elapsed", "is_open", "next_open", "next_close", "periods", "hours_on", "day_end",
+        "from_dict",
+        "to_dict",
+        "from_toml",
+        "from_json",
+        "always_open",
+        "replace",
+        "deadline",
+        "elapsed",
+        "is_open",
+        "next_open",
+        "next_close",
+        "periods",
+        "hours_on",
+        "day_end",
         "add_working_days",
     ):
         assert callable(getattr(slaclock.Calendar, method)), method

@@ -106,10 +106,12 @@ SLA2 = CATALOG.tiers["SLA-2"]
 
 def test_a_reply_at_the_due_instant_is_on_time_and_one_microsecond_later_is_late() -> None:
     # Opened Fri 17:30, 2 h: due Mon 11:30 (30 min Friday, 90 min Monday).
-    on_time = _incident(("opened", "2026-11-27T17:30:00+03:00"),
-                        ("agent_reply", "2026-11-30T11:30:00+03:00"))
-    late = _incident(("opened", "2026-11-27T17:30:00+03:00"),
-                     ("agent_reply", "2026-11-30T11:30:00.000001+03:00"))
+    on_time = _incident(
+        ("opened", "2026-11-27T17:30:00+03:00"), ("agent_reply", "2026-11-30T11:30:00+03:00")
+    )
+    late = _incident(
+        ("opened", "2026-11-27T17:30:00+03:00"), ("agent_reply", "2026-11-30T11:30:00.000001+03:00")
+    )
     at = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)
     assert not schedule(on_time, SLA2, at=at).breached_so_far
     assert schedule(late, SLA2, at=at).breached_so_far
@@ -117,8 +119,9 @@ def test_a_reply_at_the_due_instant_is_on_time_and_one_microsecond_later_is_late
 
 def test_a_reply_after_hours_past_due_is_late_with_no_working_time_over() -> None:
     # Due Wed 18:00 exactly; answered at 19:30 the same evening: used == target, still late.
-    inc = _incident(("opened", "2026-11-25T16:00:00+03:00"),
-                    ("agent_reply", "2026-11-25T19:30:00+03:00"))
+    inc = _incident(
+        ("opened", "2026-11-25T16:00:00+03:00"), ("agent_reply", "2026-11-25T19:30:00+03:00")
+    )
     plan = schedule(inc, SLA2, at=datetime(2026, 11, 25, 20, 0, tzinfo=MSK))
     assert plan.breached_so_far and plan.next_due is None
 
@@ -149,8 +152,9 @@ def test_the_at_risk_instant_already_passed_is_reported_where_it_was() -> None:
 
 
 def test_incident_keeps_integer_instants_outside_equality_and_repr() -> None:
-    inc = _incident(("opened", "2026-11-27T17:30:00+03:00"),
-                    ("agent_reply", "2026-11-30T10:20:00+03:00"))
+    inc = _incident(
+        ("opened", "2026-11-27T17:30:00+03:00"), ("agent_reply", "2026-11-30T10:20:00+03:00")
+    )
     assert inc._us == tuple(to_us(e.at) for e in inc.events)
     assert inc._kinds == ("opened", "agent_reply")
     assert "_us" not in repr(inc) and "_kinds" not in repr(inc)
@@ -173,6 +177,7 @@ def test_pickle_copy_and_replace_keep_the_instants_right() -> None:
 
 def test_the_fold_ordering_uses_instants_not_wall_times() -> None:
     # 01:30 at +02:00 comes before 01:10 at +01:00 (Berlin's autumn fold).
-    inc = _incident(("opened", "2026-10-25T01:30:00+02:00"),
-                    ("agent_reply", "2026-10-25T01:10:00+01:00"))
+    inc = _incident(
+        ("opened", "2026-10-25T01:30:00+02:00"), ("agent_reply", "2026-10-25T01:10:00+01:00")
+    )
     assert inc._us[0] < inc._us[1]

@@ -17,7 +17,10 @@ H = timedelta(hours=1)
 def test_calendars_shrink_to_nine_to_five_utc() -> None:
     simplest = find(calendars(), lambda calendar: True)
     assert simplest == Calendar.from_dict(
-        {"tz": "UTC", "week": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}
+        {
+            "tz": "UTC",
+            "week": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+        }
     )
 
 
@@ -27,7 +30,9 @@ def test_calendars_reach_the_edges_they_promise() -> None:
     find(calendars(), lambda c: c.tz == "America/Santiago")
     find(calendars(), lambda c: any(e <= s for d in c.to_dict()["week"].values() for s, e in d))
     find(calendars(), lambda c: any(len(d) >= 2 for d in c.to_dict()["week"].values()))
-    find(calendars(), lambda c: any(e == "24:00" for d in c.to_dict()["week"].values() for _, e in d))
+    find(
+        calendars(), lambda c: any(e == "24:00" for d in c.to_dict()["week"].values() for _, e in d)
+    )
     find(calendars(), lambda c: c.to_dict().get("country", {}).get("code") == "RU")
     find(calendars(), lambda c: [] in c.to_dict().get("overrides", {}).values())
     find(calendars(), lambda c: bool(c.to_dict().get("weeks")))

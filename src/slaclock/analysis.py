@@ -138,7 +138,9 @@ def _summarize_log(plan: Plan, ident: str, log: Fold | None, at: int | None) -> 
     if log is None:  # ``at`` before the incident opened
         return _empty(plan, ident)
     horizon, opened, cycles, pending, pending_now, resolved, since, _ = log
-    return _summarize(plan, ident, at, horizon, opened, cycles, pending, pending_now, resolved, since)
+    return _summarize(
+        plan, ident, at, horizon, opened, cycles, pending, pending_now, resolved, since
+    )
 
 
 def _empty(plan: Plan, ident: str) -> Summary:
@@ -255,9 +257,7 @@ def _uncovered(plan: Plan, ident: str, reason: str) -> Summary:
     )
 
 
-def _plan(
-    tier: Tier, cycle_rule: str | None, pause_reaction_when_pending: bool | None
-) -> Plan:
+def _plan(tier: Tier, cycle_rule: str | None, pause_reaction_when_pending: bool | None) -> Plan:
     if not isinstance(tier, Tier):
         raise SlaclockTypeError(
             f"expected a slaclock Tier, got {tier!r}; take one from a catalog, "
@@ -303,8 +303,7 @@ def evaluate_many(
     for incident in incidents:
         if not isinstance(incident, Incident):
             raise SlaclockTypeError(
-                f"expected a slaclock.Incident, got {incident!r}; build one with "
-                "Incident.from_dict"
+                f"expected a slaclock.Incident, got {incident!r}; build one with Incident.from_dict"
             )
         yield _of_incident(plan, incident, at_us)
 
@@ -487,8 +486,13 @@ def _fast(record: Any, plan: Plan, at: int | None) -> Summary:
                 raise _Unusual
             # After ``at``: the rest is only checked.
             state = (
-                "closed" if closed else "resolved" if resolved_since is not None
-                else "pending" if pending_since is not None else "open"
+                "closed"
+                if closed
+                else "resolved"
+                if resolved_since is not None
+                else "pending"
+                if pending_since is not None
+                else "open"
             )
             index = next(i for i, e in enumerate(events) if e is event)
             _check_rest(events, index, previous, state)
@@ -769,9 +773,7 @@ class Table:
         frame = {}
         for name, values in self.columns.items():
             if name in _INSTANT_FIELDS:
-                frame[name] = pd.to_datetime(
-                    pd.array(values, dtype="Int64"), unit="us", utc=True
-                )
+                frame[name] = pd.to_datetime(pd.array(values, dtype="Int64"), unit="us", utc=True)
             elif name in _DURATION_FIELDS:
                 frame[name] = pd.to_timedelta(pd.array(values, dtype="Int64"), unit="us")
             else:

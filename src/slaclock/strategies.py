@@ -78,19 +78,57 @@ _LAST_DAY = date(2026, 12, 31)
 _EDGE_DATES = tuple(
     date.fromisoformat(text)
     for text in (
-        "2024-03-10", "2024-11-03", "2025-03-09", "2025-11-02",  # America/New_York
-        "2024-03-31", "2024-10-27", "2025-03-30", "2025-10-26",  # Europe/Berlin
-        "2024-04-07", "2024-10-06", "2025-04-06", "2025-10-05",  # Australia/Lord_Howe
-        "2024-09-08", "2025-04-06", "2025-09-07", "2024-04-06",  # America/Santiago
-        "2024-04-27", "2024-11-02", "2024-12-28", "2025-11-01",  # RU working Saturdays
-        "2024-02-22", "2024-12-31", "2025-01-01", "2025-01-08", "2025-05-08",  # RU holidays
-        "2024-07-04", "2024-12-24", "2024-12-25", "2025-10-03",  # US, DE
+        "2024-03-10",
+        "2024-11-03",
+        "2025-03-09",
+        "2025-11-02",  # America/New_York
+        "2024-03-31",
+        "2024-10-27",
+        "2025-03-30",
+        "2025-10-26",  # Europe/Berlin
+        "2024-04-07",
+        "2024-10-06",
+        "2025-04-06",
+        "2025-10-05",  # Australia/Lord_Howe
+        "2024-09-08",
+        "2025-04-06",
+        "2025-09-07",
+        "2024-04-06",  # America/Santiago
+        "2024-04-27",
+        "2024-11-02",
+        "2024-12-28",
+        "2025-11-01",  # RU working Saturdays
+        "2024-02-22",
+        "2024-12-31",
+        "2025-01-01",
+        "2025-01-08",
+        "2025-05-08",  # RU holidays
+        "2024-07-04",
+        "2024-12-24",
+        "2024-12-25",
+        "2025-10-03",  # US, DE
     )
 )
 # Minutes after midnight that make good interval boundaries: the usual office
 # hours, midnight and the hours around DST changes (01:00-04:00, 02:30, 03:15).
 _EDGE_MINUTES = (
-    540, 1020, 600, 1080, 0, 60, 90, 120, 150, 180, 195, 240, 720, 780, 1320, 1380, 1440,
+    540,
+    1020,
+    600,
+    1080,
+    0,
+    60,
+    90,
+    120,
+    150,
+    180,
+    195,
+    240,
+    720,
+    780,
+    1320,
+    1380,
+    1440,
 )
 
 
@@ -168,8 +206,12 @@ def _custom_week(draw: st.DrawFn) -> dict[str, list[list[str]]]:
 def _weeks() -> st.SearchStrategy[dict[str, list[list[str]]]]:
     return st.one_of(
         st.just(_NINE_TO_FIVE),
-        st.just({**_NINE_TO_FIVE, **{d: [["09:00", "13:00"], ["14:00", "18:00"]] for d in
-                                     _WEEKDAYS[:5]}}),
+        st.just(
+            {
+                **_NINE_TO_FIVE,
+                **{d: [["09:00", "13:00"], ["14:00", "18:00"]] for d in _WEEKDAYS[:5]},
+            }
+        ),
         _custom_week(),
         st.just(_ALWAYS),
     )
@@ -377,9 +419,12 @@ def tiers(draw: st.DrawFn, *, calendar: Calendar | None = None) -> Tier:
         third_party=draw(st.booleans()),
         channels=draw(_some_of(CHANNELS)),
         budget=budget,
-        at_risk=draw(st.one_of(st.just(Fraction(3, 4)), st.integers(1, 100).map(
-            lambda percent: Fraction(percent, 100)
-        ))),
+        at_risk=draw(
+            st.one_of(
+                st.just(Fraction(3, 4)),
+                st.integers(1, 100).map(lambda percent: Fraction(percent, 100)),
+            )
+        ),
         cycle_rule=draw(st.sampled_from(CYCLE_RULES)),
         pause_reaction_when_pending=draw(st.booleans()),
     )
@@ -422,14 +467,17 @@ def incidents(
         kind_of_ticket = draw(st.sampled_from(sorted(tier.types)))
         channel = draw(st.sampled_from(tier.channels))
         third_party = third_party and tier.third_party
-    events = [Event("opened", start.astimezone(zone), by=draw(st.sampled_from(("customer", "agent"))))]
+    events = [
+        Event("opened", start.astimezone(zone), by=draw(st.sampled_from(("customer", "agent"))))
+    ]
     moment, state = start, "open"
     for _ in range(draw(st.integers(1, max(max_events - 1, 1)))):
         if state == "closed":
             break
-        gap = draw(st.sampled_from(_GAPS) | st.integers(0, 100 * 3600).map(
-            lambda seconds: timedelta(seconds=seconds)
-        ))
+        gap = draw(
+            st.sampled_from(_GAPS)
+            | st.integers(0, 100 * 3600).map(lambda seconds: timedelta(seconds=seconds))
+        )
         moment = moment.astimezone(UTC) + gap
         kind = draw(st.sampled_from(_NEXT_KINDS[state]))
         work = draw(durations(max_value=8 * _HOUR)) if kind == "work_logged" else None

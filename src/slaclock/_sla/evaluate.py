@@ -265,9 +265,7 @@ class Plan:
     )
 
     @classmethod
-    def of(
-        cls, tier: Tier, *, cycle_rule: str | None = None, pause: bool | None = None
-    ) -> Plan:
+    def of(cls, tier: Tier, *, cycle_rule: str | None = None, pause: bool | None = None) -> Plan:
         restart, pause_flag = _options(tier, cycle_rule, pause)
         return cls(
             tier,
@@ -732,9 +730,7 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
         reason = plan.covers(*scope)
     if reason is not None:
         return _NOTHING_DUE
-    log = fold(
-        incident._kinds, incident._us, incident.events[0].by == "agent", at_us, plan.restart
-    )
+    log = fold(incident._kinds, incident._us, incident.events[0].by == "agent", at_us, plan.restart)
     if log is None:
         return _NOTHING_DUE
     _, opened, cycles, pending, pending_now, resolved, since, _ = log
