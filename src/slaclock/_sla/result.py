@@ -97,8 +97,25 @@ def _working_periods(
     return tuple(out)
 
 
+class _Clock:
+    """What a reaction cycle and the resolution clock share: the periods their target consumed."""
+
+    __slots__ = ()
+    start: datetime
+    due: datetime
+    pauses: tuple[Interval, ...]
+    calendar: Calendar | None
+
+    @property
+    def periods(self) -> tuple[Interval, ...]:
+        """The working periods that make up the target: from ``start`` to ``due``, less pauses."""
+        if self.calendar is None:
+            return ()
+        return _working_periods(self.calendar, self.start, self.due, self.pauses)
+
+
 @dataclass(frozen=True, slots=True)
-class Cycle:
+class Cycle(_Clock):
     """One reaction cycle: the customer waits from ``start`` until an answer.
 
     ``answered`` is ``None`` while the cycle is open (and for a cycle superseded
@@ -127,13 +144,6 @@ class Cycle:
     tier: str
     pauses: tuple[Interval, ...] = ()
     calendar: Calendar | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def periods(self) -> tuple[Interval, ...]:
-        """The working periods that make up the target: from ``start`` to ``due``, less pauses."""
-        if self.calendar is None:
-            return ()
-        return _working_periods(self.calendar, self.start, self.due, self.pauses)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: instants as ISO 8601 text, durations as ISO 8601 durations."""
@@ -205,7 +215,7 @@ def _verdict(cycle: Cycle) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ResolutionClock:
+class ResolutionClock(_Clock):
     """Business time from ``opened`` to ``resolved``, paused while pending and while resolved.
 
     A reopen continues the clock where it stopped; ``closed`` without a
@@ -226,13 +236,6 @@ class ResolutionClock:
     tier: str
     pauses: tuple[Interval, ...] = ()
     calendar: Calendar | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def periods(self) -> tuple[Interval, ...]:
-        """The working periods that make up the target: from ``start`` to ``due``, less pauses."""
-        if self.calendar is None:
-            return ()
-        return _working_periods(self.calendar, self.start, self.due, self.pauses)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: instants as ISO 8601 text, durations as ISO 8601 durations."""
