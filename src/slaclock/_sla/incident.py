@@ -18,7 +18,7 @@ be evaluated.  The rules of the event log (see ``docs/semantics-sla.md``):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from os import PathLike
@@ -328,50 +328,41 @@ class Incident:
         return out
 
 
-def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...]) -> None:
-    """Refuse an event log that cannot have happened; the rules are in the module docstring."""
+# Why a log breaks the rules of the module docstring, by kinds alone (see log_fault).
+FIRST_NOT_OPENED = "the first event must be 'opened'"
+SECOND_OPENED = "a second 'opened' event"
+AFTER_CLOSED = "after 'closed'"
+RESOLVED_TWICE = "'resolved' while already resolved"
+REOPENED_UNRESOLVED = "'reopened' while not resolved"
+PENDING_RESOLVED = "'pending' while resolved"
 
-    def fail(index: int, message: str) -> IncidentError:
-        return IncidentError(message, path=f"events.{index}", incident_id=ident, event_index=index)
 
-    if not events:
-        raise IncidentError(
-            "an incident needs at least its 'opened' event", path="events", incident_id=ident
-        )
+def log_fault(kinds: Sequence[str]) -> tuple[int, str] | None:
+    """The first event whose kind cannot follow the kinds before it, and why; ``None`` if none.
+
+    The event log's rules apart from time order, on kinds alone, so that a reader
+    can check a log once per distinct sequence of kinds.
+
+    >>> log_fault(("opened", "resolved", "reopened", "closed"))
+    >>> log_fault(("opened", "closed", "agent_reply"))
+    (2, "after 'closed'")
+    """
+    if not kinds:
+        return None
     state = "open"  # open | pending | resolved | closed
-    previous: datetime | None = None
-    previous_us = 0
-    for index, event in enumerate(events):
-        kind = event.kind
+    for index, kind in enumerate(kinds):
         if index == 0 and kind != "opened":
-            raise fail(
-                index, f"the first event must be 'opened', got {kind!r} at {event.at.isoformat()}"
-            )
+            return index, FIRST_NOT_OPENED
         if index > 0 and kind == "opened":
-            raise fail(
-                index, f"a second 'opened' event at {event.at.isoformat()}; only one is allowed"
-            )
-        # Compared as instants: two datetimes sharing one ZoneInfo compare by wall
-        # time, which gets the repeated hour of a DST fold wrong.
-        if previous is not None and instants[index] < previous_us:
-            raise fail(
-                index,
-                f"{kind!r} at {event.at.isoformat()} comes before the previous event at "
-                f"{previous.isoformat()}; events must be in time order",
-            )
+            return index, SECOND_OPENED
         if state == "closed":
-            raise fail(index, f"{kind!r} at {event.at.isoformat()} comes after 'closed'")
+            return index, AFTER_CLOSED
         if kind == "resolved" and state == "resolved":
-            raise fail(index, f"'resolved' at {event.at.isoformat()} while already resolved")
+            return index, RESOLVED_TWICE
         if kind == "reopened" and state != "resolved":
-            raise fail(
-                index, f"'reopened' at {event.at.isoformat()} but the incident is not resolved"
-            )
+            return index, REOPENED_UNRESOLVED
         if kind == "pending" and state == "resolved":
-            raise fail(
-                index,
-                f"'pending' at {event.at.isoformat()} while resolved; record 'reopened' first",
-            )
+            return index, PENDING_RESOLVED
         if kind == "pending":
             state = "pending"
         elif kind == "customer_message" and state == "pending":
@@ -380,7 +371,47 @@ def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...])
             state = kind
         elif kind == "reopened":
             state = "open"
-        previous, previous_us = event.at, instants[index]
+    return None
+
+
+def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...]) -> None:
+    """Refuse an event log that cannot have happened; the rules are in the module docstring."""
+    if not events:
+        raise IncidentError(
+            "an incident needs at least its 'opened' event", path="events", incident_id=ident
+        )
+    fault = log_fault([event.kind for event in events])
+    # The first broken rule wins; at one event, a second 'opened' is reported
+    # before time order, and time order before the other rules.
+    last = len(events) if fault is None else fault[0] + (fault[1] != SECOND_OPENED)
+    for index in range(1, last):
+        # Compared as instants: two datetimes sharing one ZoneInfo compare by wall
+        # time, which gets the repeated hour of a DST fold wrong.
+        if instants[index] < instants[index - 1]:
+            event = events[index]
+            raise _event_error(
+                ident,
+                index,
+                f"{event.kind!r} at {event.at.isoformat()} comes before the previous event at "
+                f"{events[index - 1].at.isoformat()}; events must be in time order",
+            )
+    if fault is not None:
+        index, why = fault
+        event = events[index]
+        kind, at = event.kind, event.at.isoformat()
+        message = {
+            FIRST_NOT_OPENED: f"the first event must be 'opened', got {kind!r} at {at}",
+            SECOND_OPENED: f"a second 'opened' event at {at}; only one is allowed",
+            AFTER_CLOSED: f"{kind!r} at {at} comes after 'closed'",
+            RESOLVED_TWICE: f"'resolved' at {at} while already resolved",
+            REOPENED_UNRESOLVED: f"'reopened' at {at} but the incident is not resolved",
+            PENDING_RESOLVED: f"'pending' at {at} while resolved; record 'reopened' first",
+        }[why]
+        raise _event_error(ident, index, message)
+
+
+def _event_error(ident: str, index: int, message: str) -> IncidentError:
+    return IncidentError(message, path=f"events.{index}", incident_id=ident, event_index=index)
 
 
 @dataclass(frozen=True, slots=True)
