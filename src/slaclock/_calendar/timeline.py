@@ -42,10 +42,13 @@ class Block:
         "cum",
         "cum_after",
         "day_ends",
+        "due_shift",
         "end",
         "opens",
         "start",
         "total",
+        "work_cap",
+        "work_shift",
         "year",
     )
 
@@ -70,14 +73,26 @@ class Block:
         # The end instant of each working date of the year, as a running maximum so
         # it can be searched even where an override made a date end early.
         self.day_ends = list(accumulate(day_ends, max))
+        # W(us), the working time in the block before ``us``, in one search and a
+        # min: with i = bisect_right(opens, us), W = min(work_shift[i] + us,
+        # work_cap[i]) (i = 0: before the first opening, where W is 0).  The
+        # other way, the earliest instant where W reaches v > 0 is due_shift[k] + v
+        # with k = bisect_left(cum_after, v).
+        self.work_shift = [-start] + [c - o for c, o in zip(self.cum, opens, strict=True)]
+        self.work_cap = [0, *self.cum_after]
+        self.due_shift = [o - c for o, c in zip(opens, self.cum, strict=True)]
 
     def work_at(self, us: int) -> int:
         """Working time in this block before instant ``us`` (which lies in the block)."""
-        i = bisect_right(self.opens, us) - 1
-        if i < 0:
-            return 0
-        close = self.closes[i]
-        return self.cum[i] + (us if us < close else close) - self.opens[i]
+        i = bisect_right(self.opens, us)
+        work = self.work_shift[i] + us
+        cap = self.work_cap[i]
+        return work if work < cap else cap
+
+    def instant_at(self, work: int) -> int:
+        """The earliest instant of the block where ``work`` (0 < work <= total) has been worked."""
+        k = bisect_left(self.cum_after, work)
+        return self.due_shift[k] + work
 
 
 class Timeline:
