@@ -438,3 +438,57 @@ def test_import_slaclock_does_not_import_analysis() -> None:
     code = "import sys, slaclock\nprint('slaclock.analysis' in sys.modules)\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+# ----------------------------------------------------------------- the fast path's shortcuts
+
+
+NEW_YEAR_LOGS = [
+    # Open over New Year: the clocks run from one compiled year into the next.
+    _events(
+        ("opened", "2025-12-31T17:00:00+03:00"),
+        ("agent_reply", "2026-01-12T11:00:00+03:00"),
+        ("customer_message", "2026-01-12T17:30:00+03:00"),
+        ("pending", "2026-01-13T09:00:00+03:00"),
+        ("customer_message", "2026-01-14T12:00:00+03:00"),
+    ),
+    # Opened in one year, last event over a year later.
+    _events(
+        ("opened", "2025-06-30T12:00:00+03:00"),
+        ("agent_reply", "2025-06-30T12:30:00+03:00"),
+        ("customer_message", "2026-12-31T17:59:00+03:00"),
+        ("resolved", "2027-01-11T10:30:00+03:00"),
+    ),
+    # A due instant that falls in the next year though every event is in this one.
+    _events(("opened", "2026-12-31T17:30:00+03:00")),
+]
+
+
+@pytest.mark.parametrize(("rule", "pause"), OPTIONS)
+@pytest.mark.parametrize("at", [None, "2026-01-12T17:45:00+03:00", "2027-02-01T00:00:00Z"])
+def test_logs_across_new_year_equal_evaluate(rule: str, pause: bool, at: str | None) -> None:
+    incidents = [
+        Incident.from_dict(_record(id=f"NY-{i}", events=log)) for i, log in enumerate(NEW_YEAR_LOGS)
+    ]
+    moment = None if at is None else datetime.fromisoformat(at)
+    for tier in (SLA2, SLA2.replace(resolution="PT40H", first_reaction="PT30M")):
+        every_way(incidents, tier, moment, rule, pause)
+
+
+def test_remembered_sequences_can_be_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    from slaclock import analysis
+
+    monkeypatch.setattr(analysis, "_PROGRAM_LIMIT", 2)
+    monkeypatch.setattr(analysis, "_PROGRAMS", {key: {} for key in analysis._PROGRAMS})
+    incidents = list(read_incidents(io.StringIO(EXAMPLE.read_text(encoding="utf-8"))))
+    for rule, pause in OPTIONS:
+        every_way(incidents, SLA2, None, rule, pause)
+    assert all(len(table) <= 2 for table in analysis._PROGRAMS.values())
+
+
+def test_a_sequence_known_to_be_bad_still_gets_its_exact_error() -> None:
+    line = json.dumps(BAD_RECORDS["resolved twice"])
+    for _ in range(2):  # the second time the sequence is remembered as invalid
+        with pytest.raises(IncidentError) as caught:
+            list(evaluate_jsonl([line], SLA2))
+        assert str(caught.value) == str(_error(line)).replace("line 2", "line 1")

@@ -14,12 +14,13 @@ microseconds since 1970-01-01 UTC and durations microseconds, ready for columns
 (:func:`instant` turns one back into a datetime).
 
 :func:`evaluate_jsonl` streams a JSON Lines file in bounded memory.  It decodes
-each line with :func:`json.loads`, reads the timestamps through small caches,
-and checks every record with the rules of :meth:`slaclock.Incident.from_dict`;
-on anything unusual it hands the line to ``Incident.from_dict`` itself, so a
-bad line raises (or, with ``errors="collect"``, records) exactly the
-:class:`~slaclock.IncidentError` that :func:`slaclock.read_incidents` would,
-with its line number.
+each line with :mod:`json`'s C scanner, reads the timestamps through small caches,
+and checks every record with the rules of :meth:`slaclock.Incident.from_dict`
+(those on the sequence of event kinds once per distinct sequence, which also
+fixes what the sequence means for the clocks); on anything unusual it hands the
+line to ``Incident.from_dict`` itself, so a bad line raises (or, with
+``errors="collect"``, records) exactly the :class:`~slaclock.IncidentError`
+that :func:`slaclock.read_incidents` would, with its line number.
 
 This module is not imported by ``import slaclock``; import it on its own.
 """
@@ -29,7 +30,9 @@ from __future__ import annotations
 import importlib
 import json
 import json.scanner
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from os import PathLike
 from pathlib import Path
@@ -37,7 +40,7 @@ from typing import IO, Any, Literal, NamedTuple
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
 from slaclock._durations import parse_duration
-from slaclock._sla.evaluate import Fold, Plan, _clip, due_of, fold, measure
+from slaclock._sla.evaluate import Plan, _clip, due_of, fold, measure
 from slaclock._sla.incident import (
     CHANNELS,
     EVENT_KINDS,
@@ -45,6 +48,7 @@ from slaclock._sla.incident import (
     Incident,
     IncidentReadErrors,
     _parse_line,
+    log_fault,
 )
 from slaclock._sla.result import Evaluation
 from slaclock._sla.tier import Tier
@@ -131,16 +135,90 @@ def instant(us: int | None, zone: tzinfo = UTC) -> datetime | None:
 
 
 # --------------------------------------------------------------------------- the core
+#
+# The meaning of an event log for the clocks (which events start and end reaction
+# cycles, pauses and resolved spans) depends only on its sequence of kinds, and
+# real logs share a few hundred sequences.  A :class:`_Program` is that meaning,
+# worked out once per sequence by evaluate's own fold() run on positions instead
+# of instants (and checked by Incident's own rules); each incident then only reads
+# its instants, and its clocks are differences of W, the working time since the
+# start of the year block of its first event: one binary search per instant.
 
 
-def _summarize_log(plan: Plan, ident: str, log: Fold | None, at: int | None) -> Summary:
-    """:func:`slaclock.evaluate`'s verdicts on a covered incident, from its folded log."""
-    if log is None:  # ``at`` before the incident opened
-        return _empty(plan, ident)
-    horizon, opened, cycles, pending, pending_now, resolved, since, _ = log
-    return _summarize(
-        plan, ident, at, horizon, opened, cycles, pending, pending_now, resolved, since
+@dataclass(frozen=True, slots=True)
+class _Program:
+    """What a valid log's sequence of kinds means for its clocks, as event positions.
+
+    Position ``n`` (the number of events replayed) stands for the horizon: the
+    end of a cycle still running, or of a pause still on.
+    """
+
+    cycles: tuple[tuple[int, int, bool, bool], ...]  # start, end, first, superseded
+    pending: tuple[tuple[int, int], ...]
+    pending_now: bool
+    resolved: tuple[tuple[int, int], ...]  # finished resolved spans
+    since: int | None  # resolved (or closed) since this event, to the horizon
+    logged: bool  # has work_logged events, which need a duration
+
+
+_MISSING: Any = object()
+_PROGRAM_LIMIT = 50_000  # distinct sequences remembered per table before starting afresh
+# One table per (restart_on_message, opened by an agent); None marks a sequence
+# that breaks the log's rules.
+_PROGRAMS: dict[tuple[bool, bool], dict[tuple[Any, ...], _Program | None]] = {
+    (restart, agent): {} for restart in (False, True) for agent in (False, True)
+}
+
+
+def _program(kinds: tuple[Any, ...], agent_opened: bool, restart: bool) -> _Program | None:
+    """The program of a sequence of kinds, remembered; ``None`` if no valid log has it."""
+    table = _PROGRAMS[restart, agent_opened]
+    found = table.get(kinds, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[no-any-return]
+    if len(table) >= _PROGRAM_LIMIT:
+        table.clear()
+    if not kinds or not set(kinds) <= _KINDS or log_fault(kinds) is not None:
+        found = table[kinds] = None
+        return None
+    n = len(kinds)
+    folded = fold(kinds, range(n), agent_opened, None, restart)
+    assert folded is not None
+    _, _, cycles, pending, pending_now, resolved, since, _ = folded
+    found = table[kinds] = _Program(
+        cycles=tuple((s, n if e is None else e, first, sup) for s, e, first, sup in cycles),
+        pending=tuple((s, n if e is None else e) for s, e in pending),  # type: ignore[misc]
+        pending_now=pending_now,
+        resolved=tuple((s, e) for s, e in resolved),  # type: ignore[misc]
+        since=since,
+        logged="work_logged" in kinds,
     )
+    return found
+
+
+def _replayed(
+    plan: Plan,
+    ident: str,
+    kinds: tuple[str, ...],
+    times: list[int],
+    program: _Program,
+    agent_opened: bool,
+    at: int | None,
+) -> Summary:
+    """The row of a covered, valid log (``times`` is the caller's to change): cut at ``at``."""
+    if at is None:
+        times.append(times[-1])  # the horizon: the last event
+        return _summarize(plan, ident, None, times, program)
+    n = bisect_right(times, at)  # an event exactly at ``at`` is known, later ones not yet
+    if n < len(times):
+        if not n:
+            return _empty(plan, ident)
+        prefix = _program(kinds[:n], agent_opened, plan.restart)
+        assert prefix is not None  # a prefix of a valid log is valid
+        del times[n:]
+        program = prefix
+    times.append(at)
+    return _summarize(plan, ident, at, times, program)
 
 
 def _empty(plan: Plan, ident: str) -> Summary:
@@ -150,69 +228,104 @@ def _empty(plan: Plan, ident: str) -> Summary:
 
 
 def _summarize(
-    plan: Plan,
-    ident: str,
-    at: int | None,
-    horizon: int,
-    opened: int,
-    cycles: list[list[Any]],
-    pending: list[list[int | None]],
-    pending_now: bool,
-    resolved: list[list[int | None]],
-    since: int | None,
+    plan: Plan, ident: str, at: int | None, points: list[int], program: _Program
 ) -> Summary:
-    """The verdicts from the parts of a :data:`~slaclock._sla.evaluate.Fold`."""
+    """:func:`slaclock.evaluate`'s verdicts from a program and its instants.
+
+    ``points`` holds the replayed events' instants and then the horizon (``at``,
+    or the last event's instant), at the program's position ``n``.
+    """
     tl = plan.timeline
-    elapsed = tl.elapsed_us
-    pause = plan.pause
+    n = len(points) - 1
+    first_point = points[0]
+    block = tl._last
+    if block is None or not block.start <= first_point < block.end:
+        block = tl.block_of(first_point)
+    # In the block of the first event a reaction clock without stops is a
+    # difference of W, the working time since the block's start (one binary
+    # search, see Block), and it reaches its target where W reaches W(start) +
+    # target.  Anything else (stops, a log running into another year) goes
+    # through evaluate's own measure() and due_of().
+    in_block = points[n] < block.end
+    opens, shift, cap = block.opens, block.work_shift, block.work_cap
+    total, cum_after, due_shift = block.total, block.cum_after, block.due_shift
+    pending = (
+        [(points[s], points[e]) for s, e in program.pending]
+        if program.pending and (plan.pause or plan.resolution is not None)
+        else []
+    )
+    pause = plan.pause and bool(pending)
+    pending_now = program.pending_now
     num, den = plan.risk
     breaches = worst = 0
     next_due: int | None = None
     at_risk = False
     first_due = first_answered = first_taken = None
     stops: list[tuple[int, int]] = []
-    for start, end, first, superseded in cycles:
+    due: int | None
+    for s, e, first, superseded in program.cycles:
         target = plan.first_reaction if first else plan.reaction
-        cycle_end = horizon if end is None else end
-        if end is not None and first_taken is not None and end - start < target:
+        start, end = points[s], points[e]
+        running = e == n
+        if not running and first_taken is not None and end - start < target:
             # Answered sooner than the target on the wall clock: on time, and
             # nothing else about this cycle goes into the summary.
             continue
         if pause:
-            stops = _clip(pending, start, cycle_end)
-            used = measure(tl, start, cycle_end, stops)[0]
+            stops = _clip(pending, start, end)  # type: ignore[arg-type]
+        if stops or not in_block:
+            start_work = None
+            used = measure(tl, start, end, stops)[0]
         else:
-            used = elapsed(start, cycle_end) if cycle_end > start else 0
-        due = None
-        if end is None and at is None:
+            i = bisect_right(opens, start)
+            start_work = shift[i] + start
+            if start_work > cap[i]:
+                start_work = cap[i]
+            i = bisect_right(opens, end)
+            end_work = shift[i] + end
+            used = (end_work if end_work < cap[i] else cap[i]) - start_work
+        if running and at is None:
             breached = False  # open after the last event: no verdict
         elif used != target:
             breached = used > target
         else:
-            due = due_of(tl, start, target, stops, cycle_end, used)
-            breached = cycle_end > due
+            breached = None  # the target reached exactly at ``end``: the due instant tells
+        if (
+            breached is None
+            or first_taken is None
+            or (running and not breached and not (pause and pending_now))
+        ):
+            if start_work is not None and target > 0 and start_work + target <= total:
+                v = start_work + target
+                due = due_shift[bisect_left(cum_after, v)] + v
+            else:
+                due = due_of(tl, start, target, stops, end, used)
+            if breached is None:
+                breached = end > due
+        else:
+            due = None
         if breached:
             breaches += 1
             if used - target > worst:
                 worst = used - target
-        elif end is None:
-            if not (pause and pending_now):
-                due = due_of(tl, start, target, stops, cycle_end, used)
-                if next_due is None or due < next_due:
-                    next_due = due
+        elif running:
+            if not (pause and pending_now) and (next_due is None or due < next_due):  # type: ignore[operator]
+                next_due = due
             if at is not None and used * den >= target * num:
                 at_risk = True
         if first_taken is None:
-            if due is None:
-                due = due_of(tl, start, target, stops, cycle_end, used)
             first_due, first_taken = due, used
-            first_answered = None if end is None or superseded else end
+            first_answered = None if running or superseded else end
     resolution_due = None
     if plan.resolution is not None:
         target = plan.resolution
-        clock_end = horizon if since is None else since
-        stops = _clip(pending, opened, clock_end) + _clip(resolved, opened, clock_end)
-        stops.sort()
+        since = program.since
+        opened, clock_end = first_point, points[n if since is None else since]
+        stops = _clip(pending, opened, clock_end)  # type: ignore[arg-type]
+        if program.resolved:
+            resolved = [(points[s], points[e]) for s, e in program.resolved]
+            stops += _clip(resolved, opened, clock_end)  # type: ignore[arg-type]
+            stops.sort()
         used = measure(tl, opened, clock_end, stops)[0]
         due = resolution_due = due_of(tl, opened, target, stops, clock_end, used)
         # Unresolved after the last event (no ``at``): no verdict.
@@ -233,7 +346,7 @@ def _summarize(
             plan.tier.id,
             True,
             None,
-            len(cycles),
+            len(program.cycles),
             breaches,
             breaches > 0,
             first_due,
@@ -274,8 +387,11 @@ def _of_incident(plan: Plan, incident: Incident, at: int | None) -> Summary:
     reason = plan.covers(incident.type, incident.third_party, incident.channel)
     if reason is not None:
         return _uncovered(plan, incident.id, reason)
-    log = fold(incident._kinds, incident._us, incident.events[0].by == "agent", at, plan.restart)
-    return _summarize_log(plan, incident.id, log, at)
+    agent_opened = incident.events[0].by == "agent"
+    kinds = incident._kinds
+    program = _program(kinds, agent_opened, plan.restart)
+    assert program is not None  # an Incident is valid
+    return _replayed(plan, incident.id, kinds, list(incident._us), program, agent_opened, at)
 
 
 def evaluate_many(
@@ -322,17 +438,17 @@ _CHANNELS = frozenset(CHANNELS)
 _KINDS = frozenset(EVENT_KINDS)
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 
-# ``2026-11-27T17:30:00+03:00`` read as two cached parts: the date and hour
-# ("2026-11-27T17": that hour as if in UTC) and the rest (":30:00+03:00": minutes,
-# seconds and fraction less the offset), in microseconds.  Two small dictionaries
-# (about 9,000 hours a year, 3,600 keys per offset) answer faster than parsing.
-# They are filled only from strings that datetime.fromisoformat parsed and whose
-# first thirteen characters are the date and hour themselves, so a hit is exactly
-# what parsing would give.
+# ``2026-11-27T17:30:00+03:00`` read as two cached parts, split at its first colon:
+# the date and hour ("2026-11-27T17": that hour as if in UTC) and the rest
+# ("30:00+03:00": minutes, seconds and fraction less the offset), in microseconds.
+# Two small dictionaries (about 9,000 hours a year, 3,600 keys per offset) answer
+# far faster than parsing, and str.partition is cheaper than two slices.  They are
+# filled only from strings that datetime.fromisoformat parsed and whose first
+# fourteen characters are the date, the hour and a colon themselves, so a hit is
+# exactly what parsing would give.
 _HOURS: dict[str, int] = {}
 _MINUTES: dict[str, int] = {}
 _CACHE_LIMIT = 200_000
-_FAR = 1 << 200  # later than any instant: ``at`` when there is none
 
 
 def _parse_instant_us(text: str) -> int:
@@ -350,7 +466,7 @@ def _parse_instant_us(text: str) -> int:
         text[10:11] in ("T", " ")
         and text[:10] == moment.date().isoformat()
         and text[11:14] == f"{moment.hour:02d}:"
-    ):
+    ):  # then text.partition(":") splits after the hour
         if len(_HOURS) > _CACHE_LIMIT or len(_MINUTES) > _CACHE_LIMIT:
             _HOURS.clear()
             _MINUTES.clear()
@@ -359,7 +475,7 @@ def _parse_instant_us(text: str) -> int:
         rest -= td_to_us(offset)
         if hour + rest == us:
             _HOURS[text[:13]] = hour
-            _MINUTES[text[13:]] = rest
+            _MINUTES[text[14:]] = rest
     return us
 
 
@@ -382,48 +498,28 @@ def _odd_event(event: Any) -> tuple[Any, Any]:
     return kind, event["at"]
 
 
-def _instant_of(text: Any) -> int:
-    try:
-        return _HOURS[text[:13]] + _MINUTES[text[13:]]
-    except KeyError:
-        return _parse_instant_us(text)
-
-
-def _check_rest(events: list[Any], index: int, previous: int, state: str) -> None:
-    """Check the events after ``at`` (not replayed) by the rules of Incident's _check_log."""
-    for position in range(index, len(events)):
-        event = events[position]
-        kind, text = (event["type"], event["at"]) if len(event) == 2 else _odd_event(event)
-        t = _instant_of(text)
-        if t < previous or state == "closed" or (kind == "opened" and position):
-            raise _Unusual
-        previous = t
-        if kind == "pending":
-            if state == "resolved":
+def _odd_events(events: list[Any]) -> tuple[list[Any], list[int], bool]:
+    """Kinds, instants and whether an agent opened, of events some of which carry more keys."""
+    kinds = []
+    times = []
+    for event in events:
+        if len(event) == 2:
+            kind, text = event["type"], event["at"]
+            if kind == "work_logged":  # without its duration
                 raise _Unusual
-            state = "pending"
-        elif kind == "customer_message":
-            if state == "pending":
-                state = "open"
-        elif kind == "resolved":
-            if state == "resolved":
-                raise _Unusual
-            state = "resolved"
-        elif kind == "closed":
-            state = "closed"
-        elif kind == "reopened":
-            if state != "resolved":
-                raise _Unusual
-            state = "open"
-        elif kind == "work_logged":
-            if len(event) == 2:  # no duration
-                raise _Unusual
-        elif kind != "agent_reply":
-            raise _Unusual
+        else:
+            kind, text = _odd_event(event)
+        kinds.append(kind)
+        hour, _, rest = text.partition(":")
+        try:
+            times.append(_HOURS[hour] + _MINUTES[rest])
+        except KeyError:
+            times.append(_parse_instant_us(text))
+    return kinds, times, events[0].get("by") == "agent"
 
 
 def _fast(record: Any, plan: Plan, at: int | None) -> Summary:
-    """A decoded line checked by ``Incident.from_dict``'s rules, folded and summarized.
+    """A decoded line checked by ``Incident.from_dict``'s rules, replayed and summarized.
 
     Raises :class:`_Unusual` (or any other exception) on anything it does not
     accept, and the caller then reads the line with ``Incident.from_dict``.
@@ -434,154 +530,60 @@ def _fast(record: Any, plan: Plan, at: int | None) -> Summary:
     incident_type = record["type"]
     channel = record.get("channel")
     third_party = record.get("third_party", False)
-    if (
-        type(ident) is not str
-        or not ident
-        or type(incident_type) is not str
-        or incident_type not in _TYPES
-        or (channel is not None and (type(channel) is not str or channel not in _CHANNELS))
-        or type(third_party) is not bool
-    ):
+    if type(ident) is not str or not ident or type(third_party) is not bool:
         raise _Unusual
+    # The memo of coverage answers is filled only from valid types and channels,
+    # so a hit also checks them (True and 1 hash alike: third_party is checked above).
+    reason = plan.coverage.get((incident_type, third_party, channel), _MISSING)
+    if reason is _MISSING:
+        if (
+            type(incident_type) is not str
+            or incident_type not in _TYPES
+            or (channel is not None and (type(channel) is not str or channel not in _CHANNELS))
+        ):
+            raise _Unusual
+        reason = plan.covers(incident_type, third_party, channel)
     tier = record.get("tier")
     if tier is not None and (type(tier) is not str or not tier):
         raise _Unusual
     events = record["events"]
     if type(events) is not list or not events:
         raise _Unusual
-    first = events[0]
-    if type(first) is not dict or first.get("type") != "opened":
-        raise _Unusual
-    agent_opened = first.get("by") == "agent"
+    # Most events are exactly {"type": ..., "at": ...}: their kinds and instants
+    # are read here, through the caches; this loop is most of a million-incident run.
     hours, minutes = _HOURS, _MINUTES
-    restart = plan.restart
-    cut = _FAR if at is None else at
-    # The checks of Incident's _check_log and the replay of evaluate's fold() in one
-    # pass, for the events up to ``at``: this loop is most of a million-incident run.
-    # The log's state is read off the replay: resolved while ``resolved_since`` is
-    # set, pending while ``pending_since`` is.
-    previous = -_FAR
-    opened: int | None = None
-    cycles: list[list[Any]] = []
-    pending: list[list[int | None]] = []
-    resolved: list[list[int | None]] = []
-    running: list[Any] | None = None
-    pending_since: int | None = None
-    resolved_since: int | None = None
-    answered = False
-    closed = 0
-    kind = None
+    kinds: list[Any] = []
+    times: list[int] = []
+    kind_of, time_of = kinds.append, times.append
     for event in events:
-        if len(event) == 2:
-            kind = event["type"]
-            text = event["at"]
-        else:
-            kind, text = _odd_event(event)
-        try:
-            t = hours[text[:13]] + minutes[text[13:]]
-        except KeyError:
-            t = _parse_instant_us(text)
-        if not previous <= t <= cut:
-            if t < previous:
-                raise _Unusual
-            # After ``at``: the rest is only checked.
-            state = (
-                "closed"
-                if closed
-                else "resolved"
-                if resolved_since is not None
-                else "pending"
-                if pending_since is not None
-                else "open"
-            )
-            index = next(i for i, e in enumerate(events) if e is event)
-            _check_rest(events, index, previous, state)
+        if len(event) != 2:
+            kinds, times, agent_opened = _odd_events(events)
+            plain = False
             break
-        previous = t
-        if kind == "agent_reply":
-            if running is not None:
-                running[1] = t
-                running = None
-                answered = True
-            continue
-        if kind == "customer_message":
-            if pending_since is not None:
-                pending.append([pending_since, t])
-                pending_since = None
-            if running is not None:
-                if not restart:
-                    continue
-                running[1] = t
-                running[3] = True
-        elif kind == "opened":
-            if opened is not None:  # a second one
-                raise _Unusual
-            opened = t
-            if agent_opened:
-                continue
-        elif kind == "pending":
-            if resolved_since is not None:
-                raise _Unusual
-            if pending_since is None:
-                pending_since = t
-            continue
-        elif kind == "resolved" or kind == "closed":
-            if resolved_since is not None:
-                if kind == "resolved":  # while resolved
-                    raise _Unusual
-            else:
-                resolved_since = t
-            if kind == "closed":
-                closed += 1
-            if pending_since is not None:
-                pending.append([pending_since, t])
-                pending_since = None
-            if running is not None:
-                running[1] = t
-                running = None
-                answered = True
-            continue
-        elif kind == "reopened":
-            if resolved_since is None:
-                raise _Unusual
-            resolved.append([resolved_since, t])
-            resolved_since = None
-            if running is not None:
-                continue
-        elif kind == "work_logged":
-            if len(event) == 2:  # no duration
-                raise _Unusual
-            continue
-        else:
-            raise _Unusual
-        # A cycle starts here: still the first response while none was answered.
-        running = [t, None, not answered, False]
-        cycles.append(running)
-    # Nothing follows ``closed``: at most one, and last of what was replayed.
-    if closed and (closed > 1 or events[-1] is not event or kind != "closed"):
+        kind_of(event["type"])
+        text = event["at"]
+        hour, _, rest = text.partition(":")
+        try:
+            time_of(hours[hour] + minutes[rest])
+        except KeyError:
+            time_of(_parse_instant_us(text))
+    else:
+        agent_opened = False
+        plain = True
+    if times != sorted(times):  # events must be in time order
         raise _Unusual
-    try:
-        reason = plan.coverage[incident_type, third_party, channel]
-    except KeyError:
-        reason = plan.covers(incident_type, third_party, channel)
+    key = tuple(kinds)
+    program = _PROGRAMS[plan.restart, agent_opened].get(key, _MISSING)
+    if program is _MISSING:
+        program = _program(key, agent_opened, plan.restart)
+    if program is None or (plain and program.logged):  # work_logged needs a duration
+        raise _Unusual
     if reason is not None:
         return _uncovered(plan, ident, reason)
-    if opened is None:  # ``at`` before the incident opened
-        return _empty(plan, ident)
-    if pending_since is not None:
-        pending.append([pending_since, None])
-    return _summarize(
-        plan,
-        ident,
-        at,
-        previous if at is None else at,
-        opened,
-        cycles,
-        pending,
-        pending_since is not None,
-        resolved,
-        resolved_since,
-    )
+    if at is None:
+        times.append(times[-1])  # the horizon: the last event
+        return _summarize(plan, ident, None, times, program)
+    return _replayed(plan, ident, key, times, program, agent_opened, at)
 
 
 class SummaryReader(Iterator[Summary]):

@@ -280,7 +280,11 @@ class Plan:
         )
 
     def covers(self, incident_type: str, third_party: bool, channel: str | None) -> str | None:
-        """:meth:`Tier.covers`, remembered."""
+        """:meth:`Tier.covers`, remembered (call it only with a valid type and channel).
+
+        The fast JSON reader of :mod:`slaclock.analysis` takes a hit in ``coverage``
+        as proof that the type and channel are valid.
+        """
         key = (incident_type, third_party, channel)
         try:
             return self.coverage[key]
