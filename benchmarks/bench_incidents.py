@@ -10,7 +10,10 @@ counters, and reports its wall time and peak RSS (``resource.getrusage``):
 
 * ``decode``: ``json.loads`` of every line and nothing else, the floor of any reader;
 * ``analysis``: ``slaclock.analysis.evaluate_jsonl`` on one tier of the default
-  catalog, a :class:`~slaclock.analysis.Summary` per incident: the measured path;
+  catalog, a :class:`~slaclock.analysis.Summary` per incident: the measured path,
+  with the decoder it picks itself (orjson when the ``fast`` extra is installed);
+* ``analysis-json`` (when orjson is installed): the same with the standard
+  library's json, so both decoders are reported;
 * ``full`` (with ``--full``): ``slaclock.read_incidents`` and ``slaclock.evaluate``.
 
 Before timing, the first ``--check`` summaries are compared with ``evaluate()``'s
@@ -21,6 +24,7 @@ answers on the same incidents (any mismatch fails the run).  Goal (issue 4):
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -34,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 GOAL_SECONDS_PER_MILLION = 10.0
-MODES = ("decode", "analysis", "full")
+MODES = ("decode", "analysis", "analysis-json", "full")
 
 
 def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
@@ -46,6 +50,7 @@ def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
 
     tier = slaclock.default_catalog().tiers[tier_id]
     incidents = cycles = breached = 0
+    decoder = "json"
     t0 = time.perf_counter()
     if mode == "decode":
         loads = json.loads
@@ -53,8 +58,10 @@ def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
             for line in handle:
                 loads(line)
                 incidents += 1
-    elif mode == "analysis":
-        for row in evaluate_jsonl(path, tier):
+    elif mode in ("analysis", "analysis-json"):
+        reader = evaluate_jsonl(path, tier, decoder="auto" if mode == "analysis" else "json")
+        decoder = reader.decoder
+        for row in reader:
             incidents += 1
             cycles += row.cycles
             breached += row.breached
@@ -73,16 +80,17 @@ def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
         "breached": breached,
         "seconds": wall,
         "peak_rss_mib": peak_kb / 1024,
+        "decoder": decoder,
     }
 
 
-def check(path: str, tier_id: str, count: int) -> int:
+def check(path: str, tier_id: str, count: int, decoder: str) -> int:
     """How many of the first ``count`` summaries differ from evaluate()'s answers."""
     import slaclock
     from slaclock.analysis import Summary, evaluate_jsonl
 
     tier = slaclock.default_catalog().tiers[tier_id]
-    rows = islice(evaluate_jsonl(path, tier), count)
+    rows = islice(evaluate_jsonl(path, tier, decoder=decoder), count)  # type: ignore[arg-type]
     incidents = islice(slaclock.read_incidents(path), count)
     return sum(
         row != Summary.from_evaluation(slaclock.evaluate(incident, tier))
@@ -117,9 +125,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"{time.perf_counter() - t0:.1f} s: {path}",
                 file=sys.stderr,
             )
-        mismatches = check(path, opts.tier, opts.check)
+        has_orjson = importlib.util.find_spec("orjson") is not None
+        decoders = ["orjson", "json"] if has_orjson else ["json"]
+        mismatches = sum(check(path, opts.tier, opts.check, d) for d in decoders)
+        modes = ["decode", "analysis"]
+        if has_orjson:
+            modes.append("analysis-json")
+        if opts.full:
+            modes.append("full")
         runs = {}
-        for mode in MODES if opts.full else MODES[:2]:
+        for mode in modes:
             out = subprocess.run(
                 [sys.executable, __file__, "--child", mode, "--file", path, "--tier", opts.tier],
                 check=True,
@@ -133,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {n} incidents on {opts.tier}, streamed from JSON Lines (one core)")
     labels = {
         "decode": "json.loads only",
-        "analysis": "analysis.evaluate_jsonl",
+        "analysis": f"evaluate_jsonl ({an['decoder']})",
+        "analysis-json": "evaluate_jsonl (json)",
         "full": "read_incidents+evaluate",
     }
     for mode, run in runs.items():
@@ -143,12 +159,18 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"beyond decoding, about  {an['seconds'] - dec['seconds']:8.2f} s")
     print(f"cycles {an['cycles']}, incidents breached {an['breached']}")
-    print(f"summaries checked against evaluate(): {opts.check}, mismatches {mismatches}")
+    print(
+        f"summaries checked against evaluate(): {opts.check} with each of "
+        f"{', '.join(decoders)}, mismatches {mismatches}"
+    )
     ok = per_million <= GOAL_SECONDS_PER_MILLION and mismatches == 0
     print(
         f"{'PASS' if ok else 'FAIL'}  1,000,000 incidents <= {GOAL_SECONDS_PER_MILLION:g} s: "
-        f"{per_million:.1f} s per million"
+        f"{per_million:.1f} s per million (decoder: {an['decoder']})"
     )
+    if "analysis-json" in runs:
+        alone = runs["analysis-json"]["seconds"] / n * 1e6
+        print(f"      with the standard library's json instead: {alone:.1f} s per million")
     if opts.json:
         opts.json.write_text(
             json.dumps(

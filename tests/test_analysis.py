@@ -8,6 +8,7 @@ fast reader declines.  Bad lines must give exactly read_incidents' errors.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import subprocess
@@ -49,6 +50,7 @@ EXAMPLE = resources.files("slaclock") / "data" / "example_incidents.jsonl"
 OPTIONS = [
     (rule, pause) for rule in ("oldest_unanswered", "restart_on_message") for pause in (False, True)
 ]
+DECODERS = ("json", "orjson")  # the test extra installs orjson: both are always tested
 
 
 def expected(
@@ -67,7 +69,8 @@ def every_way(
     opts: dict[str, Any] = {"at": at, "cycle_rule": rule, "pause_reaction_when_pending": pause}
     assert list(evaluate_many(incidents, tier, **opts)) == want
     lines = [json.dumps(inc.to_dict()) + "\n" for inc in incidents]
-    assert list(evaluate_jsonl(lines, tier, **opts)) == want
+    for decoder in DECODERS:
+        assert list(evaluate_jsonl(lines, tier, decoder=decoder, **opts)) == want
     # The same records in a form the fast reader leaves to Incident.from_dict.
     careful = [line.replace('"at": "', '"at": " ') for line in lines]
     assert list(evaluate_jsonl(careful, tier, **opts)) == want
@@ -492,3 +495,61 @@ def test_a_sequence_known_to_be_bad_still_gets_its_exact_error() -> None:
         with pytest.raises(IncidentError) as caught:
             list(evaluate_jsonl([line], SLA2))
         assert str(caught.value) == str(_error(line)).replace("line 2", "line 1")
+
+
+# ----------------------------------------------------------------- decoders
+
+
+GOOD_LINE = json.dumps(_record())
+TRICKY_LINES = {
+    "plain": GOOD_LINE,
+    "blanks around": "  " + GOOD_LINE + " \r\n",
+    "duplicate key, the last wins": GOOD_LINE[:-1] + ', "type": "consultation"}',
+    "duplicate key, a bad value last": GOOD_LINE[:-1] + ', "type": 7}',
+    "a lone surrogate in the id": GOOD_LINE.replace('"INC-1"', '"INC-\\ud800"'),
+    "an escaped id": GOOD_LINE.replace('"INC-1"', '"INC-\\u00e9\\n"'),
+    "NaN": GOOD_LINE.replace("false", "NaN"),
+    "a 100-digit number": GOOD_LINE.replace("false", "1" * 100),
+    "a float": GOOD_LINE.replace("false", "1e400"),
+    "a byte order mark": "\ufeff" + GOOD_LINE,
+    "trailing text": GOOD_LINE + " x",
+    "two values": GOOD_LINE + " " + GOOD_LINE,
+    "a raw tab in text": GOOD_LINE.replace('"INC-1"', '"INC\t1"'),
+    "not an object": "[1, 2]",
+    "blank": "   ",
+}
+
+
+def _outcome(lines: list[str], decoder: str) -> tuple[list[Summary], list[str]]:
+    reader = evaluate_jsonl(lines, SLA2, errors="collect", decoder=decoder)  # type: ignore[arg-type]
+    return list(reader), [str(error) for error in reader.errors]
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY_LINES))
+def test_both_decoders_give_read_incidents_answers(name: str) -> None:
+    lines = [TRICKY_LINES[name]]
+    reader = read_incidents(lines, errors="collect")
+    want_rows = [Summary.from_evaluation(evaluate(inc, SLA2)) for inc in reader]
+    want = (want_rows, [str(error) for error in reader.errors])
+    assert _outcome(lines, "json") == want
+    assert _outcome(lines, "orjson") == want
+
+
+def test_auto_takes_orjson_when_installed_and_json_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert evaluate_jsonl([], SLA2).decoder == "orjson"
+    assert evaluate_jsonl([], SLA2, decoder="json").decoder == "json"
+    real_import = importlib.import_module
+
+    def without_orjson(name: str, *args: Any) -> Any:
+        if name == "orjson":
+            raise ImportError(name)
+        return real_import(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", without_orjson)
+    assert evaluate_jsonl([], SLA2).decoder == "json"
+    with pytest.raises(ImportError, match=r"slaclock\[fast\]"):
+        evaluate_jsonl([], SLA2, decoder="orjson")
+    with pytest.raises(SlaclockValueError, match="decoder='simd'"):
+        evaluate_jsonl([], SLA2, decoder="simd")  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ import importlib
 import json
 import json.scanner
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from os import PathLike
@@ -599,9 +599,13 @@ class SummaryReader(Iterator[Summary]):
         *,
         at: int | None,
         errors: Literal["raise", "collect"],
+        decoder: Literal["auto", "json", "orjson"] = "auto",
     ) -> None:
         self.errors = IncidentReadErrors()
         self._collect = errors == "collect"
+        self._loads = _loads_of(decoder)
+        #: The JSON decoder in use: ``"orjson"`` or ``"json"``.
+        self.decoder = "json" if self._loads is None else "orjson"
         self._gen = self._read(source, plans, at)
 
     def __iter__(self) -> Iterator[Summary]:
@@ -631,16 +635,21 @@ class SummaryReader(Iterator[Summary]):
         at: int | None,
     ) -> Iterator[Summary]:
         # json.loads' own C scanner, without the wrapper's checks (a third of its
-        # time on a short line); what it would refuse goes the careful way below.
+        # time on a short line), or orjson.loads; what either refuses goes the
+        # careful way below, through json.loads.
         scan: Any = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+        loads = self._loads
         one = plans if isinstance(plans, Plan) else None
         fast = _fast
         for number, line in enumerate(lines, start=1):
             try:
                 try:
-                    record, end = scan(line, 0)
-                    if end != len(line) and line[end:] not in ("\n", "\r\n"):
-                        raise _Unusual
+                    if loads is None:
+                        record, end = scan(line, 0)
+                        if end != len(line) and line[end:] not in ("\n", "\r\n"):
+                            raise _Unusual
+                    else:
+                        record = loads(line)
                     summary = fast(record, one or plans[record["tier"]], at)  # type: ignore[index]
                 except Exception:  # anything unusual, even a blank line: the careful way
                     if not line.strip():
@@ -651,6 +660,36 @@ class SummaryReader(Iterator[Summary]):
                 if not self._collect:
                     raise
                 self.errors.errors.append(exc)
+
+
+_DECODERS = ("auto", "json", "orjson")
+
+
+def _loads_of(decoder: str) -> Callable[[str], Any] | None:
+    """``orjson.loads`` when asked for (or for ``"auto"``, when installed); ``None`` for json.
+
+    orjson accepts a subset of what :mod:`json` accepts (no NaN, no lone
+    surrogates, no BOM) and gives the same values for everything the fast reader
+    keeps (text, booleans, null, lists, objects, the last of duplicate keys); it
+    reads numbers beyond 64 bits as floats, where json keeps integers, but no field
+    of a record is a number, so such a line is unusual to either.  What it refuses
+    goes through json.loads like any unusual line: the rows and errors are the same.
+    """
+    if decoder not in _DECODERS:
+        raise SlaclockValueError(
+            f"decoder={decoder!r}; expected one of {', '.join(map(repr, _DECODERS))}"
+        )
+    if decoder == "json":
+        return None
+    try:
+        module = importlib.import_module("orjson")
+    except ImportError:
+        if decoder == "orjson":
+            raise ImportError(
+                "decoder='orjson' needs orjson; install the extra: pip install 'slaclock[fast]'"
+            ) from None
+        return None
+    return module.loads  # type: ignore[no-any-return]
 
 
 def _careful(line: str, number: int, plans: Mapping[str, Plan] | Plan, at: int | None) -> Summary:
@@ -688,6 +727,7 @@ def evaluate_jsonl(
     cycle_rule: str | None = None,
     pause_reaction_when_pending: bool | None = None,
     errors: Literal["raise", "collect"] = "raise",
+    decoder: Literal["auto", "json", "orjson"] = "auto",
 ) -> SummaryReader:
     """Stream :class:`Summary` rows from JSON Lines (a path, an open file or lines of text).
 
@@ -698,6 +738,9 @@ def evaluate_jsonl(
     the :class:`~slaclock.IncidentError` that :func:`slaclock.read_incidents`
     would (with the line number); with ``errors="collect"`` it is kept in
     ``reader.errors`` and reading goes on.  Memory stays flat: one line at a time.
+    ``decoder`` picks the JSON decoder: ``"auto"`` takes orjson when it is installed
+    (``pip install 'slaclock[fast]'``, about 1 µs a line faster) and the standard
+    library's json otherwise; the rows and errors are the same with either.
 
     >>> from slaclock import default_catalog
     >>> lines = ['{"id": "A", "type": "failure", "tier": "SLA-4", "events": ['
@@ -737,7 +780,7 @@ def evaluate_jsonl(
             f"expected a slaclock Catalog or Tier, got {catalog_or_tier!r}; "
             "for example default_catalog()"
         )
-    return SummaryReader(source, plans, at=at_us, errors=errors)
+    return SummaryReader(source, plans, at=at_us, errors=errors, decoder=decoder)
 
 
 # --------------------------------------------------------------------------- tables
