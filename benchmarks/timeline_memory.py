@@ -20,7 +20,17 @@ from _workload import SPEC
 
 import slaclock
 
-LISTS = ("opens", "closes", "cum", "cum_after", "day_ends", "work_shift", "work_cap", "due_shift")
+LISTS = (
+    "opens",
+    "opens_after",
+    "closes",
+    "cum",
+    "cum_after",
+    "day_ends",
+    "work_shift",
+    "work_cap",
+    "due_shift",
+)
 
 
 def deep_size(block: object) -> tuple[int, int]:

@@ -226,6 +226,12 @@ BAD_RECORDS = {
     "work without duration": _record(
         events=_events(OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"))
     ),
+    "work without duration, by null": _record(
+        events=_events(OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"), index=1, by=None)
+    ),
+    "work without duration beside an agent's opening": _record(
+        events=_events(OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"), by="agent")
+    ),
     "negative work": _record(
         events=_events(
             OPENED, ("work_logged", "2026-11-27T18:00:00+03:00"), index=1, duration="-PT1H"
@@ -553,3 +559,16 @@ def test_auto_takes_orjson_when_installed_and_json_otherwise(
         evaluate_jsonl([], SLA2, decoder="orjson")
     with pytest.raises(SlaclockValueError, match="decoder='simd'"):
         evaluate_jsonl([], SLA2, decoder="simd")  # type: ignore[arg-type]
+
+
+def test_a_resolution_clock_at_risk_equals_evaluate() -> None:
+    # 3.5 of 4 working hours used at ``at``, unresolved: at risk (the share is 3/4).
+    log = _events(
+        ("opened", "2026-11-30T10:00:00+03:00"), ("agent_reply", "2026-11-30T10:30:00+03:00")
+    )
+    incident = Incident.from_dict(_record(events=log))
+    tier = SLA2.replace(resolution="PT4H")
+    at = datetime.fromisoformat("2026-11-30T13:30:00+03:00")
+    every_way([incident], tier, at, None, None)
+    [row] = evaluate_many([incident], tier, at=at)
+    assert row.at_risk and not row.breached

@@ -8,6 +8,8 @@ exactly the timeline's own answers, on every calendar the strategies draw.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +24,10 @@ def test_work_at_is_elapsed_since_the_block_start(data: st.DataObject) -> None:
     us = to_us(data.draw(sst.instants(calendar), label="instant"))
     block = tl.block_of(us)
     assert block.work_at(us) == tl.elapsed_us(block.start, us)
+    # The first opening after ``us``, or the block's end: what the forward search reads.
+    i = bisect_right(block.opens, us)
+    assert block.opens_after[i] > us
+    assert block.opens_after[i] == (block.opens[i] if i < len(block.opens) else block.end)
     # The last instant of the block counts the whole year.
     assert block.work_at(block.end - 1) == tl.elapsed_us(block.start, block.end - 1)
 

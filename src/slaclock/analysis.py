@@ -242,12 +242,14 @@ def _summarize(
     if block is None or not block.start <= first_point < block.end:
         block = tl.block_of(first_point)
     # In the block of the first event a reaction clock without stops is a
-    # difference of W, the working time since the block's start (one binary
-    # search, see Block), and it reaches its target where W reaches W(start) +
-    # target.  Anything else (stops, a log running into another year) goes
-    # through evaluate's own measure() and due_of().
+    # difference of W, the working time since the block's start (see Block), and
+    # it reaches its target where W reaches W(start) + target.  The instants come
+    # in time order, so the search index i only moves forward.  Anything else
+    # (stops, a log running into another year) goes through evaluate's own
+    # measure() and due_of().
     in_block = points[n] < block.end
-    opens, shift, cap = block.opens, block.work_shift, block.work_cap
+    opens, after, shift, cap = block.opens, block.opens_after, block.work_shift, block.work_cap
+    i = bisect_right(opens, first_point)
     total, cum_after, due_shift = block.total, block.cum_after, block.due_shift
     pending = (
         [(points[s], points[e]) for s, e in program.pending]
@@ -256,7 +258,6 @@ def _summarize(
     )
     pause = plan.pause and bool(pending)
     pending_now = program.pending_now
-    num, den = plan.risk
     breaches = worst = 0
     next_due: int | None = None
     at_risk = False
@@ -277,11 +278,20 @@ def _summarize(
             start_work = None
             used = measure(tl, start, end, stops)[0]
         else:
-            i = bisect_right(opens, start)
+            # i moves forward to bisect_right(opens, t) for each instant in turn
+            # (they are in time order): usually no opening or one lies between.
+            if after[i] <= start:
+                i += 1
+                if after[i] <= start:
+                    i = bisect_right(opens, start, i)
             start_work = shift[i] + start
             if start_work > cap[i]:
                 start_work = cap[i]
-            i = bisect_right(opens, end)
+            k = i - 1 if i else 0  # the due instant lies in interval k or later
+            if after[i] <= end:
+                i += 1
+                if after[i] <= end:
+                    i = bisect_right(opens, end, i)
             end_work = shift[i] + end
             used = (end_work if end_work < cap[i] else cap[i]) - start_work
         if running and at is None:
@@ -297,7 +307,11 @@ def _summarize(
         ):
             if start_work is not None and target > 0 and start_work + target <= total:
                 v = start_work + target
-                due = due_shift[bisect_left(cum_after, v)] + v
+                if cum_after[k] < v:
+                    k += 1
+                    if cum_after[k] < v:
+                        k = bisect_left(cum_after, v, k)
+                due = due_shift[k] + v
             else:
                 due = due_of(tl, start, target, stops, end, used)
             if breached is None:
@@ -311,7 +325,7 @@ def _summarize(
         elif running:
             if not (pause and pending_now) and (next_due is None or due < next_due):  # type: ignore[operator]
                 next_due = due
-            if at is not None and used * den >= target * num:
+            if at is not None and used * plan.risk[1] >= target * plan.risk[0]:
                 at_risk = True
         if first_taken is None:
             first_due, first_taken = due, used
@@ -337,7 +351,7 @@ def _summarize(
         elif since is None:
             if not pending_now and (next_due is None or due < next_due):
                 next_due = due
-            if at is not None and used * den >= target * num:
+            if at is not None and used * plan.risk[1] >= target * plan.risk[0]:
                 at_risk = True
     return _new_row(
         Summary,

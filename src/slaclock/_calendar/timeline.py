@@ -45,6 +45,7 @@ class Block:
         "due_shift",
         "end",
         "opens",
+        "opens_after",
         "start",
         "total",
         "work_cap",
@@ -81,6 +82,9 @@ class Block:
         self.work_shift = [-start] + [c - o for c, o in zip(self.cum, opens, strict=True)]
         self.work_cap = [0, *self.cum_after]
         self.due_shift = [o - c for o, c in zip(opens, self.cum, strict=True)]
+        # opens_after[i]: the first opening after an instant whose search gave i (the
+        # block's end past the last), so a later instant before it has the same i.
+        self.opens_after = [*opens, end]
 
     def work_at(self, us: int) -> int:
         """Working time in this block before instant ``us`` (which lies in the block)."""
