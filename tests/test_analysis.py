@@ -495,6 +495,17 @@ def test_remembered_sequences_can_be_forgotten(monkeypatch: pytest.MonkeyPatch) 
     assert all(len(table) <= 2 for table in analysis._PROGRAMS.values())
 
 
+def test_only_sequences_of_known_kinds_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from slaclock import analysis
+
+    monkeypatch.setattr(analysis, "_PROGRAMS", {key: {} for key in analysis._PROGRAMS})
+    lines = [json.dumps(BAD_RECORDS[name]) for name in ("unknown kind", "resolved twice")]
+    list(evaluate_jsonl(lines, SLA2, errors="collect"))
+    [remembered] = analysis._PROGRAMS[False, False]
+    assert remembered == ("opened", "resolved", "resolved")
+    assert analysis._PROGRAMS[False, False][remembered] is None
+
+
 def test_a_sequence_known_to_be_bad_still_gets_its_exact_error() -> None:
     line = json.dumps(BAD_RECORDS["resolved twice"])
     for _ in range(2):  # the second time the sequence is remembered as invalid

@@ -162,7 +162,7 @@ class _Program:
 
 
 _MISSING: Any = object()
-_PROGRAM_LIMIT = 50_000  # distinct sequences remembered per table before starting afresh
+_PROGRAM_LIMIT = 10_000  # distinct sequences remembered per table before starting afresh
 # One table per (restart_on_message, opened by an agent); None marks a sequence
 # that breaks the log's rules.
 _PROGRAMS: dict[tuple[bool, bool], dict[tuple[Any, ...], _Program | None]] = {
@@ -176,10 +176,13 @@ def _program(kinds: tuple[Any, ...], agent_opened: bool, restart: bool) -> _Prog
     found = table.get(kinds, _MISSING)
     if found is not _MISSING:
         return found  # type: ignore[no-any-return]
+    if not kinds or not set(kinds) <= _KINDS:
+        return None  # not remembered: a line's own text is never kept
     if len(table) >= _PROGRAM_LIMIT:
         table.clear()
-    if not kinds or not set(kinds) <= _KINDS or log_fault(kinds) is not None:
-        found = table[kinds] = None
+    kinds = tuple(map(_KIND_NAMES.__getitem__, kinds))  # the package's own strings
+    if log_fault(kinds) is not None:
+        table[kinds] = None
         return None
     n = len(kinds)
     folded = fold(kinds, range(n), agent_opened, None, restart)
@@ -450,6 +453,7 @@ _EVENT_KEYS = frozenset(("type", "at", "duration", "by"))
 _TYPES = frozenset(INCIDENT_TYPES)
 _CHANNELS = frozenset(CHANNELS)
 _KINDS = frozenset(EVENT_KINDS)
+_KIND_NAMES = {kind: kind for kind in EVENT_KINDS}
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 
 # ``2026-11-27T17:30:00+03:00`` read as two cached parts, split at its first colon:
