@@ -69,3 +69,11 @@ def test_peer_benchmark_refuses_unknown_peers() -> None:
 )
 def test_sla_benchmarks_run(script: str, args: tuple[str, ...], expected: str) -> None:
     assert expected in run(script, *args)
+
+
+def test_incident_benchmark_checks_and_times_both_decoders() -> None:
+    out = run("bench_incidents.py", "--n", "300", "--check", "300")
+    assert "with each of orjson, json, mismatches 0" in out
+    assert "evaluate_jsonl (orjson)" in out
+    assert "evaluate_jsonl (json)" in out
+    assert "(decoder: orjson)" in out
