@@ -8,6 +8,7 @@ section).  The printed PASS/FAIL lines are measurements, not assertions here.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,11 @@ def test_incident_benchmark_checks_and_times_both_decoders() -> None:
     assert "evaluate_jsonl (orjson)" in out
     assert "evaluate_jsonl (json)" in out
     assert "(decoder: orjson)" in out
+
+
+def test_instruction_counts_are_reported_for_both_decoders() -> None:
+    # valgrind is on every machine this project runs on (see the env notes).
+    out = run("instructions_incidents.py", "--n", "30")
+    counts = re.findall(r"evaluate_jsonl \((\w+)\): ([\d,]+)", out)
+    assert [decoder for decoder, _ in counts] == ["orjson", "json"]
+    assert all(int(count.replace(",", "")) > 1000 for _, count in counts)

@@ -1,0 +1,94 @@
+"""Instructions an incident in ``slaclock.analysis.evaluate_jsonl``, counted by valgrind.
+
+    python benchmarks/instructions_incidents.py            # 10,000 incidents, both decoders
+    python benchmarks/instructions_incidents.py --n 2000   # quicker
+
+Seconds on a shared machine move by 10% and more from one hour to the next; the
+number of instructions a pass executes does not, so this is the measure to compare
+two versions of the reader with.  For each decoder the script runs the reader
+twice under ``valgrind --tool=cachegrind`` on the same fixed-seed incidents (the
+workload of ``bench_incidents.py``): once warming the caches, once warming them
+and then reading everything again, with ``PYTHONHASHSEED=0``.  The difference,
+divided by the number of incidents, is the cost of one warm pass an incident.
+
+Needs valgrind on the PATH (Debian's ``valgrind`` package); it installs nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+_CHILD = """
+import sys
+import slaclock
+from slaclock.analysis import evaluate_jsonl
+
+path, decoder, passes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tier = slaclock.default_catalog().tiers["SLA-2"]
+lines = open(path, encoding="utf-8").readlines()
+for _ in range(passes):
+    for row in evaluate_jsonl(lines, tier, decoder=decoder):
+        pass
+"""
+
+
+def instructions(path: str, decoder: str, passes: int) -> int:
+    """Instructions valgrind counts for a run of ``passes`` passes over the file."""
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            _CHILD,
+            path,
+            decoder,
+            str(passes),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr}")
+    return int(found.group(1).replace(",", ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10_000, help="incidents (10000)")
+    opts = parser.parse_args(argv)
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed (Debian: apt install valgrind)", file=sys.stderr)
+        return 2
+    from _incidents import write_jsonl
+
+    decoders = ["json"]
+    if importlib.util.find_spec("orjson") is not None:
+        decoders.insert(0, "orjson")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "incidents.jsonl")
+        write_jsonl(path, opts.n)
+        print(f"# instructions an incident, one warm pass over {opts.n} incidents on SLA-2")
+        for decoder in decoders:
+            one, two = instructions(path, decoder, 1), instructions(path, decoder, 2)
+            print(f"evaluate_jsonl ({decoder}): {(two - one) / opts.n:,.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
