@@ -236,18 +236,15 @@ class Timeline:
         block = self._last
         if block is None or not block.start <= a < block.end:
             block = self.block_of(a)
-        if b < block.end:  # the common case: one block, two binary searches
-            opens, closes, cum = block.opens, block.closes, block.cum
-            i = bisect_right(opens, a) - 1
-            j = bisect_right(opens, b) - 1
-            if j < 0:
-                return 0
-            close = closes[j]
-            work_b = cum[j] + (b if b < close else close) - opens[j]
-            if i < 0:
-                return work_b
-            close = closes[i]
-            return work_b - cum[i] - (a if a < close else close) + opens[i]
+        if b < block.end:  # the common case: W (Block.work_at, inlined) at both ends
+            opens, shift, cap = block.opens, block.work_shift, block.work_cap
+            i = bisect_right(opens, a)
+            work_a = shift[i] + a
+            if work_a > cap[i]:
+                work_a = cap[i]
+            i = bisect_right(opens, b)
+            work_b = shift[i] + b
+            return (work_b if work_b < cap[i] else cap[i]) - work_a
         second = self.block_of(b)
         total = block.total - block.work_at(a) + second.work_at(b)
         for year in range(block.year + 1, second.year):
@@ -276,8 +273,7 @@ class Timeline:
                 while target > block.total:
                     target -= block.total
                     block = self._after(block, "the deadline")
-            k = bisect_left(block.cum_after, target)
-            return block.opens[k] + target - block.cum[k]
+            return block.instant_at(target)
         if duration == 0:
             return start
         target = block.work_at(start) + duration
@@ -291,8 +287,9 @@ class Timeline:
             while target < 0:
                 block = self._before(block, "the instant")
                 target += block.total
-        k = bisect_right(block.cum, target) - 1
-        return block.opens[k] + target - block.cum[k]
+        # The latest instant where W is ``target``: in the last span that starts with
+        # at most ``target`` worked before it.
+        return block.due_shift[bisect_right(block.cum, target) - 1] + target
 
     def is_open_us(self, us: int) -> bool:
         block = self.block_of(us)
