@@ -51,6 +51,7 @@ OPTIONS = [
     (rule, pause) for rule in ("oldest_unanswered", "restart_on_message") for pause in (False, True)
 ]
 DECODERS = ("json", "orjson")  # the test extra installs orjson: both are always tested
+ENGINES = ("numpy", "python")  # and numpy: both engines are always tested
 
 
 def expected(
@@ -69,11 +70,12 @@ def every_way(
     opts: dict[str, Any] = {"at": at, "cycle_rule": rule, "pause_reaction_when_pending": pause}
     assert list(evaluate_many(incidents, tier, **opts)) == want
     lines = [json.dumps(inc.to_dict()) + "\n" for inc in incidents]
-    for decoder in DECODERS:
-        assert list(evaluate_jsonl(lines, tier, decoder=decoder, **opts)) == want
-    # The same records in a form the fast reader leaves to Incident.from_dict.
-    careful = [line.replace('"at": "', '"at": " ') for line in lines]
-    assert list(evaluate_jsonl(careful, tier, **opts)) == want
+    for engine in ENGINES:
+        for decoder in DECODERS:
+            assert list(evaluate_jsonl(lines, tier, decoder=decoder, engine=engine, **opts)) == want
+        # The same records in a form the fast readers leave to Incident.from_dict.
+        careful = [line.replace('"at": "', '"at": " ') for line in lines]
+        assert list(evaluate_jsonl(careful, tier, engine=engine, **opts)) == want
 
 
 def _around(incident: Incident) -> st.SearchStrategy[datetime]:
@@ -108,9 +110,10 @@ def test_summaries_equal_evaluate_on_the_bundled_log(
         every_way(incidents, tier, moment, rule, pause)
 
 
-def test_the_catalog_picks_each_records_tier_on_the_bundled_log() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_catalog_picks_each_records_tier_on_the_bundled_log(engine: str) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    rows = list(evaluate_jsonl(io.StringIO(text), CATALOG))
+    rows = list(evaluate_jsonl(io.StringIO(text), CATALOG, engine=engine))  # type: ignore[arg-type]
     incidents = list(read_incidents(io.StringIO(text)))
     assert rows == [
         expected(inc, CATALOG.tiers[inc.tier or ""], None, None, None) for inc in incidents
@@ -246,14 +249,17 @@ def _error(line: str) -> IncidentError:
     return caught.value
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", sorted(BAD_RECORDS))
 @pytest.mark.parametrize("at", [None, "2026-11-27T17:35:00+03:00", "2026-11-20T00:00:00Z"])
-def test_a_bad_record_raises_exactly_read_incidents_error(name: str, at: str | None) -> None:
+def test_a_bad_record_raises_exactly_read_incidents_error(
+    name: str, at: str | None, engine: str
+) -> None:
     line = json.dumps(BAD_RECORDS[name])
     want = _error(line)
     moment = None if at is None else datetime.fromisoformat(at)
     with pytest.raises(IncidentError) as caught:
-        list(evaluate_jsonl(["\n", line], SLA2, at=moment))
+        list(evaluate_jsonl(["\n", line], SLA2, at=moment, engine=engine))  # type: ignore[arg-type]
     assert str(caught.value) == str(want)
     assert (caught.value.line, caught.value.path, caught.value.event_index) == (
         2,
@@ -262,21 +268,23 @@ def test_a_bad_record_raises_exactly_read_incidents_error(name: str, at: str | N
     )
 
 
-def test_not_json_raises_read_incidents_error() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_not_json_raises_read_incidents_error(engine: Any) -> None:
     for line in ('{"id": "A", ', '{"id": "A"} trailing', "[1, 2] [3]", "  "):
         if not line.strip():
-            assert list(evaluate_jsonl([line], SLA2)) == []
+            assert list(evaluate_jsonl([line], SLA2, engine=engine)) == []
             continue
         with pytest.raises(IncidentError) as caught:
-            list(evaluate_jsonl([line], SLA2))
+            list(evaluate_jsonl([line], SLA2, engine=engine))
         assert str(caught.value) == str(_error(line)).replace("line 2", "line 1")
 
 
-def test_collect_keeps_every_bad_line_and_reads_on() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_collect_keeps_every_bad_line_and_reads_on(engine: Any) -> None:
     good = json.dumps(_record()) + "\n"
     bad = [json.dumps(BAD_RECORDS[name]) + "\n" for name in sorted(BAD_RECORDS)]
     lines = [good, *bad, "not json\n", good]
-    reader = evaluate_jsonl(lines, SLA2, errors="collect")
+    reader = evaluate_jsonl(lines, SLA2, errors="collect", engine=engine)
     rows = list(reader)
     assert [row.incident for row in rows] == ["INC-1", "INC-1"]
     assert reader.errors.lines == tuple(range(2, len(bad) + 3))
@@ -317,9 +325,9 @@ def test_what_from_dict_accepts_is_summarized_like_evaluate(name: str, at: str |
     moment = None if at is None else datetime.fromisoformat(at)
     for tier in (SLA2, SLA2.replace(resolution="PT3H", pause_reaction_when_pending=True)):
         every_way([incident], tier, moment, None, None)
-        assert list(evaluate_jsonl([json.dumps(record)], tier, at=moment)) == [
-            expected(incident, tier, moment, None, None)
-        ]
+        for engine in ENGINES:
+            rows = evaluate_jsonl([json.dumps(record)], tier, at=moment, engine=engine)  # type: ignore[arg-type]
+            assert list(rows) == [expected(incident, tier, moment, None, None)]
 
 
 def test_equal_instants_and_a_dst_fold_keep_their_order() -> None:
@@ -537,8 +545,8 @@ TRICKY_LINES = {
 }
 
 
-def _outcome(lines: list[str], decoder: str) -> tuple[list[Summary], list[str]]:
-    reader = evaluate_jsonl(lines, SLA2, errors="collect", decoder=decoder)  # type: ignore[arg-type]
+def _outcome(lines: list[str], decoder: str, engine: str) -> tuple[list[Summary], list[str]]:
+    reader = evaluate_jsonl(lines, SLA2, errors="collect", decoder=decoder, engine=engine)  # type: ignore[arg-type]
     return list(reader), [str(error) for error in reader.errors]
 
 
@@ -548,8 +556,9 @@ def test_both_decoders_give_read_incidents_answers(name: str) -> None:
     reader = read_incidents(lines, errors="collect")
     want_rows = [Summary.from_evaluation(evaluate(inc, SLA2)) for inc in reader]
     want = (want_rows, [str(error) for error in reader.errors])
-    assert _outcome(lines, "json") == want
-    assert _outcome(lines, "orjson") == want
+    for engine in ENGINES:
+        assert _outcome(lines, "json", engine) == want
+        assert _outcome(lines, "orjson", engine) == want
 
 
 def test_auto_takes_orjson_when_installed_and_json_otherwise(

@@ -1,0 +1,506 @@
+"""A chunk of decoded JSON Lines records evaluated as numpy arrays (the ``"numpy"`` engine).
+
+:func:`slaclock.analysis.evaluate_jsonl` hands this module 512 decoded
+records at a time when numpy is installed.  What the row-by-row reader
+(``analysis._fast``) does per record and per event in bytecode is done here once
+per chunk, by C loops: ``map`` over the records for the checks of
+``Incident.from_dict``, one ``str.join`` of every event's kind code (a log's
+sequence of kinds is then a slice of it), numpy arithmetic on the digits of every
+timestamp at once, and the reaction clocks of all incidents as differences of W
+on the calendar's laid-out span (``_calendar.batch``, the code behind
+``Calendar.elapsed_many``/``deadline_many``).  The rules are the row reader's own:
+a sequence's meaning is its ``_Program`` from ``analysis._program``, and the
+verdicts follow ``analysis._summarize`` line for line (tests hold every row equal
+to :func:`slaclock.evaluate`'s).
+
+What this module does not take on, it leaves to the row reader, which reads it
+exactly as before: a whole chunk when a record is not a plain object of known keys
+(the caller then splits the chunk to find it), and single incidents whose events
+carry more than ``type`` and ``at``, whose timestamps are not in one of the
+forms read here, whose log breaks a rule or is out of time order, or whose clocks
+have stops (a pause while pending, a resolution clock with pending or reopened
+spans).
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate, chain, compress, repeat
+from operator import getitem, itemgetter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from slaclock._calendar.batch import _deadline_us, _elapsed_us
+from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
+from slaclock._sla.incident import EVENT_KINDS
+from slaclock.analysis import (
+    _MISSING,
+    _PROGRAM_LIMIT,
+    _RECORD_KEYS,
+    Summary,
+    _coverage,
+    _empty,
+    _new_row,
+    _Program,
+    _program,
+    _uncovered,
+)
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from slaclock._sla.evaluate import Plan
+
+    Ints = npt.NDArray[np.int64]
+    Bools = npt.NDArray[np.bool_]
+
+__all__ = ["CHUNK", "Irregular", "rows", "rows_of"]
+
+CHUNK = 512  # records per chunk: numpy calls spread thin, the records still in the CPU cache
+
+
+class Irregular(Exception):
+    """Some record of the chunk is not a plain object of known keys; the caller splits it."""
+
+
+# One character per event kind, so that a log's sequence of kinds is a slice of one
+# string ("?" for anything else, which no program has).
+_CODE_OF = {kind: chr(ord("a") + i) for i, kind in enumerate(EVENT_KINDS)}
+_KIND_OF = {code: kind for kind, code in _CODE_OF.items()}
+_DICT, _LIST, _STR = {dict}, {list}, {str}
+_BOOL = {bool}
+_id, _type, _events = itemgetter("id"), itemgetter("type"), itemgetter("events")
+_NONE = np.iinfo(np.int64).max  # "no instant" inside an int64 column
+_FAR = 50 * 366 * 86_400_000_000  # fifty years, in microseconds
+
+
+def rows_of(
+    records: list[Any], plan: Plan, at: int | None
+) -> tuple[list[Summary | None], list[int]]:
+    """:func:`rows`, splitting the chunk in halves around whatever it raises on.
+
+    A bad record costs a few small chunks; down at eight records the row reader
+    takes them all and finds the bad one itself.
+    """
+    try:
+        return rows(records, plan, at)
+    except Exception:
+        if len(records) <= 8:
+            return [None] * len(records), list(range(len(records)))
+    half = len(records) // 2
+    made, left = rows_of(records[:half], plan, at)
+    more, rest = rows_of(records[half:], plan, at)
+    return made + more, left + [half + k for k in rest]
+
+
+def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary | None], list[int]]:
+    """The rows of decoded records on one plan, and the positions left to the row reader.
+
+    A position left to the row reader has ``None`` for its row.  Raises
+    :class:`Irregular` (or whatever a check meets, such as a ``KeyError``) when a
+    record is not a plain object of known keys and values of the right types.
+    """
+    m = len(records)
+    if set(map(type, records)) != _DICT or not _RECORD_KEYS.issuperset(
+        chain.from_iterable(records)
+    ):
+        raise Irregular
+    ids = list(map(_id, records))
+    if set(map(type, ids)) != _STR or not all(ids):
+        raise Irregular
+    types = list(map(_type, records))
+    channels = list(map(dict.get, records, repeat("channel")))
+    parties = list(map(dict.get, records, repeat("third_party"), repeat(False)))
+    if not set(map(type, parties)) <= _BOOL:
+        raise Irregular
+    tiers = set(map(dict.get, records, repeat("tier")))
+    tiers.discard(None)
+    if tiers and (set(map(type, tiers)) != _STR or "" in tiers):
+        raise Irregular
+    events = list(map(_events, records))
+    if set(map(type, events)) != _LIST:
+        raise Irregular
+    counts = list(map(len, events))
+    if 0 in counts:
+        raise Irregular
+    flat = list(chain.from_iterable(events))
+    size = len(flat)
+    bounds = list(accumulate(counts, initial=0))
+    first: Ints = np.array(bounds[:-1], dtype=np.int64)  # each incident's first event
+    owner = np.repeat(np.arange(m), counts)  # each event's incident
+    rowwise = np.zeros(m, dtype=bool)  # incidents left to the row reader
+
+    # Coverage: the plan's memo holds answers for valid types and channels only.
+    reasons = list(
+        map(plan.coverage.get, zip(types, parties, channels, strict=True), repeat(_MISSING))
+    )
+    if _MISSING in reasons:
+        for j, reason in enumerate(reasons):
+            if reason is _MISSING:
+                try:
+                    reasons[j] = _coverage(plan, types[j], parties[j], channels[j])
+                except Exception:
+                    rowwise[j] = True
+
+    # Events: exactly {"type", "at"} (more keys: the row reader).
+    if sum(map(len, flat)) != 2 * size:
+        lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
+        rowwise[owner[lengths != 2]] = True
+    kinds = list(map(dict.get, flat, repeat("type")))  # an event not an object: a TypeError
+    texts = list(map(dict.get, flat, repeat("at")))
+    code_of: Any = _CODE_OF.get
+    codes = "".join(map(code_of, kinds, repeat("?")))  # as one character each
+    us, readable = _instants(texts)
+    rowwise[owner[~readable]] = True
+    # The chunk's clocks lay the calendar's years end to end, from the earliest to the
+    # latest: a stray year ("0025" for "2025") would compile centuries.  Logs more than
+    # fifty years from the chunk's middle go line by line instead.
+    if int(us.max()) - int(us.min()) > 2 * _FAR:
+        middle = int(np.median(us[first]))
+        rowwise[owner[(us < middle - _FAR) | (us > middle + _FAR)]] = True
+    back = np.flatnonzero(us[1:] < us[:-1]) + 1  # an event earlier than the one before
+    rowwise[owner[back[owner[back] == owner[back - 1]]]] = True
+
+    # Programs, by the code string of each log (the slice of its events' codes).
+    keys = list(map(codes.__getitem__, map(slice, bounds[:-1], bounds[1:])))
+    programs = _PROGRAMS[plan.restart]
+    which = programs.numbers(keys)
+    rowwise |= programs.layout().refused[plan.pause, plan.resolution is not None][which]
+
+    out: list[Summary | None] = [None] * m
+    left = np.flatnonzero(rowwise).tolist()
+    known = None if at is None else np.add.reduceat((us <= at).view(np.int8), first, dtype=np.int64)
+    if not left and not any(reasons) and (known is None or known.all()):
+        clocks = list(range(m))  # the usual chunk: every row from the arrays
+    else:
+        clocks = []
+        for j in np.flatnonzero(~rowwise).tolist():
+            reason = reasons[j]
+            if reason is not None:
+                out[j] = _uncovered(plan, ids[j], reason)
+            elif known is not None and not known[j]:
+                out[j] = _empty(plan, ids[j])  # nothing known yet at ``at``
+            else:
+                clocks.append(j)
+        ids = [ids[j] for j in clocks]
+        keys = [keys[j] for j in clocks]
+    if not clocks:
+        return out, left
+    if known is not None:  # the logs as known at ``at``
+        which = programs.numbers(list(map(getitem, keys, map(slice, known[clocks].tolist()))))
+    elif len(clocks) < m:
+        which = which[clocks]
+    made = _verdicts(plan, at, us, first[clocks], which, programs.layout(), ids)
+    if len(clocks) == m:
+        return made, left  # type: ignore[return-value]
+    for j, row in zip(clocks, made, strict=True):
+        out[j] = row
+    return out, left
+
+
+class _Layout:
+    """The programs met so far, as arrays indexed by program number."""
+
+    __slots__ = ("cycles", "length", "refused", "since", "start", "table")
+
+    def __init__(self, programs: list[_Program | None]) -> None:
+        valid = [p for p in programs if p is not None]
+        self.length = np.array([0 if p is None else p.n for p in programs], dtype=np.int64)
+        self.cycles = np.array(
+            [0 if p is None else len(p.cycles) for p in programs], dtype=np.int64
+        )
+        self.start = np.cumsum(self.cycles) - self.cycles  # first row of each in ``table``
+        cycles = np.array([c for p in valid for c in p.cycles], dtype=np.int64).reshape(-1, 4)
+        # Each cycle's start and end positions (end n: running), first response, superseded.
+        self.table = (
+            cycles[:, 0].copy(),
+            cycles[:, 1].copy(),
+            cycles[:, 2] == 1,
+            cycles[:, 3] == 1,
+        )
+        self.since = np.array(
+            [-1 if p is None or p.since is None else p.since for p in programs], dtype=np.int64
+        )
+        # Which programs the row reader takes, by (pause while pending, resolution clock):
+        # bad logs (work_logged without its duration too) and clocks with stops.
+        self.refused = {
+            (pause, resolution): np.array(
+                [
+                    p is None
+                    or p.logged
+                    or not p.cycles
+                    or (pause and bool(p.pending))
+                    or (resolution and bool(p.pending or p.resolved))
+                    for p in programs
+                ],
+                dtype=bool,
+            )
+            for pause in (False, True)
+            for resolution in (False, True)
+        }
+
+
+class _Programs:
+    """Programs by the code string of their sequence of kinds, numbered, for one cycle rule."""
+
+    def __init__(self, restart: bool) -> None:
+        self.restart = restart
+        self.number: dict[str, int] = {}
+        self.programs: list[_Program | None] = []
+        self._layout: _Layout | None = None
+
+    def numbers(self, keys: list[str]) -> Ints:
+        """Each key's program number, working out the programs not met before."""
+        missing = set(keys).difference(self.number)
+        if missing:
+            if len(self.programs) + len(missing) > _PROGRAM_LIMIT:
+                self.number.clear()
+                self.programs.clear()
+                missing = set(keys)
+            for key in missing:
+                self.number[key] = len(self.programs)
+                self.programs.append(
+                    None
+                    if "?" in key
+                    else _program(tuple(map(_KIND_OF.__getitem__, key)), False, self.restart)
+                )
+            self._layout = None
+        return np.fromiter(map(self.number.__getitem__, keys), dtype=np.int64, count=len(keys))
+
+    def layout(self) -> _Layout:
+        if self._layout is None:
+            self._layout = _Layout(self.programs)
+        return self._layout
+
+
+# An agent's opening has a "by" key, which sends the incident to the row reader,
+# so these programs are all of logs opened by the customer.
+_PROGRAMS = {False: _Programs(False), True: _Programs(True)}
+
+
+def _verdicts(
+    plan: Plan,
+    at: int | None,
+    us: Ints,
+    first: Ints,
+    which: Ints,
+    layout: _Layout,
+    ids: list[str],
+) -> list[Summary]:
+    """The rows of covered incidents whose clocks have no stops: ``analysis._summarize`` on arrays.
+
+    ``first`` is each incident's first event in ``us``, ``which`` its (cut) program's number.
+    """
+    tl = plan.timeline
+    g = len(ids)
+    n = layout.length[which]  # events known: the horizon's position
+    per = layout.cycles[which]
+    if not per.all():  # an opening by the customer always starts a cycle
+        raise Irregular
+    owner = np.repeat(np.arange(g), per)  # each cycle's incident
+    head = np.cumsum(per) - per  # each incident's first cycle
+    rows_ = layout.start[which][owner] + (np.arange(len(owner)) - head[owner])
+    pos, end_pos, is_first, superseded = (column[rows_] for column in layout.table)
+    base, n_of = first[owner], n[owner]
+    running = end_pos == n_of
+    start = us[base + pos]
+    end = us[base + np.minimum(end_pos, n_of - 1)]  # a running cycle ends at the last event
+    if at is not None:
+        end[running] = at
+    target = np.where(is_first, plan.first_reaction, plan.reaction)
+    listed_first = np.zeros(len(owner), dtype=bool)
+    listed_first[head] = True
+    # Answered sooner than the target on the wall clock: on time, and nothing else of
+    # such a cycle goes into the row (the first one always does).
+    counted = running | listed_first | (end - start >= target)
+    used = _elapsed_us(tl, start, end)
+    due = _deadline_us(tl, start, target)
+    breached = np.where(used != target, used > target, end > due)
+    if at is None:
+        breached &= ~running  # open after the last event: no verdict
+    hit = counted & breached
+    breaches = np.bincount(owner[hit], minlength=g)
+    worst = np.maximum.reduceat(np.where(hit, used - target, 0), head)
+    np.maximum(worst, 0, out=worst)
+    live = counted & ~breached & running  # at most one running cycle an incident
+    next_due = np.full(g, _NONE, dtype=np.int64)
+    next_due[owner[live]] = due[live]
+    at_risk = np.zeros(g, dtype=bool)
+    if at is not None:
+        at_risk[owner[live]] = _risky(used[live], target[live], plan.risk)
+    first_due, first_taken = due[head], used[head]
+    unanswered = running[head] | superseded[head]
+    first_answered = _or_none(end[head], unanswered)
+    resolution_due: list[int] | Any = repeat(None)
+    if plan.resolution is not None:
+        target_r = plan.resolution
+        since_of = layout.since[which]
+        opened = us[first]
+        horizon = us[first + n - 1] if at is None else np.full(g, at, dtype=np.int64)
+        stopped = since_of >= 0
+        clock_end = np.where(stopped, us[first + np.maximum(since_of, 0)], horizon)
+        used_r = _elapsed_us(tl, opened, clock_end)
+        due_r = _deadline_us(tl, opened, np.full(g, target_r, dtype=np.int64))
+        late = clock_end > due_r
+        if at is None:
+            late &= stopped  # unresolved after the last event: no verdict
+        breaches += late
+        worst = np.where(late, np.maximum(worst, used_r - target_r), worst)
+        waiting = ~late & ~stopped
+        next_due = np.where(waiting & (due_r < next_due), due_r, next_due)
+        if at is not None:
+            at_risk |= waiting & _risky(used_r, np.full(g, target_r, dtype=np.int64), plan.risk)
+        resolution_due = due_r.tolist()
+    return list(
+        map(
+            _new_row,
+            repeat(Summary),
+            zip(
+                ids,
+                repeat(plan.tier.id),
+                repeat(True),
+                repeat(None),
+                per.tolist(),
+                breaches.tolist(),
+                (breaches > 0).tolist(),
+                first_due.tolist(),
+                first_answered,
+                first_taken.tolist(),
+                worst.tolist(),
+                _or_none(next_due, next_due == _NONE),
+                at_risk.tolist(),
+                resolution_due,
+            ),
+        )
+    )
+
+
+def _or_none(values: Ints, absent: Bools) -> list[int | None]:
+    """``values`` as a list, with ``None`` where ``absent``."""
+    if not absent.any():
+        return values.tolist()  # type: ignore[no-any-return]
+    out = values.astype(object)
+    out[absent] = None
+    return out.tolist()  # type: ignore[no-any-return]
+
+
+def _risky(used: Ints, target: Ints, risk: tuple[int, int]) -> Bools:
+    """``used / target >= risk`` exactly, element by element (Python integers if int64 could overflow)."""
+    numerator, denominator = risk
+    if not used.size:
+        return np.zeros(0, dtype=bool)
+    biggest = max(int(used.max()), int(target.max()), 1) * max(numerator, denominator)
+    if biggest < 2**62:
+        return used * denominator >= target * numerator
+    return np.array(
+        [
+            u * denominator >= t * numerator
+            for u, t in zip(used.tolist(), target.tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+
+
+# --------------------------------------------------------------------------- timestamps
+#
+# Timestamps in these forms are read as digits, all at once; any other text (and
+# any value outside what datetime.fromisoformat accepts) goes to the row reader,
+# which reads it with fromisoformat itself.
+#   25: 2026-11-27T14:30:00+03:00     20: 2026-11-27T14:30:00Z
+#   32: 2026-11-27T14:30:00.123456+03:00   27: 2026-11-27T14:30:00.123456Z
+
+_FORMS = (25, 20, 32, 27)
+_OFFSET = {25: 19, 32: 26}  # where the offset's sign is, in the forms with an offset
+_FRACTION = (27, 32)
+
+# The value of two ASCII digits read as one little-endian 16-bit number; 255 for
+# anything else (the high bit of 255 marks it: OR the pairs, and any bad one shows).
+_PAIR = np.full(1 << 16, 255, dtype=np.uint8)
+for _tens in range(10):
+    for _ones in range(10):
+        _PAIR[(48 + _tens) | (48 + _ones) << 8] = _tens * 10 + _ones
+# Days since 1970-01-01 of 1 January of each year; leap years; and by leap * 256 +
+# month, the days before the month and the days in it (0 for no month).  Sized for
+# every year and month two bytes can spell, so no lookup needs a bounds check.
+_YEARS = np.arange(256 * 100 + 256, dtype=np.int64)
+_LEAP = ((_YEARS % 4 == 0) & ((_YEARS % 100 != 0) | (_YEARS % 400 == 0))).astype(np.int64)
+_before = _YEARS - 1
+_YEAR_DAYS = 365 * (_YEARS - 1970) + _before // 4 - _before // 100 + _before // 400 - 477
+_MONTH_DAYS = np.zeros(512, dtype=np.int64)
+_MONTH_BEFORE = np.zeros(512, dtype=np.int64)
+for _leap in (0, 1):
+    _lengths = [31, 28 + _leap, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    _MONTH_DAYS[_leap * 256 + 1 : _leap * 256 + 13] = _lengths
+    _MONTH_BEFORE[_leap * 256 + 1 : _leap * 256 + 13] = np.cumsum([0, *_lengths[:-1]])
+del _tens, _ones, _before, _leap, _lengths
+_SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":"}
+
+
+def _instants(texts: list[Any]) -> tuple[Ints, Bools]:
+    """Microseconds since the epoch of each timestamp text, and which were read."""
+    size = len(texts)
+    # The usual chunk: every text 25 characters long.  Joined with "|", that holds
+    # exactly when the blob has a "|" after every 25 characters and no other.
+    blob = "|".join(texts)  # a TypeError for anything but text: the caller splits the chunk
+    if len(blob) == 26 * size - 1 and blob.count("|") == size - 1:
+        encoded = (blob + "|").encode("ascii", "replace")
+        if (np.frombuffer(encoded, dtype=np.uint8)[25::26] == ord("|")).all():
+            return _read(encoded, 25, 26)
+    widths = np.fromiter(map(len, texts), dtype=np.int64, count=size)
+    us = np.zeros(size, dtype=np.int64)
+    read = np.zeros(size, dtype=bool)
+    for width in _FORMS:
+        chosen = widths == width
+        if chosen.any():
+            blob = "".join(compress(texts, chosen.tolist()))
+            us[chosen], read[chosen] = _read(blob.encode("ascii", "replace"), width, width)
+    return us, read
+
+
+def _read(blob: bytes, width: int, stride: int) -> tuple[Ints, Bools]:
+    """Timestamps of one width, ``stride`` bytes apart in ASCII (non-ASCII became "?")."""
+    count = len(blob) // stride
+
+    def column(offset: int, dtype: str) -> Any:
+        """Bytes at ``offset`` of every timestamp (two of them read as one number for "<u2")."""
+        return np.ndarray((count,), dtype=dtype, buffer=blob, offset=offset, strides=(stride,))
+
+    def pair(offset: int) -> Any:
+        return _PAIR[column(offset, "<u2")]
+
+    century, year2, month, day = pair(0), pair(2), pair(5), pair(8)
+    hour, minute, second = pair(11), pair(14), pair(17)
+    union = century | year2 | month | day | hour | minute | second
+    good = (hour <= 23) & (minute <= 59) & (second <= 59)
+    for offset, char in _SEPARATORS.items():
+        good &= column(offset, "u1") == ord(char)
+    zone = _OFFSET.get(width)
+    if width in _FRACTION:
+        fraction = pair(20), pair(22), pair(24)
+        union |= fraction[0] | fraction[1] | fraction[2]
+        good &= column(19, "u1") == ord(".")
+    if zone is None:
+        good &= column(width - 1, "u1") == ord("Z")
+    else:
+        sign = column(zone, "u1")
+        off_hour, off_minute = pair(zone + 1), pair(zone + 4)
+        union |= off_hour | off_minute
+        good &= ((sign == ord("+")) | (sign == ord("-"))) & (column(zone + 3, "u1") == ord(":"))
+        good &= (off_hour <= 23) & (off_minute <= 59)
+    good &= union < 128  # every pair two digits
+    year = century.astype(np.int64)
+    year *= 100
+    year += year2
+    # Years whose blocks the calendars cover, with a year to spare each side.
+    good &= (year > FIRST_YEAR) & (year < LAST_YEAR)
+    at_month = _LEAP[year] * 256 + month
+    good &= (day >= 1) & (day <= _MONTH_DAYS[at_month])
+    days = _YEAR_DAYS[year] + _MONTH_BEFORE[at_month] + day - 1
+    seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+    if zone is not None:
+        offset_minutes = off_hour.astype(np.int64) * 60 + off_minute
+        seconds -= np.where(sign == ord("-"), -offset_minutes, offset_minutes) * 60
+    us = seconds * 1_000_000
+    if width in _FRACTION:
+        us += (fraction[0].astype(np.int64) * 100 + fraction[1]) * 100 + fraction[2]
+    return us, good

@@ -1,0 +1,300 @@
+"""The numpy engine of evaluate_jsonl: chunks of lines as arrays, equal to the row reader.
+
+``tests/test_analysis.py`` runs every equality test with both engines; this file
+covers what only the chunks have: timestamps read as digits (against
+``datetime.fromisoformat``), bad lines found inside a chunk by splitting it, the
+order of rows and errors across chunks, what the chunks leave to the row reader,
+and the choice of engine.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from slaclock import (
+    Incident,
+    IncidentError,
+    SlaclockValueError,
+    default_catalog,
+    evaluate,
+    read_incidents,
+)
+from slaclock import _chunks as chunks
+from slaclock._calendar.instants import to_us
+from slaclock.analysis import Summary, evaluate_jsonl
+
+SLA2 = default_catalog().tiers["SLA-2"]
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _benchmark_records(n: int, seed: int) -> list[dict[str, Any]]:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from _incidents import records
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return list(records(n, seed=seed))
+
+
+def _outcome(lines: list[str], engine: str, **opts: Any) -> tuple[list[Summary], list[str]]:
+    reader = evaluate_jsonl(lines, SLA2, errors="collect", engine=engine, **opts)  # type: ignore[arg-type]
+    return list(reader), [str(error) for error in reader.errors]
+
+
+# ----------------------------------------------------------------- timestamps
+
+
+def _digits(width: int) -> st.SearchStrategy[str]:
+    return st.integers(min_value=0, max_value=10**width - 1).map(lambda v: f"{v:0{width}d}")
+
+
+# Each part usually valid, sometimes out of range, sometimes any character.
+_YEAR = st.one_of(st.integers(1990, 2040).map(lambda y: f"{y:04d}"), _digits(4))
+_MONTH = st.one_of(st.integers(1, 12).map(lambda m: f"{m:02d}"), _digits(2))
+_DAY = st.one_of(st.integers(1, 28).map(lambda d: f"{d:02d}"), _digits(2))
+_ANY = st.characters(codec="utf-8")
+_FRACTION = st.one_of(st.just(""), _digits(6).map(lambda f: "." + f))
+_ZONE = st.one_of(
+    st.just("Z"),
+    st.tuples(st.sampled_from("+-"), _digits(2), _digits(2)).map(lambda t: f"{t[0]}{t[1]}:{t[2]}"),
+)
+
+
+@st.composite
+def _timestamps(draw: st.DrawFn) -> tuple[str, bool]:
+    """A timestamp text in one of the four forms, and whether a character was replaced."""
+    text = (
+        f"{draw(_YEAR)}-{draw(_MONTH)}-{draw(_DAY)}T{draw(_digits(2))}:{draw(_digits(2))}:"
+        f"{draw(_digits(2))}{draw(_FRACTION)}{draw(_ZONE)}"
+    )
+    replaced = draw(st.booleans()) and draw(st.booleans())
+    if replaced:
+        i = draw(st.integers(0, len(text) - 1))
+        text = text[:i] + draw(_ANY) + text[i + 1 :]
+    return text, replaced
+
+
+def _python_reads(text: str) -> datetime | None:
+    """What the row reader makes of a timestamp, or None if it refuses it."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return None if moment.utcoffset() is None else moment
+
+
+@given(st.lists(_timestamps(), min_size=1, max_size=40))
+@example([("2024-02-29T23:59:59.999999-23:59", False), ("2023-02-29T10:00:00Z", False)])
+@example([("2026-11-27t10:00:00Z", True), ("2026-11-27T10:00:00+01:60", False)])
+@example([("2026-11-27T14:30:00+03:00", False)] * 3 + [("2026-11-27T14:30:00+03:0", True)])
+def test_timestamps_read_as_digits_equal_fromisoformat(drawn: list[tuple[str, bool]]) -> None:
+    texts = [text for text, _ in drawn]
+    us, read = chunks._instants(texts)
+    for (text, replaced), value, ok in zip(drawn, us.tolist(), read.tolist(), strict=True):
+        moment = _python_reads(text)
+        if ok:  # read here only what Python reads, and to the same instant
+            assert moment is not None and value == to_us(moment), text
+        elif moment is not None and not replaced and 2 < moment.year < 9998:
+            # A well-formed text Python reads is declined only for an offset's
+            # minutes past 59, which Python takes and the row reader then reads.
+            assert text[-1] != "Z" and int(text[-2:]) > 59, text
+
+
+def test_every_form_is_read_without_the_row_reader() -> None:
+    forms = [
+        "2026-11-27T14:30:00+03:00",
+        "2026-11-27T11:30:00Z",
+        "2026-11-27T14:30:00.000000+03:00",
+        "2026-11-27T11:30:00.000000Z",
+    ]
+    us, read = chunks._instants(forms)
+    assert read.all() and len(set(us.tolist())) == 1
+    assert us[0] == to_us(datetime(2026, 11, 27, 11, 30, tzinfo=UTC))
+
+
+# ----------------------------------------------------------------- chunks and lines
+
+
+BAD_LINES = [
+    "not json",
+    "",
+    "   ",
+    "[1, 2]",
+    '{"id": "X", "type": "failure", "events": []}',
+    '{"id": "X", "type": "outage", "events": [{"type": "opened", "at": "2026-11-27T14:30:00Z"}]}',
+    '{"id": "X", "type": "failure", "events": [{"type": "opened", "at": "2026-11-27"}]}',
+    '{"id": "X", "type": "failure", "events": [{"type": "opened", "at": 5}]}',
+    '{"id": "X", "type": "failure", "events": [{"type": "agent_reply", "at": "2026-11-27T14:30:00Z"}]}',
+    '{"id": "X", "type": "failure", "events": [{"type": ["opened"], "at": "2026-11-27T14:30:00Z"}]}',
+    '{"id": "X", "type": "failure", "priority": 1, "events": []}',
+    '{"id": "X", "type": "failure", "events": [{"type": "opened", "at": "2026-11-27T14:30:00Z"}, '
+    '{"type": "agent_reply", "at": "2026-11-27T14:29:00Z"}]}',
+    '{"id": "X", "type": "failure", "events": [{"type": "opened", "at": "2026-11-27T14:30:00Z", '
+    '"by": "robot"}]}',
+    "\ufeff" + '{"id": "X", "type": "failure", "events": []}',
+]
+
+
+@given(
+    positions=st.lists(st.tuples(st.integers(0, 60), st.sampled_from(BAD_LINES)), max_size=6),
+    size=st.sampled_from([1, 3, 8, 17, 64]),
+    decoder=st.sampled_from(["json", "orjson"]),
+    at=st.sampled_from([None, datetime(2025, 6, 1, tzinfo=UTC)]),
+)
+def test_bad_lines_anywhere_give_the_row_readers_rows_and_errors(
+    positions: list[tuple[int, str]], size: int, decoder: str, at: datetime | None
+) -> None:
+    lines = [json.dumps(r) + "\n" for r in _benchmark_records(60, seed=11)]
+    for position, bad in positions:
+        lines.insert(position, bad + "\n")
+    old = chunks.CHUNK
+    chunks.CHUNK = size
+    try:
+        got = _outcome(lines, "numpy", decoder=decoder, at=at)
+    finally:
+        chunks.CHUNK = old
+    assert got == _outcome(lines, "python", decoder=decoder, at=at)
+
+
+def test_a_raised_error_comes_after_the_rows_before_it() -> None:
+    lines = [json.dumps(r) for r in _benchmark_records(1500, seed=5)]
+    lines.insert(1100, '{"id": "B", "type": "failure", "events": []}')
+    rows = []
+    with pytest.raises(IncidentError, match="line 1101") as caught:
+        for row in evaluate_jsonl(lines, SLA2, engine="numpy"):
+            rows.append(row)
+    assert caught.value.line == 1101
+    assert len(rows) == 1100
+    assert rows == list(evaluate_jsonl(lines[:1100], SLA2, engine="python"))
+
+
+@pytest.mark.parametrize("at", [None, datetime(2025, 3, 1, tzinfo=UTC)])
+def test_clean_logs_are_read_entirely_by_the_chunks(at: datetime | None) -> None:
+    records = _benchmark_records(3000, seed=2)
+    lines = [json.dumps(r) for r in records]
+    tier = SLA2.replace(resolution="PT30H")
+    reader = evaluate_jsonl(lines, tier, engine="numpy", at=at)
+    rows = list(reader)
+    assert reader.engine == "numpy"
+    # Resolution clocks with pending spans have stops: those logs go row by row.
+    with_stops = sum(any(e["type"] == "pending" for e in r["events"]) for r in records)
+    assert 0 < reader._rowwise <= with_stops
+    assert rows == list(evaluate_jsonl(lines, tier, engine="python", at=at))
+    plain = evaluate_jsonl(lines, SLA2, engine="numpy", at=at)
+    list(plain)
+    assert plain._rowwise == 0
+    sample = [Incident.from_dict(r) for r in records[:300]]
+    assert rows[:300] == [Summary.from_evaluation(evaluate(i, tier, at=at)) for i in sample]
+
+
+def test_what_the_chunks_leave_to_the_row_reader() -> None:
+    opened = {"type": "opened", "at": "2026-11-27T17:30:00+03:00"}
+    reply = {"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"}
+    pending = {"type": "pending", "at": "2026-11-30T10:30:00+03:00"}
+    message = {"type": "customer_message", "at": "2026-11-30T11:00:00+03:00"}
+    logs = {
+        "opened by an agent": [{**opened, "by": "agent"}, message],
+        "work logged": [opened, {"type": "work_logged", "at": reply["at"], "duration": "PT1H"}],
+        "a space before the time": [opened, {**reply, "at": " " + reply["at"]}],
+        "pending under a pause": [opened, reply, pending, message],
+    }
+    for name, log in logs.items():
+        line = json.dumps({"id": name, "type": "failure", "events": log})
+        tier = SLA2.replace(pause_reaction_when_pending=True)
+        reader = evaluate_jsonl([line], tier, engine="numpy")
+        [row] = list(reader)
+        assert reader._rowwise == 1, name
+        incident = Incident.from_dict(json.loads(line))
+        assert row == Summary.from_evaluation(evaluate(incident, tier)), name
+
+
+def test_the_catalog_path_splits_a_chunk_by_tier() -> None:
+    catalog = default_catalog()
+    records = _benchmark_records(200, seed=9)
+    tiers = [*catalog.tiers, None, "SLA-9", ""]
+    lines = [json.dumps({**r, "tier": tiers[i % len(tiers)]}) for i, r in enumerate(records)]
+    got = evaluate_jsonl(lines, catalog, errors="collect", engine="numpy")
+    want = evaluate_jsonl(lines, catalog, errors="collect", engine="python")
+    assert list(got) == list(want)
+    assert [str(e) for e in got.errors] == [str(e) for e in want.errors]
+    assert len(got.errors) == sum(tiers[i % len(tiers)] not in catalog.tiers for i in range(200))
+
+
+def test_remembered_programs_are_forgotten_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunks, "_PROGRAM_LIMIT", 5)
+    monkeypatch.setattr(chunks, "_PROGRAMS", {r: chunks._Programs(r) for r in (False, True)})
+    lines = [json.dumps(r) for r in _benchmark_records(400, seed=4)]
+    assert list(evaluate_jsonl(lines, SLA2, engine="numpy")) == list(
+        evaluate_jsonl(lines, SLA2, engine="python")
+    )
+    assert len(chunks._PROGRAMS[False].programs) <= max(5, chunks.CHUNK)
+
+
+def test_at_risk_shares_too_big_for_int64_are_exact() -> None:
+    used = np.array([2**61, 2**61, 10], dtype=np.int64)
+    target = np.array([2**61 + 1, 2**61 - 1, 10], dtype=np.int64)
+    share = (999_999_999, 1_000_000_000)
+    assert chunks._risky(used, target, share).tolist() == [
+        u * share[1] >= t * share[0] for u, t in zip(used.tolist(), target.tolist(), strict=True)
+    ]
+    assert chunks._risky(used[:0], target[:0], share).tolist() == []
+
+
+def test_offsets_and_new_year_on_chunks_equal_evaluate() -> None:
+    zones = [timezone(timedelta(hours=h, minutes=m)) for h, m in ((3, 0), (-5, -30), (14, 0))]
+    start = datetime(2025, 12, 31, 16, 0, tzinfo=UTC)
+    lines = []
+    for i in range(90):
+        zone = zones[i % 3]
+        t0 = start + timedelta(hours=i)
+        events = [
+            {"type": "opened", "at": t0.astimezone(zone).isoformat()},
+            {"type": "agent_reply", "at": (t0 + timedelta(hours=30)).astimezone(zone).isoformat()},
+            {"type": "customer_message", "at": (t0 + timedelta(days=9)).isoformat()},
+        ]
+        lines.append(json.dumps({"id": f"N{i}", "type": "failure", "events": events}))
+    reader = evaluate_jsonl(lines, SLA2, engine="numpy")
+    rows = list(reader)
+    assert reader._rowwise == 0
+    incidents = list(read_incidents(lines))
+    assert rows == [Summary.from_evaluation(evaluate(i, SLA2)) for i in incidents]
+
+
+def test_a_stray_year_goes_line_by_line_instead_of_laying_out_centuries() -> None:
+    records = _benchmark_records(40, seed=6)
+    stray = json.loads(json.dumps(records[7]))
+    for event in stray["events"]:
+        event["at"] = "0" + event["at"][1:]  # 2025 -> 0025
+    records[7] = stray
+    lines = [json.dumps(r) for r in records]
+    reader = evaluate_jsonl(lines, SLA2, engine="numpy")
+    rows = list(reader)
+    assert reader._rowwise == 1
+    assert rows == list(evaluate_jsonl(lines, SLA2, engine="python"))
+    assert rows[7] == Summary.from_evaluation(evaluate(Incident.from_dict(stray), SLA2))
+
+
+# ----------------------------------------------------------------- the choice of engine
+
+
+def test_auto_takes_numpy_when_installed_and_python_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert evaluate_jsonl([], SLA2).engine == "numpy"
+    assert evaluate_jsonl([], SLA2, engine="python").engine == "python"
+    with pytest.raises(SlaclockValueError, match="engine='rust'"):
+        evaluate_jsonl([], SLA2, engine="rust")  # type: ignore[arg-type]
+    monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now fails
+    monkeypatch.delitem(sys.modules, "slaclock._chunks")
+    assert evaluate_jsonl([], SLA2).engine == "python"
+    with pytest.raises(ImportError, match=r"slaclock\[numpy\]"):
+        evaluate_jsonl([], SLA2, engine="numpy")
