@@ -11,9 +11,12 @@ counters, and reports its wall time and peak RSS (``resource.getrusage``):
 * ``decode``: ``json.loads`` of every line and nothing else, the floor of any reader;
 * ``analysis``: ``slaclock.analysis.evaluate_jsonl`` on one tier of the default
   catalog, a :class:`~slaclock.analysis.Summary` per incident: the measured path,
-  with the decoder it picks itself (orjson when the ``fast`` extra is installed);
+  with the engine and decoder it picks itself (numpy's chunks when numpy is
+  installed, orjson when the ``fast`` extra is);
 * ``analysis-json`` (when orjson is installed): the same with the standard
   library's json, so both decoders are reported;
+* ``analysis-python`` (when numpy is installed): the same line by line, without
+  numpy (``engine="python"``), what users without the extra get;
 * ``full`` (with ``--full``): ``slaclock.read_incidents`` and ``slaclock.evaluate``.
 
 Before timing, the first ``--check`` summaries are compared with ``evaluate()``'s
@@ -38,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 GOAL_SECONDS_PER_MILLION = 10.0
-MODES = ("decode", "analysis", "analysis-json", "full")
+MODES = ("decode", "analysis", "analysis-json", "analysis-python", "full")
 
 
 def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
@@ -50,7 +53,7 @@ def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
 
     tier = slaclock.default_catalog().tiers[tier_id]
     incidents = cycles = breached = 0
-    decoder = "json"
+    decoder = engine = "json"
     t0 = time.perf_counter()
     if mode == "decode":
         loads = json.loads
@@ -58,9 +61,14 @@ def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
             for line in handle:
                 loads(line)
                 incidents += 1
-    elif mode in ("analysis", "analysis-json"):
-        reader = evaluate_jsonl(path, tier, decoder="auto" if mode == "analysis" else "json")
-        decoder = reader.decoder
+    elif mode.startswith("analysis"):
+        reader = evaluate_jsonl(
+            path,
+            tier,
+            decoder="json" if mode == "analysis-json" else "auto",
+            engine="python" if mode == "analysis-python" else "auto",
+        )
+        decoder, engine = reader.decoder, reader.engine
         for row in reader:
             incidents += 1
             cycles += row.cycles
@@ -81,16 +89,18 @@ def measure(path: str, tier_id: str, mode: str) -> dict[str, float]:
         "seconds": wall,
         "peak_rss_mib": peak_kb / 1024,
         "decoder": decoder,
+        "engine": engine,
     }
 
 
-def check(path: str, tier_id: str, count: int, decoder: str) -> int:
+def check(path: str, tier_id: str, count: int, decoder: str, engine: str) -> int:
     """How many of the first ``count`` summaries differ from evaluate()'s answers."""
     import slaclock
     from slaclock.analysis import Summary, evaluate_jsonl
 
     tier = slaclock.default_catalog().tiers[tier_id]
-    rows = islice(evaluate_jsonl(path, tier, decoder=decoder), count)  # type: ignore[arg-type]
+    reader = evaluate_jsonl(path, tier, decoder=decoder, engine=engine)  # type: ignore[arg-type]
+    rows = islice(reader, count)
     incidents = islice(slaclock.read_incidents(path), count)
     return sum(
         row != Summary.from_evaluation(slaclock.evaluate(incident, tier))
@@ -126,11 +136,17 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         has_orjson = importlib.util.find_spec("orjson") is not None
+        has_numpy = importlib.util.find_spec("numpy") is not None
         decoders = ["orjson", "json"] if has_orjson else ["json"]
-        mismatches = sum(check(path, opts.tier, opts.check, d) for d in decoders)
+        engines = ["numpy", "python"] if has_numpy else ["python"]
+        mismatches = sum(
+            check(path, opts.tier, opts.check, d, e) for d in decoders for e in engines
+        )
         modes = ["decode", "analysis"]
         if has_orjson:
             modes.append("analysis-json")
+        if has_numpy:
+            modes.append("analysis-python")
         if opts.full:
             modes.append("full")
         runs = {}
@@ -140,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                 check=True,
                 capture_output=True,
                 text=True,
+                env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},  # no idle thread pool either
             )
             runs[mode] = json.loads(out.stdout)
     an, dec = runs["analysis"], runs["decode"]
@@ -148,29 +165,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {n} incidents on {opts.tier}, streamed from JSON Lines (one core)")
     labels = {
         "decode": "json.loads only",
-        "analysis": f"evaluate_jsonl ({an['decoder']})",
-        "analysis-json": "evaluate_jsonl (json)",
+        "analysis": f"evaluate_jsonl ({an['engine']}, {an['decoder']})",
+        "analysis-json": f"evaluate_jsonl ({runs.get('analysis-json', an)['engine']}, json)",
+        "analysis-python": f"evaluate_jsonl (python, {an['decoder']})",
         "full": "read_incidents+evaluate",
     }
     for mode, run in runs.items():
         print(
-            f"{labels[mode]:24s} {run['seconds']:8.2f} s  ({run['seconds'] / n * 1e6:6.2f} µs each)"
+            f"{labels[mode]:32s} {run['seconds']:8.2f} s  ({run['seconds'] / n * 1e6:6.2f} µs each)"
             f"  peak RSS {run['peak_rss_mib']:.0f} MiB"
         )
-    print(f"beyond decoding, about  {an['seconds'] - dec['seconds']:8.2f} s")
+    print(f"{'beyond decoding, about':32s} {an['seconds'] - dec['seconds']:8.2f} s")
     print(f"cycles {an['cycles']}, incidents breached {an['breached']}")
     print(
         f"summaries checked against evaluate(): {opts.check} with each of "
-        f"{', '.join(decoders)}, mismatches {mismatches}"
+        f"{', '.join(decoders)} on each of {', '.join(engines)}, mismatches {mismatches}"
     )
     ok = per_million <= GOAL_SECONDS_PER_MILLION and mismatches == 0
     print(
         f"{'PASS' if ok else 'FAIL'}  1,000,000 incidents <= {GOAL_SECONDS_PER_MILLION:g} s: "
-        f"{per_million:.1f} s per million (decoder: {an['decoder']})"
+        f"{per_million:.1f} s per million (engine: {an['engine']}, decoder: {an['decoder']})"
     )
     if "analysis-json" in runs:
         alone = runs["analysis-json"]["seconds"] / n * 1e6
         print(f"      with the standard library's json instead: {alone:.1f} s per million")
+    if "analysis-python" in runs:
+        alone = runs["analysis-python"]["seconds"] / n * 1e6
+        print(f"      line by line, without numpy: {alone:.1f} s per million")
     if opts.json:
         opts.json.write_text(
             json.dumps(

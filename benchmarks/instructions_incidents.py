@@ -1,11 +1,12 @@
 """Instructions an incident in ``slaclock.analysis.evaluate_jsonl``, counted by valgrind.
 
-    python benchmarks/instructions_incidents.py            # 10,000 incidents, both decoders
+    python benchmarks/instructions_incidents.py            # 10,000 incidents, each engine and decoder
     python benchmarks/instructions_incidents.py --n 2000   # quicker
 
 Seconds on a shared machine move by 10% and more from one hour to the next; the
 number of instructions a pass executes does not, so this is the measure to compare
-two versions of the reader with.  For each decoder the script runs the reader
+two versions of the reader with.  For each engine (numpy's chunks, line by line)
+and decoder (orjson, json) the script runs the reader
 twice under ``valgrind --tool=cachegrind`` on the same fixed-seed incidents (the
 workload of ``bench_incidents.py``): once warming the caches, once warming them
 and then reading everything again, with ``PYTHONHASHSEED=0``.  The difference,
@@ -33,16 +34,16 @@ import sys
 import slaclock
 from slaclock.analysis import evaluate_jsonl
 
-path, decoder, passes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, engine, decoder, passes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 tier = slaclock.default_catalog().tiers["SLA-2"]
 lines = open(path, encoding="utf-8").readlines()
 for _ in range(passes):
-    for row in evaluate_jsonl(lines, tier, decoder=decoder):
+    for row in evaluate_jsonl(lines, tier, engine=engine, decoder=decoder):
         pass
 """
 
 
-def instructions(path: str, decoder: str, passes: int) -> int:
+def instructions(path: str, engine: str, decoder: str, passes: int) -> int:
     """Instructions valgrind counts for a run of ``passes`` passes over the file."""
     done = subprocess.run(
         [
@@ -54,13 +55,21 @@ def instructions(path: str, decoder: str, passes: int) -> int:
             "-c",
             _CHILD,
             path,
+            engine,
             decoder,
             str(passes),
         ],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
+        # numpy's OpenBLAS starts a pool of threads at import, whose spinning makes
+        # the count differ from run to run by some 20 million: one thread, no pool.
+        env={
+            **os.environ,
+            "PYTHONHASHSEED": "0",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+        },
     )
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:
@@ -80,13 +89,18 @@ def main(argv: list[str] | None = None) -> int:
     decoders = ["json"]
     if importlib.util.find_spec("orjson") is not None:
         decoders.insert(0, "orjson")
+    engines = ["python"]
+    if importlib.util.find_spec("numpy") is not None:
+        engines.insert(0, "numpy")
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "incidents.jsonl")
         write_jsonl(path, opts.n)
         print(f"# instructions an incident, one warm pass over {opts.n} incidents on SLA-2")
-        for decoder in decoders:
-            one, two = instructions(path, decoder, 1), instructions(path, decoder, 2)
-            print(f"evaluate_jsonl ({decoder}): {(two - one) / opts.n:,.0f}")
+        for engine in engines:
+            for decoder in decoders:
+                one = instructions(path, engine, decoder, 1)
+                two = instructions(path, engine, decoder, 2)
+                print(f"evaluate_jsonl ({engine}, {decoder}): {(two - one) / opts.n:,.0f}")
     return 0
 
 

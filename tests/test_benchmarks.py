@@ -72,17 +72,23 @@ def test_sla_benchmarks_run(script: str, args: tuple[str, ...], expected: str) -
     assert expected in run(script, *args)
 
 
-def test_incident_benchmark_checks_and_times_both_decoders() -> None:
+def test_incident_benchmark_checks_and_times_both_decoders_and_engines() -> None:
     out = run("bench_incidents.py", "--n", "300", "--check", "300")
-    assert "with each of orjson, json, mismatches 0" in out
-    assert "evaluate_jsonl (orjson)" in out
-    assert "evaluate_jsonl (json)" in out
-    assert "(decoder: orjson)" in out
+    assert "with each of orjson, json on each of numpy, python, mismatches 0" in out
+    assert "evaluate_jsonl (numpy, orjson)" in out
+    assert "evaluate_jsonl (numpy, json)" in out
+    assert "evaluate_jsonl (python, orjson)" in out
+    assert "(engine: numpy, decoder: orjson)" in out
 
 
-def test_instruction_counts_are_reported_for_both_decoders() -> None:
+def test_instruction_counts_are_reported_for_both_decoders_and_engines() -> None:
     # valgrind is on every machine this project runs on (see the env notes).
     out = run("instructions_incidents.py", "--n", "30")
-    counts = re.findall(r"evaluate_jsonl \((\w+)\): ([\d,]+)", out)
-    assert [decoder for decoder, _ in counts] == ["orjson", "json"]
-    assert all(int(count.replace(",", "")) > 1000 for _, count in counts)
+    counts = re.findall(r"evaluate_jsonl \((\w+), (\w+)\): ([\d,]+)", out)
+    assert [(engine, decoder) for engine, decoder, _ in counts] == [
+        ("numpy", "orjson"),
+        ("numpy", "json"),
+        ("python", "orjson"),
+        ("python", "json"),
+    ]
+    assert all(int(count.replace(",", "")) > 1000 for _, _, count in counts)
