@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,20 @@ def test_remembered_programs_are_forgotten_past_the_limit(monkeypatch: pytest.Mo
         evaluate_jsonl(lines, SLA2, engine="python")
     )
     assert len(chunks._PROGRAMS[False].programs) <= max(5, chunks.CHUNK)
+
+
+def test_threads_sharing_the_program_table_get_their_own_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A tiny table is reset over and over while other threads read from it.
+    monkeypatch.setattr(chunks, "_PROGRAM_LIMIT", 3)
+    monkeypatch.setattr(chunks, "_PROGRAMS", {r: chunks._Programs(r) for r in (False, True)})
+    monkeypatch.setattr(chunks, "CHUNK", 16)
+    lines = [json.dumps(r) for r in _benchmark_records(400, seed=8)]
+    want = list(evaluate_jsonl(lines, SLA2, engine="python"))
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: list(evaluate_jsonl(lines, SLA2, engine="numpy")), range(8)))
+    assert all(rows == want for rows in runs)
 
 
 def test_at_risk_shares_too_big_for_int64_are_exact() -> None:

@@ -24,6 +24,7 @@ spans).
 
 from __future__ import annotations
 
+import threading
 from itertools import accumulate, chain, compress, repeat
 from operator import getitem, itemgetter
 from typing import TYPE_CHECKING, Any
@@ -164,8 +165,8 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     # Programs, by the code string of each log (the slice of its events' codes).
     keys = list(map(codes.__getitem__, map(slice, bounds[:-1], bounds[1:])))
     programs = _PROGRAMS[plan.restart]
-    which = programs.numbers(keys)
-    rowwise |= programs.layout().refused[plan.pause, plan.resolution is not None][which]
+    which, layout = programs.numbers(keys)
+    rowwise |= layout.refused[plan.pause, plan.resolution is not None][which]
 
     out: list[Summary | None] = [None] * m
     left = np.flatnonzero(rowwise).tolist()
@@ -187,10 +188,11 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     if not clocks:
         return out, left
     if known is not None:  # the logs as known at ``at``
-        which = programs.numbers(list(map(getitem, keys, map(slice, known[clocks].tolist()))))
+        cut: Any = list(map(getitem, keys, map(slice, known[clocks].tolist())))
+        which, layout = programs.numbers(cut)
     elif len(clocks) < m:
         which = which[clocks]
-    made = _verdicts(plan, at, us, first[clocks], which, programs.layout(), ids)
+    made = _verdicts(plan, at, us, first[clocks], which, layout, ids)
     if len(clocks) == m:
         return made, left  # type: ignore[return-value]
     for j, row in zip(clocks, made, strict=True):
@@ -248,29 +250,31 @@ class _Programs:
         self.number: dict[str, int] = {}
         self.programs: list[_Program | None] = []
         self._layout: _Layout | None = None
+        # Readers in several threads share the table: numbers and the layout they
+        # index are handed out together, never across a reset.
+        self._lock = threading.Lock()
 
-    def numbers(self, keys: list[str]) -> Ints:
-        """Each key's program number, working out the programs not met before."""
-        missing = set(keys).difference(self.number)
-        if missing:
-            if len(self.programs) + len(missing) > _PROGRAM_LIMIT:
-                self.number.clear()
-                self.programs.clear()
-                missing = set(keys)
-            for key in missing:
-                self.number[key] = len(self.programs)
-                self.programs.append(
-                    None
-                    if "?" in key
-                    else _program(tuple(map(_KIND_OF.__getitem__, key)), False, self.restart)
-                )
-            self._layout = None
-        return np.fromiter(map(self.number.__getitem__, keys), dtype=np.int64, count=len(keys))
-
-    def layout(self) -> _Layout:
-        if self._layout is None:
-            self._layout = _Layout(self.programs)
-        return self._layout
+    def numbers(self, keys: list[str]) -> tuple[Ints, _Layout]:
+        """Each key's program number and the layout they index, working out new programs."""
+        with self._lock:
+            missing = set(keys).difference(self.number)
+            if missing:
+                if len(self.programs) + len(missing) > _PROGRAM_LIMIT:
+                    self.number.clear()
+                    self.programs.clear()
+                    missing = set(keys)
+                for key in missing:
+                    self.number[key] = len(self.programs)
+                    self.programs.append(
+                        None
+                        if "?" in key
+                        else _program(tuple(map(_KIND_OF.__getitem__, key)), False, self.restart)
+                    )
+                self._layout = None
+            if self._layout is None:
+                self._layout = _Layout(self.programs)
+            found = np.fromiter(map(self.number.__getitem__, keys), dtype=np.int64, count=len(keys))
+            return found, self._layout
 
 
 # An agent's opening has a "by" key, which sends the incident to the row reader,
