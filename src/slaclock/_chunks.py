@@ -184,16 +184,17 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
             else:
                 clocks.append(j)
         ids = [ids[j] for j in clocks]
-        keys = [keys[j] for j in clocks]
     if not clocks:
         return out, left
+    every = len(clocks) == m
     if known is not None:  # the logs as known at ``at``
-        cut: Any = list(map(getitem, keys, map(slice, known[clocks].tolist())))
+        logs = keys if every else [keys[j] for j in clocks]
+        cut: Any = list(map(getitem, logs, map(slice, known[clocks].tolist())))
         which, layout = programs.numbers(cut)
-    elif len(clocks) < m:
+    elif not every:
         which = which[clocks]
-    made = _verdicts(plan, at, us, first[clocks], which, layout, ids)
-    if len(clocks) == m:
+    made = _verdicts(plan, at, us, first if every else first[clocks], which, layout, ids)
+    if every:
         return made, left  # type: ignore[return-value]
     for j, row in zip(clocks, made, strict=True):
         out[j] = row
@@ -344,7 +345,8 @@ def _verdicts(
         stopped = since_of >= 0
         clock_end = np.where(stopped, us[first + np.maximum(since_of, 0)], horizon)
         used_r = _elapsed_us(tl, opened, clock_end)
-        due_r = _deadline_us(tl, opened, np.full(g, target_r, dtype=np.int64))
+        targets_r = np.full(g, target_r, dtype=np.int64)
+        due_r = _deadline_us(tl, opened, targets_r)
         late = clock_end > due_r
         if at is None:
             late &= stopped  # unresolved after the last event: no verdict
@@ -353,7 +355,7 @@ def _verdicts(
         waiting = ~late & ~stopped
         next_due = np.where(waiting & (due_r < next_due), due_r, next_due)
         if at is not None:
-            at_risk |= waiting & _risky(used_r, np.full(g, target_r, dtype=np.int64), plan.risk)
+            at_risk |= waiting & _risky(used_r, targets_r, plan.risk)
         resolution_due = due_r.tolist()
     return list(
         map(
