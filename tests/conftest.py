@@ -8,7 +8,9 @@ a new calendar compiles its timeline, which is slow once and fast after.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -54,3 +56,17 @@ def moscow():  # type: ignore[no-untyped-def]
     from slaclock import Calendar
 
     return Calendar.from_dict(MOSCOW_SPEC)
+
+
+@pytest.fixture
+def fresh_programs(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[Any, Any]]:
+    """Replace every engine's shared program tables by empty ones of ``limit`` sequences."""
+    from slaclock._sla import lifecycle
+
+    def fresh(limit: int = 10_000) -> dict[Any, Any]:
+        for agent, restart in list(lifecycle._TABLES):
+            table = lifecycle.ProgramTable[Any](agent_opened=agent, restart=restart, limit=limit)
+            monkeypatch.setitem(lifecycle._TABLES, (agent, restart), table)
+        return lifecycle._TABLES
+
+    return fresh

@@ -492,26 +492,21 @@ def test_logs_across_new_year_equal_evaluate(rule: str, pause: bool, at: str | N
         every_way(incidents, tier, moment, rule, pause)
 
 
-def test_remembered_sequences_can_be_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
-    from slaclock import analysis
-
-    monkeypatch.setattr(analysis, "_PROGRAM_LIMIT", 2)
-    monkeypatch.setattr(analysis, "_PROGRAMS", {key: {} for key in analysis._PROGRAMS})
+def test_remembered_sequences_can_be_forgotten(fresh_programs: Any) -> None:
+    tables = fresh_programs(limit=2)
     incidents = list(read_incidents(io.StringIO(EXAMPLE.read_text(encoding="utf-8"))))
     for rule, pause in OPTIONS:
         every_way(incidents, SLA2, None, rule, pause)
-    assert all(len(table) <= 2 for table in analysis._PROGRAMS.values())
+    assert all(len(table._by_kinds) <= 2 for table in tables.values())
 
 
-def test_only_sequences_of_known_kinds_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
-    from slaclock import analysis
-
-    monkeypatch.setattr(analysis, "_PROGRAMS", {key: {} for key in analysis._PROGRAMS})
+def test_only_sequences_of_known_kinds_are_remembered(fresh_programs: Any) -> None:
+    tables = fresh_programs()
     lines = [json.dumps(BAD_RECORDS[name]) for name in ("unknown kind", "resolved twice")]
-    list(evaluate_jsonl(lines, SLA2, errors="collect"))
-    [remembered] = analysis._PROGRAMS[False, False]
+    list(evaluate_jsonl(lines, SLA2, errors="collect", engine="python"))
+    [remembered] = tables[False, False]._by_kinds
     assert remembered == ("opened", "resolved", "resolved")
-    assert analysis._PROGRAMS[False, False][remembered] is None
+    assert tables[False, False]._by_kinds[remembered].fault is not None
 
 
 def test_a_sequence_known_to_be_bad_still_gets_its_exact_error() -> None:

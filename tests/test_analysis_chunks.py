@@ -29,9 +29,9 @@ from slaclock import (
     evaluate,
     read_incidents,
 )
-from slaclock import _chunks as chunks
 from slaclock._calendar.instants import to_us
 from slaclock.analysis import Summary, evaluate_jsonl
+from slaclock.analysis import _numpy as chunks
 
 SLA2 = default_catalog().tiers["SLA-2"]
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -230,22 +230,20 @@ def test_the_catalog_path_splits_a_chunk_by_tier() -> None:
     assert len(got.errors) == sum(tiers[i % len(tiers)] not in catalog.tiers for i in range(200))
 
 
-def test_remembered_programs_are_forgotten_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chunks, "_PROGRAM_LIMIT", 5)
-    monkeypatch.setattr(chunks, "_PROGRAMS", {r: chunks._Programs(r) for r in (False, True)})
+def test_remembered_programs_are_forgotten_past_the_limit(fresh_programs: Any) -> None:
+    tables = fresh_programs(limit=5)
     lines = [json.dumps(r) for r in _benchmark_records(400, seed=4)]
     assert list(evaluate_jsonl(lines, SLA2, engine="numpy")) == list(
         evaluate_jsonl(lines, SLA2, engine="python")
     )
-    assert len(chunks._PROGRAMS[False].programs) <= max(5, chunks.CHUNK)
+    assert len(tables[False, False]._numbered) <= max(5, chunks.CHUNK)
 
 
 def test_threads_sharing_the_program_table_get_their_own_rows(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fresh_programs: Any
 ) -> None:
     # A tiny table is reset over and over while other threads read from it.
-    monkeypatch.setattr(chunks, "_PROGRAM_LIMIT", 3)
-    monkeypatch.setattr(chunks, "_PROGRAMS", {r: chunks._Programs(r) for r in (False, True)})
+    fresh_programs(limit=3)
     monkeypatch.setattr(chunks, "CHUNK", 16)
     lines = [json.dumps(r) for r in _benchmark_records(400, seed=8)]
     want = list(evaluate_jsonl(lines, SLA2, engine="python"))
@@ -309,7 +307,7 @@ def test_auto_takes_numpy_when_installed_and_python_otherwise(
     with pytest.raises(SlaclockValueError, match="engine='rust'"):
         evaluate_jsonl([], SLA2, engine="rust")  # type: ignore[arg-type]
     monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now fails
-    monkeypatch.delitem(sys.modules, "slaclock._chunks")
+    monkeypatch.delitem(sys.modules, "slaclock.analysis._numpy")
     assert evaluate_jsonl([], SLA2).engine == "python"
     with pytest.raises(ImportError, match=r"slaclock\[numpy\]"):
         evaluate_jsonl([], SLA2, engine="numpy")

@@ -19,40 +19,31 @@ from hypothesis import strategies as st
 from slaclock import Incident, Schedule, Tier, default_catalog, evaluate, schedule
 from slaclock import strategies as sst
 from slaclock._calendar.instants import from_us, to_us
-from slaclock._sla.evaluate import _core, _run, _threshold
+from slaclock._sla.clocks import risk_threshold, run
 
 CATALOG = default_catalog()
 MSK = timezone(timedelta(hours=3))
 
 
 def reference(incident: Incident, tier: Tier, at: datetime) -> Schedule:
-    """schedule() as the full replay answers it: every clock run to its due instant."""
-    restart = tier.cycle_rule == "restart_on_message"
-    if tier.covers(type=incident.type, third_party=incident.third_party, channel=incident.channel):
+    """schedule() as the full evaluation answers it: every clock run to its due instant."""
+    result = evaluate(incident, tier, at=at)
+    if not result.covered:
         return Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)
-    at_us = to_us(at)
-    _, states, res = _core(
-        incident, tier, at_us, restart=restart, pause=tier.pause_reaction_when_pending
-    )
-    breached = any(c.breached for c in states) or bool(res and res.breached)
-    best = None
-    for c in states:
-        if c.raw.end is None and not c.stopped and not c.breached:
-            best = (c.run.due, c.target_name, c.raw.start, c.stops, c.target)
-    if (
-        res is not None
-        and res.end is None
-        and not res.stopped
-        and not res.breached
-        and (best is None or res.run.due < best[0])
-    ):
-        best = (res.run.due, "resolution", res.start, res.stops, res.target)
-    if best is None:
-        return Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=breached)
-    due, clock, start, stops, target = best
-    risk = _run(tier.calendar.timeline, start, _threshold(target, tier), stops, at_us).due
-    zone = tier.calendar.zone
-    return Schedule(from_us(due, zone), clock, from_us(risk, zone), breached)
+    clocks = [
+        (c.due, c.target_name, c) for c in result.cycles if c.status in ("running", "at_risk")
+    ]
+    res = result.resolution
+    if res is not None and res.status in ("running", "at_risk"):
+        clocks.append((res.due, "resolution", res))
+    if not clocks:
+        return Schedule(None, None, None, result.breached)
+    due, clock, best = min(clocks, key=lambda c: (c[0], c[1] == "resolution"))
+    stops = [(to_us(s), to_us(e)) for s, e in best.pauses]
+    target = best.target // timedelta(microseconds=1)
+    threshold = risk_threshold(target, (tier.at_risk.numerator, tier.at_risk.denominator))
+    risk = run(tier.calendar.timeline, to_us(best.start), threshold, stops, to_us(at))[0]
+    return Schedule(due, clock, from_us(risk, tier.calendar.zone), result.breached)
 
 
 def _around(incident: Incident) -> st.SearchStrategy[datetime]:

@@ -18,7 +18,7 @@ be evaluated.  The rules of the event log (see ``docs/semantics-sla.md``):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from os import PathLike
@@ -27,6 +27,16 @@ from typing import IO, Any, Literal
 
 from slaclock._calendar.instants import to_us
 from slaclock._durations import format_duration, parse_duration
+from slaclock._sla.lifecycle import (
+    AFTER_CLOSED,
+    EVENT_KINDS,
+    FIRST_NOT_OPENED,
+    PENDING_RESOLVED,
+    REOPENED_UNRESOLVED,
+    RESOLVED_TWICE,
+    SECOND_OPENED,
+    log_fault,
+)
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
 from slaclock.errors import IncidentError, SpecError
 
@@ -37,20 +47,11 @@ __all__ = [
     "Event",
     "Incident",
     "IncidentReadErrors",
+    "log_fault",
     "read_incidents",
     "write_incidents",
 ]
 
-EVENT_KINDS = (
-    "opened",
-    "customer_message",
-    "agent_reply",
-    "pending",
-    "resolved",
-    "reopened",
-    "closed",
-    "work_logged",
-)
 OPENERS = ("customer", "agent")
 
 _RECORD_KEYS = ("id", "type", "channel", "third_party", "events", "tier")
@@ -326,52 +327,6 @@ class Incident:
         if self.tier is not None:
             out["tier"] = self.tier
         return out
-
-
-# Why a log breaks the rules of the module docstring, by kinds alone (see log_fault).
-FIRST_NOT_OPENED = "the first event must be 'opened'"
-SECOND_OPENED = "a second 'opened' event"
-AFTER_CLOSED = "after 'closed'"
-RESOLVED_TWICE = "'resolved' while already resolved"
-REOPENED_UNRESOLVED = "'reopened' while not resolved"
-PENDING_RESOLVED = "'pending' while resolved"
-
-
-def log_fault(kinds: Sequence[str]) -> tuple[int, str] | None:
-    """The first event whose kind cannot follow the kinds before it, and why; ``None`` if none.
-
-    The event log's rules apart from time order, on kinds alone, so that a reader
-    can check a log once per distinct sequence of kinds.
-
-    >>> log_fault(("opened", "resolved", "reopened", "closed"))
-    >>> log_fault(("opened", "closed", "agent_reply"))
-    (2, "after 'closed'")
-    """
-    if not kinds:
-        return None
-    state = "open"  # open | pending | resolved | closed
-    for index, kind in enumerate(kinds):
-        if index == 0 and kind != "opened":
-            return index, FIRST_NOT_OPENED
-        if index > 0 and kind == "opened":
-            return index, SECOND_OPENED
-        if state == "closed":
-            return index, AFTER_CLOSED
-        if kind == "resolved" and state == "resolved":
-            return index, RESOLVED_TWICE
-        if kind == "reopened" and state != "resolved":
-            return index, REOPENED_UNRESOLVED
-        if kind == "pending" and state == "resolved":
-            return index, PENDING_RESOLVED
-        if kind == "pending":
-            state = "pending"
-        elif kind == "customer_message" and state == "pending":
-            state = "open"
-        elif kind in ("resolved", "closed"):
-            state = kind
-        elif kind == "reopened":
-            state = "open"
-    return None
 
 
 def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...]) -> None:

@@ -9,8 +9,9 @@ sequence of kinds is then a slice of it), numpy arithmetic on the digits of ever
 timestamp at once, and the reaction clocks of all incidents as differences of W
 on the calendar's laid-out span (``_calendar.batch``, the code behind
 ``Calendar.elapsed_many``/``deadline_many``).  The rules are the row reader's own:
-a sequence's meaning is its ``_Program`` from ``analysis._program``, and the
-verdicts follow ``analysis._summarize`` line for line (tests hold every row equal
+a sequence's meaning is its program from the shared table of
+``slaclock._sla.lifecycle``, and the verdicts are the rules of
+``slaclock._sla.clocks`` applied to arrays (tests hold every row equal
 to :func:`slaclock.evaluate`'s).
 
 What this module does not take on, it leaves to the row reader, which reads it
@@ -24,7 +25,6 @@ spans).
 
 from __future__ import annotations
 
-import threading
 from itertools import accumulate, chain, compress, repeat
 from operator import getitem, itemgetter
 from typing import TYPE_CHECKING, Any
@@ -33,24 +33,15 @@ import numpy as np
 
 from slaclock._calendar.batch import _deadline_us, _elapsed_us
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
-from slaclock._sla.incident import EVENT_KINDS
-from slaclock.analysis import (
-    _MISSING,
-    _PROGRAM_LIMIT,
-    _RECORD_KEYS,
-    Summary,
-    _coverage,
-    _empty,
-    _new_row,
-    _Program,
-    _program,
-    _uncovered,
-)
+from slaclock._sla import clocks
+from slaclock._sla.lifecycle import KIND_CODES, Program, programs
+from slaclock.analysis._decode import MISSING, RECORD_KEYS, check_scope
+from slaclock.analysis._rows import Summary, empty, new_row, uncovered
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from slaclock._sla.evaluate import Plan
+    from slaclock._sla.plan import Plan
 
     Ints = npt.NDArray[np.int64]
     Bools = npt.NDArray[np.bool_]
@@ -64,10 +55,6 @@ class Irregular(Exception):
     """Some record of the chunk is not a plain object of known keys; the caller splits it."""
 
 
-# One character per event kind, so that a log's sequence of kinds is a slice of one
-# string ("?" for anything else, which no program has).
-_CODE_OF = {kind: chr(ord("a") + i) for i, kind in enumerate(EVENT_KINDS)}
-_KIND_OF = {code: kind for kind, code in _CODE_OF.items()}
 _DICT, _LIST, _STR = {dict}, {list}, {str}
 _BOOL = {bool}
 _id, _type, _events = itemgetter("id"), itemgetter("type"), itemgetter("events")
@@ -102,9 +89,7 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     record is not a plain object of known keys and values of the right types.
     """
     m = len(records)
-    if set(map(type, records)) != _DICT or not _RECORD_KEYS.issuperset(
-        chain.from_iterable(records)
-    ):
+    if set(map(type, records)) != _DICT or not RECORD_KEYS.issuperset(chain.from_iterable(records)):
         raise Irregular
     ids = list(map(_id, records))
     if set(map(type, ids)) != _STR or not all(ids):
@@ -133,15 +118,17 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
 
     # Coverage: the plan's memo holds answers for valid types and channels only.
     reasons = list(
-        map(plan.coverage.get, zip(types, parties, channels, strict=True), repeat(_MISSING))
+        map(plan.coverage.get, zip(types, parties, channels, strict=True), repeat(MISSING))
     )
-    if _MISSING in reasons:
+    if MISSING in reasons:
         for j, reason in enumerate(reasons):
-            if reason is _MISSING:
+            if reason is MISSING:
                 try:
-                    reasons[j] = _coverage(plan, types[j], parties[j], channels[j])
+                    check_scope(types[j], channels[j])
                 except Exception:
                     rowwise[j] = True
+                else:
+                    reasons[j] = plan.covers(types[j], parties[j], channels[j])
 
     # Events: exactly {"type", "at"} (more keys: the row reader).
     if sum(map(len, flat)) != 2 * size:
@@ -149,7 +136,7 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
         rowwise[owner[lengths != 2]] = True
     kinds = list(map(dict.get, flat, repeat("type")))  # an event not an object: a TypeError
     texts = list(map(dict.get, flat, repeat("at")))
-    code_of: Any = _CODE_OF.get
+    code_of: Any = KIND_CODES.get
     codes = "".join(map(code_of, kinds, repeat("?")))  # as one character each
     us, readable = _instants(texts)
     rowwise[owner[~readable]] = True
@@ -164,8 +151,10 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
 
     # Programs, by the code string of each log (the slice of its events' codes).
     keys = list(map(codes.__getitem__, map(slice, bounds[:-1], bounds[1:])))
-    programs = _PROGRAMS[plan.restart]
-    which, layout = programs.numbers(keys)
+    # An agent's opening has a "by" key, which sends the incident to the row reader,
+    # so these are all logs opened by the customer.
+    table = programs(agent_opened=False, restart=plan.restart)
+    which, layout = _numbers(table, keys)
     rowwise |= layout.refused[plan.pause, plan.resolution is not None][which]
 
     out: list[Summary | None] = [None] * m
@@ -178,9 +167,9 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
         for j in np.flatnonzero(~rowwise).tolist():
             reason = reasons[j]
             if reason is not None:
-                out[j] = _uncovered(plan, ids[j], reason)
+                out[j] = uncovered(plan, ids[j], reason)
             elif known is not None and not known[j]:
-                out[j] = _empty(plan, ids[j])  # nothing known yet at ``at``
+                out[j] = empty(plan, ids[j])  # nothing known yet at ``at``
             else:
                 clocks.append(j)
         ids = [ids[j] for j in clocks]
@@ -190,7 +179,7 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     if known is not None:  # the logs as known at ``at``
         logs = keys if every else [keys[j] for j in clocks]
         cut: Any = list(map(getitem, logs, map(slice, known[clocks].tolist())))
-        which, layout = programs.numbers(cut)
+        which, layout = _numbers(table, cut)
     elif not every:
         which = which[clocks]
     made = _verdicts(plan, at, us, first if every else first[clocks], which, layout, ids)
@@ -201,19 +190,32 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     return out, left
 
 
+def _numbers(table: Any, keys: list[str]) -> tuple[Ints, _Layout]:
+    """Each key's program number, as an array, and the layout they index."""
+    found, layout = table.numbers(keys, _Layout)
+    return np.array(found, dtype=np.int64), layout
+
+
 class _Layout:
-    """The programs met so far, as arrays indexed by program number."""
+    """The programs of a table so far, as arrays indexed by program number."""
 
     __slots__ = ("cycles", "length", "refused", "since", "start", "table")
 
-    def __init__(self, programs: list[_Program | None]) -> None:
-        valid = [p for p in programs if p is not None]
+    def __init__(self, programs: list[Program | None]) -> None:
+        valid = [p for p in programs if p is not None and p.fault is None]
         self.length = np.array([0 if p is None else p.n for p in programs], dtype=np.int64)
         self.cycles = np.array(
             [0 if p is None else len(p.cycles) for p in programs], dtype=np.int64
         )
         self.start = np.cumsum(self.cycles) - self.cycles  # first row of each in ``table``
-        cycles = np.array([c for p in valid for c in p.cycles], dtype=np.int64).reshape(-1, 4)
+        cycles = np.array(
+            [
+                (c.start, c.end, c.first, c.ended_by == "superseded")
+                for p in valid
+                for c in p.cycles
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 4)
         # Each cycle's start and end positions (end n: running), first response, superseded.
         self.table = (
             cycles[:, 0].copy(),
@@ -230,6 +232,7 @@ class _Layout:
             (pause, resolution): np.array(
                 [
                     p is None
+                    or p.fault is not None
                     or p.logged
                     or not p.cycles
                     or (pause and bool(p.pending))
@@ -241,46 +244,6 @@ class _Layout:
             for pause in (False, True)
             for resolution in (False, True)
         }
-
-
-class _Programs:
-    """Programs by the code string of their sequence of kinds, numbered, for one cycle rule."""
-
-    def __init__(self, restart: bool) -> None:
-        self.restart = restart
-        self.number: dict[str, int] = {}
-        self.programs: list[_Program | None] = []
-        self._layout: _Layout | None = None
-        # Readers in several threads share the table: numbers and the layout they
-        # index are handed out together, never across a reset.
-        self._lock = threading.Lock()
-
-    def numbers(self, keys: list[str]) -> tuple[Ints, _Layout]:
-        """Each key's program number and the layout they index, working out new programs."""
-        with self._lock:
-            missing = set(keys).difference(self.number)
-            if missing:
-                if len(self.programs) + len(missing) > _PROGRAM_LIMIT:
-                    self.number.clear()
-                    self.programs.clear()
-                    missing = set(keys)
-                for key in missing:
-                    self.number[key] = len(self.programs)
-                    self.programs.append(
-                        None
-                        if "?" in key
-                        else _program(tuple(map(_KIND_OF.__getitem__, key)), False, self.restart)
-                    )
-                self._layout = None
-            if self._layout is None:
-                self._layout = _Layout(self.programs)
-            found = np.fromiter(map(self.number.__getitem__, keys), dtype=np.int64, count=len(keys))
-            return found, self._layout
-
-
-# An agent's opening has a "by" key, which sends the incident to the row reader,
-# so these programs are all of logs opened by the customer.
-_PROGRAMS = {False: _Programs(False), True: _Programs(True)}
 
 
 def _verdicts(
@@ -320,13 +283,12 @@ def _verdicts(
     counted = running | listed_first | (end - start >= target)
     used = _elapsed_us(tl, start, end)
     due = _deadline_us(tl, start, target)
-    breached = np.where(used != target, used > target, end > due)
+    breached = clocks.breached(used, target, end, due)
     if at is None:
         breached &= ~running  # open after the last event: no verdict
     hit = counted & breached
     breaches = np.bincount(owner[hit], minlength=g)
-    worst = np.maximum.reduceat(np.where(hit, used - target, 0), head)
-    np.maximum(worst, 0, out=worst)
+    worst = np.maximum.reduceat(np.where(hit, clocks.overdue(used, target), 0), head)
     live = counted & ~breached & running  # at most one running cycle an incident
     next_due = np.full(g, _NONE, dtype=np.int64)
     next_due[owner[live]] = due[live]
@@ -347,11 +309,11 @@ def _verdicts(
         used_r = _elapsed_us(tl, opened, clock_end)
         targets_r = np.full(g, target_r, dtype=np.int64)
         due_r = _deadline_us(tl, opened, targets_r)
-        late = clock_end > due_r
+        late = clocks.breached(used_r, targets_r, clock_end, due_r)
         if at is None:
             late &= stopped  # unresolved after the last event: no verdict
         breaches += late
-        worst = np.where(late, np.maximum(worst, used_r - target_r), worst)
+        worst = np.where(late, np.maximum(worst, clocks.overdue(used_r, targets_r)), worst)
         waiting = ~late & ~stopped
         next_due = np.where(waiting & (due_r < next_due), due_r, next_due)
         if at is not None:
@@ -359,7 +321,7 @@ def _verdicts(
         resolution_due = due_r.tolist()
     return list(
         map(
-            _new_row,
+            new_row,
             repeat(Summary),
             zip(
                 ids,
@@ -391,20 +353,13 @@ def _or_none(values: Ints, absent: Bools) -> list[int | None]:
 
 
 def _risky(used: Ints, target: Ints, risk: tuple[int, int]) -> Bools:
-    """``used / target >= risk`` exactly, element by element (Python integers if int64 could overflow)."""
-    numerator, denominator = risk
+    """:func:`clocks.at_risk` element by element, on Python integers where int64 could overflow."""
     if not used.size:
         return np.zeros(0, dtype=bool)
-    biggest = max(int(used.max()), int(target.max()), 1) * max(numerator, denominator)
+    biggest = max(int(used.max()), int(target.max()), 1) * max(risk)
     if biggest < 2**62:
-        return used * denominator >= target * numerator
-    return np.array(
-        [
-            u * denominator >= t * numerator
-            for u, t in zip(used.tolist(), target.tolist(), strict=True)
-        ],
-        dtype=bool,
-    )
+        return clocks.at_risk(used, target, risk)  # type: ignore[no-any-return]
+    return clocks.at_risk(used.astype(object), target.astype(object), risk).astype(bool)  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- timestamps

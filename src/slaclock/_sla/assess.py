@@ -1,0 +1,186 @@
+"""One assessment: a log's program, its instants, a plan and ``at``, turned into facts per clock.
+
+Every SLA answer reduces from :func:`assess`: ``evaluate`` builds its
+``Evaluation`` from the facts, ``schedule`` its ``Schedule``, the row engine of
+``slaclock.analysis`` a ``Summary`` row (the numpy engine runs the same rules of
+:mod:`slaclock._sla.clocks` over arrays of many logs at once).
+
+A reducer says what it needs, so that nothing is asked of the calendar that no
+one reads:
+
+* ``FULL``: every clock, with its due instant, stops and paused time;
+* ``ROW``: every verdict; due instants only for the first cycle listed, for
+  running clocks and for the resolution clock; a cycle answered sooner than its
+  target on the wall clock (on time, whatever the calendar) after the first is
+  left out;
+* ``WATCH``: every verdict; due instants only where a running clock needs one;
+  every ended cycle answered sooner than its target on the wall clock left out.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from slaclock._sla.clocks import Span, breached, clip, due, measure, run
+from slaclock._sla.lifecycle import Program
+
+if TYPE_CHECKING:
+    from slaclock._sla.plan import Plan
+
+__all__ = ["FULL", "ROW", "WATCH", "ClockFacts", "assess", "known"]
+
+FULL, ROW, WATCH = 0, 1, 2
+RESOLUTION = -1  # the ``index`` of the resolution clock's facts
+
+# One clock's facts, as a plain tuple (a million incidents are assessed in one run):
+#   index     the cycle's position in ``program.cycles``, or RESOLUTION;
+#   target    µs of working time it promises;
+#   start     instant it started;
+#   end       instant it ended, or the horizon while it runs;
+#   running   not ended by the horizon;
+#   used      working time counted in [start, end] outside its stops;
+#   due       its due instant (None where the reducer did not need it);
+#   verdict   breached or not; None for a running clock without ``at`` (no verdict yet);
+#   stopped   running but paused at the horizon (pending), so not counting down;
+#   stops     the pauses it skipped, as [start, end) instants;
+#   paused    working time inside its stops (FULL only, else 0).
+ClockFacts = tuple[
+    int, int, int, int, bool, int, "int | None", "bool | None", bool, list[Span], int
+]
+
+
+def known(
+    kinds: Sequence[str], instants: Sequence[int], at: int | None
+) -> tuple[Sequence[str], list[int]] | None:
+    """The kinds known as of ``at`` and their instants with the horizon appended.
+
+    Events after ``at`` are not known yet; one exactly at ``at`` is.  Without
+    ``at`` the horizon is the last event.  ``None`` when nothing is known yet.
+    """
+    if at is None:
+        points = list(instants)
+        points.append(points[-1])
+        return kinds, points
+    n = bisect_right(instants, at)
+    if not n:
+        return None
+    points = list(instants[:n])
+    points.append(at)
+    return (kinds if n == len(kinds) else kinds[:n]), points
+
+
+def assess(
+    plan: Plan, program: Program, points: list[int], at: int | None, need: int
+) -> list[ClockFacts]:
+    """Facts for each clock of a covered, valid log: reaction cycles in order, then resolution.
+
+    ``points`` holds the instants of the program's ``n`` events and then the
+    horizon (``at``, or the last event's instant) at position ``n``.
+    """
+    tl = plan.timeline
+    n = program.n
+    first_point = points[0]
+    horizon = points[n]
+    # W, the working time since the start of a year block, turns a clock without
+    # stops inside one block into a difference and its due instant into one search.
+    block = tl._last
+    if block is None or not block.start <= first_point < block.end:
+        block = tl.block_of(first_point)
+    # W at every instant in one forward pass (when they all lie in the block).
+    works = block.work_many(points) if horizon < block.end else None
+    pending = (
+        [(points[s], points[e]) for s, e in program.pending]
+        if program.pending and (plan.pause or plan.resolution is not None)
+        else []
+    )
+    pause = plan.pause and bool(pending)
+    stopped_now = program.pending_now
+    full = need == FULL
+    first_listed = need != WATCH  # the first cycle listed is reported whatever it took
+    first_target, target_later = plan.first_reaction, plan.reaction
+    out: list[ClockFacts] = []
+    stops: list[Span] = []
+    index = -1
+    for s, e, first in program.positions:
+        index += 1
+        target = first_target if first else target_later
+        start, end = points[s], points[e]
+        running = e == n
+        wanted = first_listed and not index
+        if not (running or full or wanted) and end - start < target:
+            continue  # answered within the target on the wall clock: on time
+        if pause:
+            stops = clip(pending, start, end)
+        paused = 0
+        found: int | None = None
+        if full:
+            found, used, paused = run(tl, start, target, stops, end)
+        elif stops or works is None:
+            used = measure(tl, start, end, stops)[0]
+        else:
+            start_work = works[s]
+            used = works[e] - start_work
+            if (
+                target > 0
+                and start_work + target <= block.total
+                and (used == target or running or wanted)
+            ):
+                found = block.instant_at(start_work + target)
+        stopped = running and pause and stopped_now
+        if running and at is None:
+            verdict: bool | None = None
+        else:
+            if found is None and used == target:
+                found = due(tl, start, target, stops, end, used)
+            # ``found`` is missing only where used != target, where due does not matter.
+            verdict = breached(used, target, end, end if found is None else found)
+        if found is None and ((running and not verdict and not stopped) or wanted):
+            found = due(tl, start, target, stops, end, used)
+        out.append(
+            (index, target, start, end, running, used, found, verdict, stopped, stops, paused)
+        )
+    if plan.resolution is not None:
+        target = plan.resolution
+        since = program.since
+        running = since is None
+        clock_end = horizon if running else points[since]  # type: ignore[index]
+        stops = clip(pending, first_point, clock_end)
+        if program.resolved:
+            stops += clip(
+                [(points[s], points[e]) for s, e in program.resolved], first_point, clock_end
+            )
+            stops.sort()
+        paused = 0
+        if full:
+            found, used, paused = run(tl, first_point, target, stops, clock_end)
+        else:
+            used = measure(tl, first_point, clock_end, stops)[0]
+            found = (
+                due(tl, first_point, target, stops, clock_end, used)
+                if (need == ROW or used == target or running)
+                else None
+            )
+        stopped = running and stopped_now
+        verdict = (
+            None
+            if running and at is None
+            else breached(used, target, clock_end, clock_end if found is None else found)
+        )
+        out.append(
+            (
+                RESOLUTION,
+                target,
+                first_point,
+                clock_end,
+                running,
+                used,
+                found,
+                verdict,
+                stopped,
+                stops,
+                paused,
+            )
+        )
+    return out

@@ -1,0 +1,185 @@
+"""The row engine: a :class:`Summary` row reduced from one log's assessment on a plan.
+
+The row holds exactly what :func:`slaclock.evaluate` would say about the
+incident (the property tests compare every field), computed from the facts of
+:func:`slaclock._sla.assess.assess` in its ``ROW`` mode, without building
+``Evaluation`` or ``Cycle`` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+from typing import NamedTuple
+
+from slaclock._calendar.instants import from_us, td_to_us, to_us
+from slaclock._sla.assess import RESOLUTION, ROW, assess, known
+from slaclock._sla.clocks import at_risk, overdue
+from slaclock._sla.incident import Incident
+from slaclock._sla.lifecycle import Program
+from slaclock._sla.plan import Plan
+from slaclock._sla.result import Evaluation
+
+__all__ = ["Summary", "empty", "instant", "of_incident", "row", "uncovered"]
+
+
+class Summary(NamedTuple):
+    """One incident's verdicts on one tier, as plain numbers (a row of a :class:`Table`).
+
+    Instants (``first_due``, ``first_answered``, ``next_due``, ``resolution_due``)
+    are microseconds since 1970-01-01 UTC, durations (``first_taken``,
+    ``worst_overdue``) microseconds; ``None`` where :func:`slaclock.evaluate` has
+    ``None``.  A named tuple rather than a dataclass because a million of them
+    are built in one run.
+
+    * ``cycles``, ``breaches``, ``breached``: counts and the overall verdict;
+    * ``first_due``, ``first_answered``, ``first_taken``: the first response
+      (``Evaluation.first_response``): its due instant, answer and business time;
+    * ``worst_overdue``: the largest working time past due among the breaches (0 without);
+    * ``next_due``: the earliest due instant of a running clock not yet breached;
+    * ``at_risk``: some open clock has used its tier's at-risk share (only with ``at``);
+    * ``resolution_due``: the resolution clock's due instant, when the tier has one.
+    """
+
+    incident: str
+    tier: str
+    covered: bool
+    reason: str | None
+    cycles: int
+    breaches: int
+    breached: bool
+    first_due: int | None
+    first_answered: int | None
+    first_taken: int | None
+    worst_overdue: int
+    next_due: int | None
+    at_risk: bool
+    resolution_due: int | None
+
+    @classmethod
+    def from_evaluation(cls, result: Evaluation) -> Summary:
+        """The summary of a full :func:`slaclock.evaluate` result (what the fast paths compute)."""
+        first = result.first_response
+        resolution = result.resolution
+        return cls(
+            incident=result.incident,
+            tier=result.tier,
+            covered=result.covered,
+            reason=result.reason,
+            cycles=len(result.cycles),
+            breaches=len(result.breaches),
+            breached=result.breached,
+            first_due=None if first is None else to_us(first.due),
+            first_answered=None
+            if first is None or first.answered is None
+            else to_us(first.answered),
+            first_taken=None if first is None else td_to_us(first.taken),
+            worst_overdue=max((td_to_us(b.late) for b in result.breaches), default=0),
+            next_due=None if result.next_due is None else to_us(result.next_due),
+            at_risk=any(c.at_risk for c in result.cycles)
+            or (resolution is not None and resolution.at_risk),
+            resolution_due=None if resolution is None else to_us(resolution.due),
+        )
+
+
+def instant(us: int | None, zone: tzinfo = UTC) -> datetime | None:
+    """A summary's instant as an aware datetime in ``zone`` (UTC by default).
+
+    >>> instant(1_795_789_800_000_000).isoformat()
+    '2026-11-27T14:30:00+00:00'
+    """
+    return None if us is None else from_us(us, zone)
+
+
+# A million rows are built in one run: skip the named tuple's Python-level __new__.
+new_row = tuple.__new__
+
+
+def row(
+    plan: Plan,
+    ident: str,
+    kinds: Sequence[str],
+    instants: list[int],
+    program: Program,
+    agent_opened: bool,
+    at: int | None,
+) -> Summary:
+    """The row of a covered, valid log on ``plan`` as of ``at`` (``instants`` is the caller's to change)."""
+    if at is None:
+        instants.append(instants[-1])  # the horizon: the last event
+        points = instants
+    else:
+        cut = known(kinds, instants, at)
+        if cut is None:
+            return empty(plan, ident)
+        kinds, points = cut
+        if len(kinds) < program.n:
+            found = plan.tables[agent_opened].get(tuple(kinds))
+            assert found is not None  # a prefix of a valid log is valid
+            program = found
+    breaches = worst = 0
+    next_due: int | None = None
+    risky = False
+    first_due = first_answered = first_taken = resolution_due = None
+    for index, target, _, end, running, used, due, verdict, stopped, _, _ in assess(
+        plan, program, points, at, ROW
+    ):
+        if verdict:
+            breaches += 1
+            late = overdue(used, target)
+            if late > worst:
+                worst = late
+        elif running:
+            if not stopped and (next_due is None or due < next_due):  # type: ignore[operator]
+                next_due = due
+            if at is not None and at_risk(used, target, plan.risk):
+                risky = True
+        if index == RESOLUTION:
+            resolution_due = due
+        elif not index:
+            first_due, first_taken = due, used
+            first_answered = None if running or program.cycles[0].ended_by == "superseded" else end
+    return new_row(
+        Summary,
+        (
+            ident,
+            plan.tier.id,
+            True,
+            None,
+            len(program.cycles),
+            breaches,
+            breaches > 0,
+            first_due,
+            first_answered,
+            first_taken,
+            worst,
+            next_due,
+            risky,
+            resolution_due,
+        ),
+    )
+
+
+def empty(plan: Plan, ident: str) -> Summary:
+    """The row of a covered incident of which nothing is known yet."""
+    return Summary(
+        ident, plan.tier.id, True, None, 0, 0, False, None, None, None, 0, None, False, None
+    )
+
+
+def uncovered(plan: Plan, ident: str, reason: str) -> Summary:
+    """The row of an incident outside the tier's scope."""
+    return Summary(
+        ident, plan.tier.id, False, reason, 0, 0, False, None, None, None, 0, None, False, None
+    )
+
+
+def of_incident(plan: Plan, incident: Incident, at: int | None) -> Summary:
+    """The row of an incident already built."""
+    reason = plan.covers(incident.type, incident.third_party, incident.channel)
+    if reason is not None:
+        return uncovered(plan, incident.id, reason)
+    agent_opened = incident.events[0].by == "agent"
+    program = plan.tables[agent_opened].get(incident._kinds)
+    assert program is not None  # an Incident is valid
+    return row(plan, incident.id, incident._kinds, list(incident._us), program, agent_opened, at)
