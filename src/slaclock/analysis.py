@@ -44,14 +44,14 @@ from typing import IO, Any, Literal, NamedTuple
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
 from slaclock._durations import parse_duration
+from slaclock._jsonl import IncidentReadErrors
+from slaclock._jsonl import parse_line as _parse_line
 from slaclock._sla.evaluate import Plan, _clip, due_of, fold, measure
 from slaclock._sla.incident import (
     CHANNELS,
     EVENT_KINDS,
     INCIDENT_TYPES,
     Incident,
-    IncidentReadErrors,
-    _parse_line,
     log_fault,
 )
 from slaclock._sla.result import Evaluation
