@@ -156,3 +156,25 @@ def test_python_dash_m_runs_the_main_job() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "INC-103" in done.stdout and "4 breaches." in done.stdout
+
+
+def test_at_budget_counts_only_work_logged_by_then(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log.jsonl"
+    record = {
+        "id": "W",
+        "type": "consultation",
+        "tier": "SLA-3",
+        "events": [
+            {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+            {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": "PT2H"},
+            {"type": "work_logged", "at": "2026-11-20T12:00:00+03:00", "duration": "PT9H"},
+        ],
+    }
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, str(log), "--at", "2026-11-10T12:00:00+03:00")
+    assert code == 0
+    assert "Budget SLA-3 2026-11: used PT2H of PT8H." in out
+    code, out, _ = run(capsys, str(log))
+    assert "Budget SLA-3 2026-11: used PT11H of PT8H, OVER by PT3H." in out

@@ -124,7 +124,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                 and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
             }
         )
-        budgets.extend((name, month, budget(tier, group, month=month)) for month in months)
+        budgets.extend((name, month, budget(tier, group, month=month, at=at)) for month in months)
     if args.json:
         for result in results:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
