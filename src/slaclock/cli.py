@@ -76,11 +76,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     import json
     from importlib.resources import as_file, files
 
+    from slaclock._display.table import format_table
     from slaclock._jsonl import read_incidents
     from slaclock._sla.budget import BudgetUsage, budget
     from slaclock._sla.evaluate import evaluate
     from slaclock._sla.incident import Incident
-    from slaclock._sla.report import format_table
     from slaclock.catalog import default_catalog, load_catalog
     from slaclock.errors import SlaclockValueError
 
