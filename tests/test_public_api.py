@@ -12,7 +12,7 @@ import pytest
 import slaclock
 
 SRC = Path(slaclock.__file__).parent
-OPTIONAL = ("hypothesis", "pandas", "numpy", "matplotlib")
+OPTIONAL = ("hypothesis", "pandas", "numpy", "matplotlib", "dask")
 
 
 def run(code: str) -> subprocess.CompletedProcess[str]:
@@ -114,6 +114,9 @@ def _static_all() -> list[str]:
 def test_all_is_static_complete_and_every_name_exists() -> None:
     names = _static_all()
     assert names == slaclock.__all__
+    assert names == sorted(names), "keep __all__ sorted"
+    for name in ("format_duration", "parse_duration", "read_incidents", "write_incidents"):
+        assert name in names, name
     assert len(names) == len(set(names)), "duplicates in __all__"
     missing = [name for name in names if not hasattr(slaclock, name)]
     assert not missing
@@ -164,3 +167,19 @@ def test_every_exported_error_is_a_slaclock_error_and_a_builtin() -> None:
 
 def test_the_package_is_typed() -> None:
     assert (SRC / "py.typed").is_file()
+
+
+def test_display_module_is_public_with_a_static_all() -> None:
+    import slaclock.display
+
+    tree = ast.parse((SRC / "display.py").read_text(encoding="utf-8"))
+    assert ast.get_docstring(tree)
+    static = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    ]
+    assert len(static) == 1 and isinstance(static[0].value, ast.List)
+    assert slaclock.display.__all__ == ["format_instant", "format_table"]
+    assert all(callable(getattr(slaclock.display, name)) for name in slaclock.display.__all__)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slaclock._calendar.calendar import Calendar, deadline, elapsed
+from slaclock._durations import format_duration, parse_duration
 from slaclock._jsonl import read_incidents, write_incidents
 from slaclock._sla.budget import BudgetUsage, budget
 from slaclock._sla.cost import Cost, CostLine, cost
@@ -52,8 +53,10 @@ __all__ = [
     "default_catalog",
     "elapsed",
     "evaluate",
+    "format_duration",
     "load_catalog",
     "load_catalog_text",
+    "parse_duration",
     "read_incidents",
     "schedule",
     "write_incidents",
