@@ -1,4 +1,4 @@
-"""Import hygiene and the shape of the public surface (STYLE 1 and 6)."""
+"""Import hygiene and the shape of the public surface (the import order is tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 import slaclock
 
@@ -46,54 +44,6 @@ def test_strategies_without_hypothesis_names_the_extra() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ImportError:")
     assert "slaclock[hypothesis]" in result.stdout
-
-
-def _imports(path: Path) -> set[str]:
-    """Absolute names of the modules a source file imports (relative imports resolved)."""
-    package = ".".join(path.relative_to(SRC.parent).with_suffix("").parts)
-    if path.name != "__init__.py":
-        package = package.rpartition(".")[0]
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                module = f"{base}.{node.module}" if node.module else base
-            else:
-                module = node.module or ""
-            names.add(module)
-            names.update(f"{module}.{alias.name}" for alias in node.names)
-    return names
-
-
-@pytest.mark.parametrize(
-    ("layer", "forbidden"),
-    [
-        (
-            "_calendar",
-            (
-                "slaclock._sla",
-                "slaclock.catalog",
-                "slaclock.cli",
-                "slaclock.analysis",
-                "slaclock.strategies",
-            ),
-        ),
-        ("_sla", ("slaclock.catalog", "slaclock.cli", "slaclock.analysis", "slaclock.strategies")),
-    ],
-)
-def test_lower_layers_never_import_higher_ones(layer: str, forbidden: tuple[str, ...]) -> None:
-    files = sorted((SRC / layer).rglob("*.py"))
-    assert files, f"no source files under {layer}"
-    offenders = {
-        f"{path.relative_to(SRC)} imports {name}"
-        for path in files
-        for name in _imports(path)
-        if name.startswith(forbidden) or name in ("slaclock", "slaclock.__init__")
-    }
-    assert not offenders, sorted(offenders)
 
 
 def _static_all() -> list[str]:
