@@ -202,10 +202,12 @@ def test_the_timeline_is_safe_to_compile_from_many_threads() -> None:
 
 
 def test_load_reads_json_and_toml_files_and_names_the_file_in_errors(tmp_path: Any) -> None:
-    (tmp_path / "cal.json").write_text(DESIGN_JSON, encoding="utf-8")
-    (tmp_path / "cal.toml").write_text(DESIGN_TOML, encoding="utf-8")
-    assert Calendar.load(tmp_path / "cal.json") == Calendar.from_json(DESIGN_JSON)
-    assert Calendar.load(str(tmp_path / "cal.toml")) == Calendar.from_json(DESIGN_JSON)
+    cal = Calendar.from_dict({"tz": "Europe/Moscow", "week": {"mon": WORKDAY}})
+    (tmp_path / "cal.json").write_text(json.dumps(cal.to_dict()), encoding="utf-8")
+    toml = 'tz = "Europe/Moscow"\nweek = { mon = [["10:00", "18:00"]] }\n'
+    (tmp_path / "cal.toml").write_text(toml, encoding="utf-8")
+    assert Calendar.load(tmp_path / "cal.json") == cal
+    assert Calendar.load(str(tmp_path / "cal.toml")) == cal
     (tmp_path / "bad.json").write_text('{"tz": "Europe/Moscow",\n "week": {', encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.json.*invalid JSON") as info:
         Calendar.load(tmp_path / "bad.json")
