@@ -96,3 +96,23 @@ def test_bundled_example_log_runs_sla3_over_budget_in_november() -> None:
     usage = budget(SLA3, on_sla3, month="2026-11")
     assert usage.overage == 1.5 * H
     assert budget(SLA3, on_sla3, month="2026-12").used == H
+
+
+def test_at_counts_only_work_logged_by_then() -> None:
+    at = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)  # 12:00 in Moscow, B's first log
+    assert budget(SLA3, NOVEMBER, month="2026-11", at=at).used == 7 * H  # A's 5 h and B's 2 h
+    assert budget(SLA3, NOVEMBER, month="2026-11", at=at - timedelta(microseconds=1)).used == 5 * H
+    assert budget(SLA3, NOVEMBER, month="2026-11", at=None).used == 9.5 * H
+
+
+def test_at_is_an_instant_whatever_its_zone() -> None:
+    # The same instant in New York time: the comparison is by instant, not wall time.
+    at = datetime.fromisoformat("2026-11-10T04:00:00-05:00")
+    assert budget(SLA3, NOVEMBER, month="2026-11", at=at).used == 7 * H
+
+
+def test_naive_at_is_refused_by_name() -> None:
+    with pytest.raises(SlaclockError, match=r"^at .*naive"):
+        budget(SLA3, NOVEMBER, month="2026-11", at=datetime(2026, 11, 10, 12, 0))
+    with pytest.raises(SlaclockError, match="at must be a timezone-aware datetime"):
+        budget(SLA3, NOVEMBER, month="2026-11", at="2026-11-10")  # type: ignore[arg-type]

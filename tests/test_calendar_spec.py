@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 
-from slaclock import Calendar
+from slaclock import Calendar, SpecError
 from slaclock.strategies import calendar_specs
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -199,3 +199,20 @@ def test_the_timeline_is_safe_to_compile_from_many_threads() -> None:
     for index, answers in results.items():
         assert answers == expected[index:] + expected[:index]
     assert len(results) == 6
+
+
+def test_load_reads_json_and_toml_files_and_names_the_file_in_errors(tmp_path: Any) -> None:
+    cal = Calendar.from_dict({"tz": "Europe/Moscow", "week": {"mon": WORKDAY}})
+    (tmp_path / "cal.json").write_text(json.dumps(cal.to_dict()), encoding="utf-8")
+    toml = 'tz = "Europe/Moscow"\nweek = { mon = [["10:00", "18:00"]] }\n'
+    (tmp_path / "cal.toml").write_text(toml, encoding="utf-8")
+    assert Calendar.load(tmp_path / "cal.json") == cal
+    assert Calendar.load(str(tmp_path / "cal.toml")) == cal
+    (tmp_path / "bad.json").write_text('{"tz": "Europe/Moscow",\n "week": {', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.json.*invalid JSON") as info:
+        Calendar.load(tmp_path / "bad.json")
+    assert isinstance(info.value, SpecError)
+    with pytest.raises(SpecError, match="cannot read calendar file"):
+        Calendar.load(tmp_path / "missing.toml")
+    with pytest.raises(SpecError, match="cannot tell the format"):
+        Calendar.load(tmp_path / "cal.txt")

@@ -113,26 +113,40 @@ def test_json_and_explain_outputs(capsys: pytest.CaptureFixture[str]) -> None:
         (["--at", "soon"], "cannot read --at 'soon'"),
         (["--tier", "SLA-9"], "no tier 'SLA-9'"),
         (["--tier", "Gold"], "no tier 'Gold'"),
-        (["/no/such/file.jsonl"], "cannot read incidents file"),
     ],
 )
-def test_bad_input_exits_2_with_the_message(
+def test_bad_usage_exits_2_with_the_message(
     capsys: pytest.CaptureFixture[str], args: list[str], words: str
 ) -> None:
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
-    assert words in err
+    assert words in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["/no/such/file.jsonl"], "cannot read incidents file"),
+        (["--catalog", "/no/such/catalog.toml"], "catalog.toml"),
+    ],
+)
+def test_unreadable_data_exits_1_with_the_message(
+    capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 1 and out == ""
+    assert words in err and "Traceback" not in err
 
 
 def test_bad_line_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text('\n{"id": "B", "type": "failure", "events": []}\n', encoding="utf-8")
     code, _, err = run(capsys, str(log))
-    assert code == 2
+    assert code == 1
     assert "line 2" in err and "incident 'B'" in err
 
 
-def test_record_naming_an_unknown_tier_exits_2(
+def test_record_naming_an_unknown_tier_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log = tmp_path / "log.jsonl"
@@ -144,7 +158,7 @@ def test_record_naming_an_unknown_tier_exits_2(
     }
     log.write_text(json.dumps(record) + "\n", encoding="utf-8")
     code, _, err = run(capsys, str(log))
-    assert code == 2 and "incident 'G' names tier 'Gold'" in err
+    assert code == 1 and "incident 'G' names tier 'Gold'" in err
 
 
 def test_python_dash_m_runs_the_main_job() -> None:
@@ -156,3 +170,52 @@ def test_python_dash_m_runs_the_main_job() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "INC-103" in done.stdout and "4 breaches." in done.stdout
+
+
+def test_at_budget_counts_only_work_logged_by_then(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log.jsonl"
+    record = {
+        "id": "W",
+        "type": "consultation",
+        "tier": "SLA-3",
+        "events": [
+            {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+            {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": "PT2H"},
+            {"type": "work_logged", "at": "2026-11-20T12:00:00+03:00", "duration": "PT9H"},
+        ],
+    }
+    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, str(log), "--at", "2026-11-10T12:00:00+03:00")
+    assert code == 0
+    assert "Budget SLA-3 2026-11: used PT2H of PT8H." in out
+    code, out, _ = run(capsys, str(log))
+    assert "Budget SLA-3 2026-11: used PT11H of PT8H, OVER by PT3H." in out
+
+
+def test_calendar_commands_separate_bad_usage_from_bad_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start = "2026-11-27T17:30:00+03:00"
+    assert main(["deadline", start, "PT2H"]) == 0
+    assert capsys.readouterr().out == "2026-11-30T11:30:00+03:00\n"
+    for args in (
+        ["deadline", "2026-11-27T17:30", "PT2H"],
+        ["deadline", start, "2d"],
+        ["elapsed", start, "tomorrow"],
+        ["deadline", start, "PT2H", "--calendar-name", "nowhere"],
+    ):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith("slaclock: error: ") and "Traceback" not in err
+    broken = tmp_path / "broken.toml"
+    broken.write_text('tz = "Mars/Olympus"\n', encoding="utf-8")
+    for args in (
+        ["deadline", start, "PT2H", "--calendar", str(tmp_path / "missing.toml")],
+        ["deadline", start, "PT2H", "--calendar", str(broken)],
+        ["elapsed", start, start, "--catalog", str(tmp_path / "missing.toml")],
+    ):
+        assert main(args) == 1, args
+        err = capsys.readouterr().err
+        assert err.startswith("slaclock: error: ") and "Traceback" not in err

@@ -1,4 +1,4 @@
-"""Import hygiene and the shape of the public surface (STYLE 1 and 6)."""
+"""Import hygiene and the shape of the public surface (the import order is tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import slaclock
 
 SRC = Path(slaclock.__file__).parent
-OPTIONAL = ("hypothesis", "pandas", "numpy", "matplotlib")
+OPTIONAL = ("hypothesis", "pandas", "numpy", "matplotlib", "dask")
 
 
 def run(code: str) -> subprocess.CompletedProcess[str]:
@@ -48,54 +46,6 @@ def test_strategies_without_hypothesis_names_the_extra() -> None:
     assert "slaclock[hypothesis]" in result.stdout
 
 
-def _imports(path: Path) -> set[str]:
-    """Absolute names of the modules a source file imports (relative imports resolved)."""
-    package = ".".join(path.relative_to(SRC.parent).with_suffix("").parts)
-    if path.name != "__init__.py":
-        package = package.rpartition(".")[0]
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                module = f"{base}.{node.module}" if node.module else base
-            else:
-                module = node.module or ""
-            names.add(module)
-            names.update(f"{module}.{alias.name}" for alias in node.names)
-    return names
-
-
-@pytest.mark.parametrize(
-    ("layer", "forbidden"),
-    [
-        (
-            "_calendar",
-            (
-                "slaclock._sla",
-                "slaclock.catalog",
-                "slaclock.cli",
-                "slaclock.analysis",
-                "slaclock.strategies",
-            ),
-        ),
-        ("_sla", ("slaclock.catalog", "slaclock.cli", "slaclock.analysis", "slaclock.strategies")),
-    ],
-)
-def test_lower_layers_never_import_higher_ones(layer: str, forbidden: tuple[str, ...]) -> None:
-    files = sorted((SRC / layer).rglob("*.py"))
-    assert files, f"no source files under {layer}"
-    offenders = {
-        f"{path.relative_to(SRC)} imports {name}"
-        for path in files
-        for name in _imports(path)
-        if name.startswith(forbidden) or name in ("slaclock", "slaclock.__init__")
-    }
-    assert not offenders, sorted(offenders)
-
-
 def _static_all() -> list[str]:
     tree = ast.parse((SRC / "__init__.py").read_text(encoding="utf-8"))
     for node in tree.body:
@@ -114,6 +64,9 @@ def _static_all() -> list[str]:
 def test_all_is_static_complete_and_every_name_exists() -> None:
     names = _static_all()
     assert names == slaclock.__all__
+    assert names == sorted(names), "keep __all__ sorted"
+    for name in ("format_duration", "parse_duration", "read_incidents", "write_incidents"):
+        assert name in names, name
     assert len(names) == len(set(names)), "duplicates in __all__"
     missing = [name for name in names if not hasattr(slaclock, name)]
     assert not missing
@@ -164,3 +117,19 @@ def test_every_exported_error_is_a_slaclock_error_and_a_builtin() -> None:
 
 def test_the_package_is_typed() -> None:
     assert (SRC / "py.typed").is_file()
+
+
+def test_display_module_is_public_with_a_static_all() -> None:
+    import slaclock.display
+
+    tree = ast.parse((SRC / "display.py").read_text(encoding="utf-8"))
+    assert ast.get_docstring(tree)
+    static = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    ]
+    assert len(static) == 1 and isinstance(static[0].value, ast.List)
+    assert slaclock.display.__all__ == ["format_instant", "format_table"]
+    assert all(callable(getattr(slaclock.display, name)) for name in slaclock.display.__all__)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from slaclock._calendar.calendar import Calendar, deadline, elapsed
+from slaclock._durations import format_duration, parse_duration
+from slaclock._jsonl import read_incidents, write_incidents
 from slaclock._sla.budget import BudgetUsage, budget
 from slaclock._sla.cost import Cost, CostLine, cost
 from slaclock._sla.evaluate import evaluate, schedule
-from slaclock._sla.incident import Event, Incident, read_incidents, write_incidents
+from slaclock._sla.incident import Event, Incident
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Price, Tier
 from slaclock.catalog import Catalog, default_catalog, load_catalog, load_catalog_text
@@ -51,8 +53,10 @@ __all__ = [
     "default_catalog",
     "elapsed",
     "evaluate",
+    "format_duration",
     "load_catalog",
     "load_catalog_text",
+    "parse_duration",
     "read_incidents",
     "schedule",
     "write_incidents",

@@ -276,6 +276,33 @@ def load_catalog_text(
         raise
 
 
+def calendar_from_text(text: str, *, format: Literal["toml", "json"]) -> Calendar:
+    """A calendar from TOML or JSON text: what :meth:`Calendar.from_json` reads."""
+    if format == "toml":
+        return _calendar_class().from_toml(text)
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SpecError(f"invalid JSON: {error.msg}", line=error.lineno) from error
+    return _calendar_class().from_dict(spec)
+
+
+def load_calendar(path: str | os.PathLike[str]) -> Calendar:
+    """A calendar from a ``.toml`` or ``.json`` file: what :meth:`Calendar.load` reads."""
+    file = Path(path)
+    format = file.suffix.lower().lstrip(".")
+    if format not in _FORMATS:
+        raise SpecError(f"cannot tell the format of {str(file)!r}; expected a .toml or .json file")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpecError(f"cannot read calendar file {str(file)!r}: {error.strerror}") from error
+    try:
+        return calendar_from_text(text, format="toml" if format == "toml" else "json")
+    except SpecError as error:
+        raise SpecError(f"{file}: {error}") from error
+
+
 @functools.cache
 def default_catalog() -> Catalog:
     """The origin's four tiers (SLA-1..SLA-4) on the Moscow calendar, loaded once and shared.

@@ -2,8 +2,14 @@
 
 ``python -m slaclock deadline START DURATION`` and ``python -m slaclock elapsed
 START END`` answer on the default catalog's Moscow calendar (or ``--calendar``
-FILE / ``--catalog`` FILE with ``--calendar-name``).  Every bad input exits with
-status 2 and a one-line message naming the value.
+FILE / ``--catalog`` FILE with ``--calendar-name``).  Every bad input ends with a
+one-line message naming the value, never a traceback: status 2 for a bad
+command line (an unreadable instant or duration, an unknown tier or calendar
+name), status 1 for bad or unreadable data (an incidents, calendar or catalog
+file).
+
+Only public modules are used here, so the command line shows what the library
+offers every caller.
 """
 
 from __future__ import annotations
@@ -13,14 +19,27 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
-from slaclock._calendar.calendar import Calendar
-from slaclock._durations import format_duration, parse_duration
+from slaclock import Calendar, format_duration, parse_duration
 from slaclock.errors import SlaclockError
 
 __all__ = ["build_parser", "main"]
 
+_T = TypeVar("_T")
+
 Handler = Callable[[argparse.Namespace], int]
+
+
+class _UsageError(Exception):
+    """A bad command-line value (exit status 2), as opposed to bad data (status 1)."""
+
+
+def _usage(parse: Callable[[], _T]) -> _T:
+    try:
+        return parse()
+    except SlaclockError as error:
+        raise _UsageError(str(error)) from None
 
 
 def parse_instant(text: str, *, name: str = "instant") -> datetime:
@@ -44,30 +63,28 @@ def parse_instant(text: str, *, name: str = "instant") -> datetime:
 def _calendar(args: argparse.Namespace) -> Calendar:
     if args.calendar_file is not None:
         return Calendar.load(args.calendar_file)
-    from slaclock.catalog import default_catalog, load_catalog
+    from slaclock import default_catalog, load_catalog
 
     catalog = load_catalog(args.catalog) if args.catalog is not None else default_catalog()
     name = args.calendar_name or next(iter(catalog.calendars))
     if name not in catalog.calendars:
-        from slaclock.errors import SlaclockValueError
-
         known = ", ".join(catalog.calendars)
-        raise SlaclockValueError(f"no calendar {name!r} in the catalog; known: {known}")
+        raise _UsageError(f"no calendar {name!r} in the catalog; known: {known}")
     return catalog.calendars[name]
 
 
 def _deadline(args: argparse.Namespace) -> int:
+    start = _usage(lambda: parse_instant(args.start, name="start"))
+    duration = _usage(lambda: parse_duration(args.duration, path="duration"))
     calendar = _calendar(args)
-    start = parse_instant(args.start, name="start")
-    duration = parse_duration(args.duration, path="duration")
     print(calendar.deadline(start, duration).isoformat())
     return 0
 
 
 def _elapsed(args: argparse.Namespace) -> int:
+    start = _usage(lambda: parse_instant(args.start, name="start"))
+    end = _usage(lambda: parse_instant(args.end, name="end"))
     calendar = _calendar(args)
-    start = parse_instant(args.start, name="start")
-    end = parse_instant(args.end, name="end")
     print(format_duration(calendar.elapsed(start, end)))
     return 0
 
@@ -76,18 +93,23 @@ def _evaluate(args: argparse.Namespace) -> int:
     import json
     from importlib.resources import as_file, files
 
-    from slaclock._sla.budget import BudgetUsage, budget
-    from slaclock._sla.evaluate import evaluate
-    from slaclock._sla.incident import Incident, read_incidents
-    from slaclock._sla.report import format_table
-    from slaclock.catalog import default_catalog, load_catalog
+    from slaclock import (
+        BudgetUsage,
+        Incident,
+        budget,
+        default_catalog,
+        evaluate,
+        load_catalog,
+        read_incidents,
+    )
+    from slaclock.display import format_table
     from slaclock.errors import SlaclockValueError
 
+    at = _usage(lambda: parse_instant(args.at, name="--at")) if args.at is not None else None
     catalog = load_catalog(args.catalog) if args.catalog is not None else default_catalog()
-    at = parse_instant(args.at, name="--at") if args.at is not None else None
     if args.tier is not None and args.tier not in catalog.tiers:
         known = ", ".join(catalog.tiers)
-        raise SlaclockValueError(f"no tier {args.tier!r} in the catalog; known: {known}")
+        raise _UsageError(f"no tier {args.tier!r} in the catalog; known: {known}")
     source = files("slaclock").joinpath("data", "example_incidents.jsonl")
     with as_file(source) as example:
         path = args.file if args.file is not None else example
@@ -123,7 +145,7 @@ def _evaluate(args: argparse.Namespace) -> int:
                 and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
             }
         )
-        budgets.extend((name, month, budget(tier, group, month=month)) for month in months)
+        budgets.extend((name, month, budget(tier, group, month=month, at=at)) for month in months)
     if args.json:
         for result in results:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -207,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command line; returns the exit status (0 ok, 1 bad data, 2 bad usage)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -216,9 +238,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
-    except SlaclockError as error:
+    except _UsageError as error:
         print(f"slaclock: error: {error}", file=sys.stderr)
         return 2
+    except SlaclockError as error:
+        print(f"slaclock: error: {error}", file=sys.stderr)
+        return 1
     except KeyError as error:
         print(f"slaclock: error: {error.args[0] if error.args else error}", file=sys.stderr)
-        return 2
+        return 1
+    except OSError as error:
+        # A file named on the command line that cannot be read or written: say which.
+        where = f"{error.filename}: " if error.filename is not None else ""
+        print(f"slaclock: error: {where}{error.strerror or error}", file=sys.stderr)
+        return 1

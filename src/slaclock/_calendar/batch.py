@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     Int64s = npt.NDArray[np.int64]
 
-__all__ = ["deadline_many", "elapsed_many"]
+__all__ = ["deadline_many", "deadline_us_many", "elapsed_many", "elapsed_us_many"]
 
 
 def deadline_many(timeline: Timeline, zone: ZoneInfo, starts: Any, durations: Any) -> Any:
@@ -38,7 +38,7 @@ def deadline_many(timeline: Timeline, zone: ZoneInfo, starts: Any, durations: An
         a = _instants_array(starts, "starts")
         d = _durations_array(durations, "durations")
         a, d, shape = _broadcast(a, d, "starts", "durations")
-        return _deadline_us(timeline, a, d).reshape(shape).view("datetime64[us]")
+        return deadline_us_many(timeline, a, d).reshape(shape).view("datetime64[us]")
     a_list = _instants_list(starts, "starts")
     d_list = _durations_list(durations, "durations", len(a_list))
     if not a_list:
@@ -48,7 +48,7 @@ def deadline_many(timeline: Timeline, zone: ZoneInfo, starts: Any, durations: An
     else:
         import numpy as np
 
-        out = _deadline_us(
+        out = deadline_us_many(
             timeline, np.array(a_list, dtype=np.int64), np.array(d_list, dtype=np.int64)
         ).tolist()
     return [from_us(us, zone) for us in out]
@@ -60,7 +60,7 @@ def elapsed_many(timeline: Timeline, starts: Any, ends: Any) -> Any:
         a = _instants_array(starts, "starts")
         b = _instants_array(ends, "ends")
         a, b, shape = _broadcast(a, b, "starts", "ends")
-        return _elapsed_us(timeline, a, b).reshape(shape).view("timedelta64[us]")
+        return elapsed_us_many(timeline, a, b).reshape(shape).view("timedelta64[us]")
     a_list = _instants_list(starts, "starts")
     b_list = _instants_list(ends, "ends")
     if len(a_list) != len(b_list):
@@ -74,7 +74,7 @@ def elapsed_many(timeline: Timeline, starts: Any, ends: Any) -> Any:
     else:
         import numpy as np
 
-        out = _elapsed_us(
+        out = elapsed_us_many(
             timeline, np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64)
         ).tolist()
     return [timedelta(microseconds=us) for us in out]
@@ -227,7 +227,7 @@ def _year_of(timeline: Timeline, us: int) -> int:
 _CHUNK = 8192
 
 
-def _deadline_us(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
+def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
     import numpy as np
 
     if not a.size:
@@ -299,7 +299,7 @@ def _backward(span: _Span, target: Int64s) -> Int64s:
     return out
 
 
-def _elapsed_us(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
+def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
     import numpy as np
 
     if not a.size:

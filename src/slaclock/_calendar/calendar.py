@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar import spec as _spec
@@ -35,6 +33,11 @@ __all__ = ["Calendar", "deadline", "elapsed"]
 _FULL_DAY: Spans = ((0, DAY_US),)
 _ONE_US = timedelta(microseconds=1)
 _MIN_S, _MAX_S = -(-MIN_US // 1_000_000), MAX_US // 1_000_000
+
+
+class _PathLike(Protocol):
+    # os.PathLike's shape, spelled here so that the calendar layer needs no os.
+    def __fspath__(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,30 +212,23 @@ class Calendar:
     @classmethod
     def from_toml(cls, text: str) -> Calendar:
         """A calendar from TOML text with the keys of :meth:`from_dict` at the top level."""
-        return cls.from_dict(_spec.load_text(text, format="toml"))
+        return cls.from_dict(_spec.load_toml(text))
 
     @classmethod
     def from_json(cls, text: str) -> Calendar:
         """A calendar from a JSON object with the keys of :meth:`from_dict`."""
-        return cls.from_dict(_spec.load_text(text, format="json"))
+        # Deferred: JSON text and files are read above the calendar layer, which
+        # holds values and arithmetic only.
+        from slaclock.catalog import calendar_from_text
+
+        return calendar_from_text(text, format="json")
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Calendar:
+    def load(cls, path: str | _PathLike) -> Calendar:
         """A calendar from a ``.toml`` or ``.json`` file."""
-        file = Path(path)
-        format = file.suffix.lower().lstrip(".")
-        if format not in ("toml", "json"):
-            raise SpecError(
-                f"cannot tell the format of {str(file)!r}; expected a .toml or .json file"
-            )
-        try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise SpecError(f"cannot read calendar file {str(file)!r}: {error.strerror}") from error
-        try:
-            return cls.from_dict(_spec.load_text(text, format=format))
-        except SpecError as error:
-            raise SpecError(f"{file}: {error}") from error
+        from slaclock.catalog import load_calendar
+
+        return load_calendar(path)
 
     @classmethod
     def always_open(cls, tz: str = "UTC") -> Calendar:

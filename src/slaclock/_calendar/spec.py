@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -16,7 +15,7 @@ from slaclock._toml import TOMLDecodeError
 from slaclock._toml import loads as toml_loads
 from slaclock.errors import SpecError
 
-__all__ = ["KEYS", "load_text", "parse_date", "parse_zone"]
+__all__ = ["KEYS", "load_toml", "parse_date", "parse_zone"]
 
 KEYS = ("tz", "week", "weeks", "holidays", "overrides", "country", "pre_holiday")
 
@@ -143,16 +142,9 @@ def check_keys(spec: Mapping[str, Any], *, path: str) -> None:
         )
 
 
-def load_text(text: str, *, format: str) -> Any:
-    """Parse TOML or JSON text; syntax errors name the line."""
-    if format == "toml":
-        try:
-            return toml_loads(text)
-        except TOMLDecodeError as error:
-            raise SpecError(f"invalid TOML: {error}") from error
-    if format == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SpecError(f"invalid JSON: {error.msg}", line=error.lineno) from error
-    raise SpecError(f"unknown format {format!r}; expected 'toml' or 'json'")
+def load_toml(text: str) -> Any:
+    """Parse TOML text; syntax errors name the line."""
+    try:
+        return toml_loads(text)
+    except TOMLDecodeError as error:
+        raise SpecError(f"invalid TOML: {error}") from error

@@ -85,9 +85,7 @@ def assess(
     horizon = points[n]
     # W, the working time since the start of a year block, turns a clock without
     # stops inside one block into a difference and its due instant into one search.
-    block = tl._last
-    if block is None or not block.start <= first_point < block.end:
-        block = tl.block_of(first_point)
+    block = tl.block_of(first_point)
     # W at every instant in one forward pass (when they all lie in the block).
     works = block.work_many(points) if horizon < block.end else None
     pending = (

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from slaclock._calendar.instants import to_us
 from slaclock._durations import format_duration
 from slaclock._sla.incident import Incident
 from slaclock._sla.tier import Tier
@@ -62,12 +63,16 @@ def _month(value: object) -> tuple[int, int]:
     )
 
 
-def budget(tier: Tier, incidents: Iterable[Incident], *, month: str | date) -> BudgetUsage:
+def budget(
+    tier: Tier, incidents: Iterable[Incident], *, month: str | date, at: datetime | None = None
+) -> BudgetUsage:
     """The month's ``work_logged`` time on ``tier``: included, used, remaining, overage.
 
     Work counts in the month its event falls in, in the tier calendar's zone.
     Every incident passed counts (covered or not, whatever its ``tier`` field):
-    choose the incidents of one contract before calling.
+    choose the incidents of one contract before calling.  With ``at`` (an aware
+    datetime) only work logged at or before ``at`` counts, as :func:`evaluate`
+    ignores later events; without it every event counts.
 
     >>> from slaclock import Incident, default_catalog
     >>> inc = Incident.from_dict({"id": "INC-9", "type": "consultation", "events": [
@@ -80,6 +85,7 @@ def budget(tier: Tier, incidents: Iterable[Incident], *, month: str | date) -> B
     if not isinstance(tier, Tier):
         raise SlaclockTypeError(f"expected a slaclock Tier, got {tier!r}")
     year, number = _month(month)
+    at_us = None if at is None else to_us(at, name="at")
     zone = tier.calendar.zone
     used = _ZERO
     for incident in incidents:
@@ -87,6 +93,10 @@ def budget(tier: Tier, incidents: Iterable[Incident], *, month: str | date) -> B
             raise SlaclockTypeError(f"expected slaclock.Incident values, got {incident!r}")
         for event in incident.events:
             if event.kind != "work_logged" or event.duration is None:
+                continue
+            # Compared as instants: datetimes sharing a ZoneInfo compare by wall time,
+            # which is wrong in the repeated hour of a DST change.
+            if at_us is not None and to_us(event.at) > at_us:
                 continue
             local = event.at.astimezone(zone)
             if local.year == year and local.month == number:

@@ -1,9 +1,10 @@
 """What an evaluation returns: reaction cycles, the resolution clock, breach records.
 
 These are plain immutable values built by :mod:`slaclock._sla.evaluate`.  Each
-clock keeps its calendar (outside equality and repr) so that it can explain
-itself, listing the working periods that make up its target, on demand only:
-evaluating a million incidents never builds those lists.
+clock keeps its calendar (outside equality and repr) so that it can list the
+working periods that make up its target, on demand only: evaluating a million
+incidents never builds those lists.  The words of ``explain()`` live in
+``slaclock._display.text``, loaded when first asked for.
 """
 
 from __future__ import annotations
@@ -22,23 +23,6 @@ __all__ = ["Breach", "Cycle", "Evaluation", "ResolutionClock", "Schedule"]
 
 Interval = tuple[datetime, datetime]
 
-_TARGET_WORDS = {
-    "first_reaction": "first reaction",
-    "reaction": "reaction",
-    "resolution": "resolution",
-}
-_STARTED_WORDS = {
-    "opened": "the customer opened the incident",
-    "customer_message": "a customer message",
-    "reopened": "the incident was reopened",
-}
-_ENDED_WORDS = {
-    "agent_reply": "answered by an agent",
-    "resolved": "ended by the resolution (no reply before it)",
-    "closed": "ended by closing the incident (no reply before it)",
-    "superseded": "superseded by a newer customer message (restart rule)",
-}
-
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
@@ -46,29 +30,6 @@ def _iso(value: datetime | None) -> str | None:
 
 def _dur(value: timedelta | None) -> str | None:
     return None if value is None else format_duration(value)
-
-
-def format_instant(value: datetime) -> str:
-    """``Mon 2026-11-30 11:30 MSK``: a local instant as people read it (seconds when not zero)."""
-    text = f"{value:%a %Y-%m-%d} {_clock_time(value)}"
-    zone = value.tzname() or value.strftime("%z")
-    # Zones without an abbreviation report "+03": show the full offset then.
-    if zone[:1] in "+-":
-        zone = "UTC" + value.strftime("%z")[:3] + ":" + value.strftime("%z")[3:]
-    return f"{text} {zone}"
-
-
-def _clock_time(value: datetime) -> str:
-    text = value.strftime("%H:%M")
-    if value.second or value.microsecond:
-        text += value.strftime(":%S") + (f".{value.microsecond:06d}" if value.microsecond else "")
-    return text
-
-
-def _span(start: datetime, end: datetime) -> str:
-    if start.date() == end.date():
-        return f"{start:%a %Y-%m-%d} {_clock_time(start)}-{_clock_time(end)}"
-    return f"{format_instant(start)} to {format_instant(end)}"
 
 
 def _working_periods(
@@ -169,49 +130,10 @@ class Cycle(_Clock):
 
     def explain(self) -> str:
         """How the due instant was reached and what became of the cycle, in plain words."""
-        what = _TARGET_WORDS[self.target_name]
-        zone = self.calendar.tz if self.calendar is not None else "its calendar"
-        lines = [
-            f"Cycle {self.index} ({what}) on tier {self.tier}: target "
-            f"{format_duration(self.target)} of working time on the {zone} calendar.",
-            f"  Started {format_instant(self.start)}: {_STARTED_WORDS[self.started_by]}.",
-        ]
-        lines.extend(_period_lines(self.periods, self.pauses))
-        lines.append(f"  Due {format_instant(self.due)}.")
-        lines.append("  " + _verdict(self))
-        return "\n".join(lines)
+        # Deferred: the value layer must not load presentation until asked for words.
+        from slaclock._display import text
 
-
-def _period_lines(periods: tuple[Interval, ...], pauses: tuple[Interval, ...]) -> list[str]:
-    lines = ["  Working time counted:" if periods else "  Working time counted: none."]
-    for start, end in periods:
-        lines.append(f"    {_span(start, end)}  {format_duration(end - start)}")
-    for start, end in pauses:
-        lines.append(f"  Paused {format_instant(start)} to {format_instant(end)}.")
-    return lines
-
-
-def _verdict(cycle: Cycle) -> str:
-    if cycle.end is not None and cycle.ended_by is not None:
-        how = _ENDED_WORDS[cycle.ended_by]
-        when = f"{how} at {format_instant(cycle.end)} after {format_duration(cycle.taken)}"
-        if not cycle.breached:
-            return f"{when[0].upper()}{when[1:]}: on time."
-        late = cycle.end - cycle.due
-        return (
-            f"{when[0].upper()}{when[1:]}: BREACHED, {format_duration(cycle.overdue)} of working "
-            f"time ({format_duration(late)} on the clock) after the due instant."
-        )
-    if cycle.status == "open":
-        return f"Still open after the last event ({format_duration(cycle.taken)} counted so far)."
-    used = f"{format_duration(cycle.taken)} of {format_duration(cycle.target)} used"
-    if cycle.breached:
-        return f"Open and BREACHED: {used}, {format_duration(cycle.overdue)} past due."
-    if cycle.status == "paused":
-        return f"Open, paused while pending: {used}."
-    if cycle.at_risk:
-        return f"Open and AT RISK: {used}."
-    return f"Open, on track: {used}."
+        return text.explain_cycle(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,26 +178,9 @@ class ResolutionClock(_Clock):
 
     def explain(self) -> str:
         """How the resolution due instant was reached and whether it was kept."""
-        zone = self.calendar.tz if self.calendar is not None else "its calendar"
-        lines = [
-            f"Resolution on tier {self.tier}: target {format_duration(self.target)} of working "
-            f"time on the {zone} calendar, paused while pending or resolved.",
-            f"  Started {format_instant(self.start)} (opened).",
-        ]
-        lines.extend(_period_lines(self.periods, self.pauses))
-        lines.append(f"  Due {format_instant(self.due)}.")
-        used = f"{format_duration(self.used)} of {format_duration(self.target)} used"
-        if self.resolved is not None:
-            word = "Resolved" if self.ended_by == "resolved" else "Closed unresolved"
-            verdict = "BREACHED" if self.breached else "on time"
-            lines.append(f"  {word} at {format_instant(self.resolved)} ({used}): {verdict}.")
-        elif self.status == "open":
-            lines.append(f"  Not resolved after the last event ({used}).")
-        elif self.breached:
-            lines.append(f"  Not resolved and BREACHED ({used}).")
-        else:
-            lines.append(f"  Not resolved yet ({used}{', AT RISK' if self.at_risk else ''}).")
-        return "\n".join(lines)
+        from slaclock._display import text
+
+        return text.explain_resolution(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,36 +260,9 @@ class Evaluation:
 
     def explain(self) -> str:
         """A plain-words account of every clock, fit to show a support agent or a customer."""
-        when = "after its last event" if self.at is None else f"as of {format_instant(self.at)}"
-        head = f"Incident {self.incident} on tier {self.tier}, {when}:"
-        if not self.covered:
-            return f"{head} NOT COVERED: {self.reason}. No clocks run."
-        parts = [head]
-        if not self.cycles:
-            parts.append("No reaction cycle has started (no customer message yet).")
-        parts.extend(cycle.explain() for cycle in self.cycles)
-        if self.resolution is not None:
-            parts.append(self.resolution.explain())
-        if self.breaches:
-            parts.append(f"Breaches: {len(self.breaches)}.")
-            for breach in self.breaches:
-                which = "resolution" if breach.cycle is None else f"cycle {breach.cycle}"
-                parts.append(
-                    f"  {which}: due {format_instant(breach.at)}, "
-                    f"{_TARGET_WORDS[breach.target]} target {format_duration(breach.duration)}, "
-                    f"late by {format_duration(breach.late)} of working time"
-                    + (
-                        f" ({format_duration(breach.late_wall)} on the clock)."
-                        if breach.late_wall is not None
-                        else "."
-                    )
-                )
-        else:
-            parts.append("No breaches.")
-        if self.next_due is not None:
-            left = "" if self.remaining is None else f", {format_duration(self.remaining)} left"
-            parts.append(f"Next due {format_instant(self.next_due)}{left}.")
-        return "\n".join(parts)
+        from slaclock._display import text
+
+        return text.explain_evaluation(self)
 
 
 @dataclass(frozen=True, slots=True)

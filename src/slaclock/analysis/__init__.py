@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from slaclock._calendar.instants import to_us
-from slaclock._sla.incident import Incident, IncidentReadErrors
-from slaclock._sla.incident import _parse_line as parse_line
+from slaclock._jsonl import IncidentReadErrors, parse_line
+from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
 from slaclock.analysis._decode import MISSING, Decoded, Unusual, check_scope, decode

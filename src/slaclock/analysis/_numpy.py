@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from slaclock._calendar.batch import _deadline_us, _elapsed_us
+from slaclock._calendar.batch import deadline_us_many, elapsed_us_many
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
 from slaclock._sla import clocks
 from slaclock._sla.lifecycle import KIND_CODES, Program, programs
@@ -281,8 +281,8 @@ def _verdicts(
     # Answered sooner than the target on the wall clock: on time, and nothing else of
     # such a cycle goes into the row (the first one always does).
     counted = running | listed_first | (end - start >= target)
-    used = _elapsed_us(tl, start, end)
-    due = _deadline_us(tl, start, target)
+    used = elapsed_us_many(tl, start, end)
+    due = deadline_us_many(tl, start, target)
     breached = clocks.breached(used, target, end, due)
     if at is None:
         breached &= ~running  # open after the last event: no verdict
@@ -306,9 +306,9 @@ def _verdicts(
         horizon = us[first + n - 1] if at is None else np.full(g, at, dtype=np.int64)
         stopped = since_of >= 0
         clock_end = np.where(stopped, us[first + np.maximum(since_of, 0)], horizon)
-        used_r = _elapsed_us(tl, opened, clock_end)
+        used_r = elapsed_us_many(tl, opened, clock_end)
         targets_r = np.full(g, target_r, dtype=np.int64)
-        due_r = _deadline_us(tl, opened, targets_r)
+        due_r = deadline_us_many(tl, opened, targets_r)
         late = clocks.breached(used_r, targets_r, clock_end, due_r)
         if at is None:
             late &= stopped  # unresolved after the last event: no verdict

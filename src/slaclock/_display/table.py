@@ -11,7 +11,7 @@ from datetime import datetime
 
 from slaclock._durations import format_duration
 from slaclock._sla.budget import BudgetUsage
-from slaclock._sla.result import Evaluation
+from slaclock._sla.result import Breach, Evaluation
 
 __all__ = ["format_table"]
 
@@ -28,16 +28,29 @@ def _when(value: datetime | None) -> str:
     return text
 
 
+def _breach_of(result: Evaluation, cycle: int | None) -> Breach | None:
+    # Lateness comes from the breach records only, which know when wall-clock
+    # lateness has no meaning (an open or superseded cycle).
+    for breach in result.breaches:
+        if breach.cycle == cycle:
+            return breach
+    return None
+
+
+def _late(breach: Breach | None) -> str:
+    if breach is None:
+        return ""
+    text = format_duration(breach.late)
+    if breach.late_wall is not None:
+        text += f" ({format_duration(breach.late_wall)} wall)"
+    return text
+
+
 def _rows(result: Evaluation) -> list[tuple[str, ...]]:
     if not result.covered:
         return [(result.incident, result.tier, "-", "-", "-", "-", "-", "not covered", "-")]
     rows: list[tuple[str, ...]] = []
     for cycle in result.cycles:
-        late = ""
-        if cycle.breached:
-            late = format_duration(cycle.overdue)
-            if cycle.end is not None:
-                late += f" ({format_duration(cycle.end - cycle.due)} wall)"
         rows.append(
             (
                 result.incident,
@@ -48,12 +61,12 @@ def _rows(result: Evaluation) -> list[tuple[str, ...]]:
                 _when(cycle.due),
                 _when(cycle.answered),
                 cycle.status,
-                late,
+                _late(_breach_of(result, cycle.index)),
             )
         )
     if result.resolution is not None:
         res = result.resolution
-        late = format_duration(res.overdue) if res.breached else ""
+        breach = _breach_of(result, None)
         rows.append(
             (
                 result.incident,
@@ -64,7 +77,7 @@ def _rows(result: Evaluation) -> list[tuple[str, ...]]:
                 _when(res.due),
                 _when(res.resolved),
                 res.status,
-                late,
+                "" if breach is None else format_duration(breach.late),
             )
         )
     if not rows:
@@ -79,6 +92,10 @@ def _zones(results: Sequence[Evaluation]) -> list[str]:
             if cycle.calendar is not None and cycle.calendar.tz not in zones:
                 zones.append(cycle.calendar.tz)
     return zones
+
+
+def _superseded(result: Evaluation, index: int | None) -> bool:
+    return any(c.index == index and c.ended_by == "superseded" for c in result.cycles)
 
 
 def format_table(
@@ -117,11 +134,12 @@ def format_table(
         lines.append("Breaches:")
         for result, breach in breaches:
             which = "resolution" if breach.cycle is None else f"cycle {breach.cycle}"
-            wall = (
-                f", {format_duration(breach.late_wall)} on the clock"
-                if breach.late_wall is not None
-                else " (still open)"
-            )
+            if breach.late_wall is not None:
+                wall = f", {format_duration(breach.late_wall)} on the clock"
+            elif _superseded(result, breach.cycle):
+                wall = " (superseded)"
+            else:
+                wall = " (still open)"
             lines.append(
                 f"  {result.incident} {which} ({breach.target} {format_duration(breach.duration)} "
                 f"on {breach.tier}): due {_when(breach.at)}, late by "

@@ -1,0 +1,179 @@
+"""Plain words for the clocks of an evaluation: what ``explain()`` returns.
+
+Lengths of time are real elapsed time, measured between instants (epoch
+microseconds), never the difference of two wall-clock readings: across a DST
+change the two differ by the hour the clocks moved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from slaclock._calendar.instants import td_from_us, to_us
+from slaclock._durations import format_duration
+
+if TYPE_CHECKING:
+    from slaclock._sla.result import Cycle, Evaluation, Interval, ResolutionClock
+
+__all__ = ["explain_cycle", "explain_evaluation", "explain_resolution", "format_instant"]
+
+_TARGET_WORDS = {
+    "first_reaction": "first reaction",
+    "reaction": "reaction",
+    "resolution": "resolution",
+}
+_STARTED_WORDS = {
+    "opened": "the customer opened the incident",
+    "customer_message": "a customer message",
+    "reopened": "the incident was reopened",
+}
+_ENDED_WORDS = {
+    "agent_reply": "answered by an agent",
+    "resolved": "ended by the resolution (no reply before it)",
+    "closed": "ended by closing the incident (no reply before it)",
+    "superseded": "superseded by a newer customer message (restart rule)",
+}
+
+
+def format_instant(value: datetime) -> str:
+    """``Mon 2026-11-30 11:30 MSK``: a local instant as people read it (seconds when not zero).
+
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> format_instant(datetime(2026, 11, 30, 11, 30, tzinfo=ZoneInfo("Europe/Moscow")))
+    'Mon 2026-11-30 11:30 MSK'
+    """
+    text = f"{value:%a %Y-%m-%d} {_clock_time(value)}"
+    zone = value.tzname() or value.strftime("%z")
+    # Zones without an abbreviation report "+03": show the full offset then.
+    if zone[:1] in "+-":
+        zone = "UTC" + value.strftime("%z")[:3] + ":" + value.strftime("%z")[3:]
+    return f"{text} {zone}"
+
+
+def _clock_time(value: datetime) -> str:
+    text = value.strftime("%H:%M")
+    if value.second or value.microsecond:
+        text += value.strftime(":%S") + (f".{value.microsecond:06d}" if value.microsecond else "")
+    return text
+
+
+def _between(start: datetime, end: datetime) -> timedelta:
+    return td_from_us(to_us(end) - to_us(start))
+
+
+def _span(start: datetime, end: datetime) -> str:
+    if start.date() == end.date():
+        return f"{start:%a %Y-%m-%d} {_clock_time(start)}-{_clock_time(end)}"
+    return f"{format_instant(start)} to {format_instant(end)}"
+
+
+def _period_lines(periods: tuple[Interval, ...], pauses: tuple[Interval, ...]) -> list[str]:
+    lines = ["  Working time counted:" if periods else "  Working time counted: none."]
+    for start, end in periods:
+        lines.append(f"    {_span(start, end)}  {format_duration(_between(start, end))}")
+    for start, end in pauses:
+        lines.append(f"  Paused {format_instant(start)} to {format_instant(end)}.")
+    return lines
+
+
+def _verdict(cycle: Cycle) -> str:
+    if cycle.end is not None and cycle.ended_by is not None:
+        how = _ENDED_WORDS[cycle.ended_by]
+        when = f"{how} at {format_instant(cycle.end)} after {format_duration(cycle.taken)}"
+        if not cycle.breached:
+            return f"{when[0].upper()}{when[1:]}: on time."
+        # A superseded cycle was never answered: its breach has no clock-time lateness.
+        clock = (
+            ""
+            if cycle.ended_by == "superseded"
+            else f" ({format_duration(_between(cycle.due, cycle.end))} on the clock)"
+        )
+        return (
+            f"{when[0].upper()}{when[1:]}: BREACHED, {format_duration(cycle.overdue)} of working "
+            f"time{clock} after the due instant."
+        )
+    if cycle.status == "open":
+        return f"Still open after the last event ({format_duration(cycle.taken)} counted so far)."
+    used = f"{format_duration(cycle.taken)} of {format_duration(cycle.target)} used"
+    if cycle.breached:
+        return f"Open and BREACHED: {used}, {format_duration(cycle.overdue)} past due."
+    if cycle.status == "paused":
+        return f"Open, paused while pending: {used}."
+    if cycle.at_risk:
+        return f"Open and AT RISK: {used}."
+    return f"Open, on track: {used}."
+
+
+def explain_cycle(cycle: Cycle) -> str:
+    """How the cycle's due instant was reached and what became of the cycle."""
+    what = _TARGET_WORDS[cycle.target_name]
+    zone = cycle.calendar.tz if cycle.calendar is not None else "its calendar"
+    lines = [
+        f"Cycle {cycle.index} ({what}) on tier {cycle.tier}: target "
+        f"{format_duration(cycle.target)} of working time on the {zone} calendar.",
+        f"  Started {format_instant(cycle.start)}: {_STARTED_WORDS[cycle.started_by]}.",
+    ]
+    lines.extend(_period_lines(cycle.periods, cycle.pauses))
+    lines.append(f"  Due {format_instant(cycle.due)}.")
+    lines.append("  " + _verdict(cycle))
+    return "\n".join(lines)
+
+
+def explain_resolution(clock: ResolutionClock) -> str:
+    """How the resolution due instant was reached and whether it was kept."""
+    zone = clock.calendar.tz if clock.calendar is not None else "its calendar"
+    lines = [
+        f"Resolution on tier {clock.tier}: target {format_duration(clock.target)} of working "
+        f"time on the {zone} calendar, paused while pending or resolved.",
+        f"  Started {format_instant(clock.start)} (opened).",
+    ]
+    lines.extend(_period_lines(clock.periods, clock.pauses))
+    lines.append(f"  Due {format_instant(clock.due)}.")
+    used = f"{format_duration(clock.used)} of {format_duration(clock.target)} used"
+    if clock.resolved is not None:
+        word = "Resolved" if clock.ended_by == "resolved" else "Closed unresolved"
+        verdict = "BREACHED" if clock.breached else "on time"
+        lines.append(f"  {word} at {format_instant(clock.resolved)} ({used}): {verdict}.")
+    elif clock.status == "open":
+        lines.append(f"  Not resolved after the last event ({used}).")
+    elif clock.breached:
+        lines.append(f"  Not resolved and BREACHED ({used}).")
+    else:
+        lines.append(f"  Not resolved yet ({used}{', AT RISK' if clock.at_risk else ''}).")
+    return "\n".join(lines)
+
+
+def explain_evaluation(result: Evaluation) -> str:
+    """A plain-words account of every clock, fit to show a support agent or a customer."""
+    when = "after its last event" if result.at is None else f"as of {format_instant(result.at)}"
+    head = f"Incident {result.incident} on tier {result.tier}, {when}:"
+    if not result.covered:
+        return f"{head} NOT COVERED: {result.reason}. No clocks run."
+    parts = [head]
+    if not result.cycles:
+        parts.append("No reaction cycle has started (no customer message yet).")
+    parts.extend(explain_cycle(cycle) for cycle in result.cycles)
+    if result.resolution is not None:
+        parts.append(explain_resolution(result.resolution))
+    if result.breaches:
+        parts.append(f"Breaches: {len(result.breaches)}.")
+        for breach in result.breaches:
+            which = "resolution" if breach.cycle is None else f"cycle {breach.cycle}"
+            parts.append(
+                f"  {which}: due {format_instant(breach.at)}, "
+                f"{_TARGET_WORDS[breach.target]} target {format_duration(breach.duration)}, "
+                f"late by {format_duration(breach.late)} of working time"
+                + (
+                    f" ({format_duration(breach.late_wall)} on the clock)."
+                    if breach.late_wall is not None
+                    else "."
+                )
+            )
+    else:
+        parts.append("No breaches.")
+    if result.next_due is not None:
+        left = "" if result.remaining is None else f", {format_duration(result.remaining)} left"
+        parts.append(f"Next due {format_instant(result.next_due)}{left}.")
+    return "\n".join(parts)
