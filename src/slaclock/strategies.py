@@ -44,6 +44,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from slaclock import Calendar, Event, Incident, Tier
+from slaclock._sla.lifecycle import NEW, OPEN, STATES, allowed_kinds, next_state
 from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
 
 __all__ = [
@@ -430,13 +431,22 @@ def tiers(draw: st.DrawFn, *, calendar: Calendar | None = None) -> Tier:
     )
 
 
-# What may follow in each state of an incident's life (the rules of ``Incident``).
+# The kinds in the order logs shrink toward (a ticket answered once first); which of
+# them may come next, and the state they lead to, is the lifecycle's own table.
+_SHRINK_ORDER = (
+    "agent_reply",
+    "customer_message",
+    "pending",
+    "resolved",
+    "reopened",
+    "work_logged",
+    "closed",
+)
 _NEXT_KINDS = {
-    "open": ("agent_reply", "customer_message", "pending", "resolved", "work_logged", "closed"),
-    "pending": ("customer_message", "agent_reply", "resolved", "work_logged", "pending", "closed"),
-    "resolved": ("reopened", "closed", "customer_message", "agent_reply", "work_logged"),
+    state: tuple(kind for kind in _SHRINK_ORDER if kind in allowed_kinds(state))
+    for state in STATES
+    if state != NEW
 }
-_AFTER = {"pending": "pending", "resolved": "resolved", "reopened": "open", "closed": "closed"}
 _GAPS = (timedelta(0), timedelta(minutes=20), 2 * _HOUR, 17 * _HOUR, 65 * _HOUR)
 
 
@@ -470,9 +480,9 @@ def incidents(
     events = [
         Event("opened", start.astimezone(zone), by=draw(st.sampled_from(("customer", "agent"))))
     ]
-    moment, state = start, "open"
+    moment, state = start, OPEN
     for _ in range(draw(st.integers(1, max(max_events - 1, 1)))):
-        if state == "closed":
+        if not _NEXT_KINDS[state]:  # closed: nothing follows
             break
         gap = draw(
             st.sampled_from(_GAPS)
@@ -482,9 +492,9 @@ def incidents(
         kind = draw(st.sampled_from(_NEXT_KINDS[state]))
         work = draw(durations(max_value=8 * _HOUR)) if kind == "work_logged" else None
         events.append(Event(kind, moment.astimezone(zone), duration=work))
-        if kind == "customer_message" and state == "pending":
-            state = "open"
-        state = _AFTER.get(kind, state)
+        following = next_state(state, kind)
+        assert following is not None  # drawn from the kinds allowed here
+        state = following
     return Incident(
         id=f"INC-{draw(st.integers(1, 99_999))}",
         type=kind_of_ticket,

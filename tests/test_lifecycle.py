@@ -1,0 +1,111 @@
+"""The lifecycle table: the log's rules, the generator's moves and the programs agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from slaclock._sla.lifecycle import (
+    EVENT_KINDS,
+    KIND_CODES,
+    NEW,
+    ProgramTable,
+    allowed_kinds,
+    compile_program,
+    log_fault,
+    next_state,
+)
+
+kinds_lists = st.lists(st.sampled_from(EVENT_KINDS), max_size=12)
+
+
+def _state_after(kinds: list[str]) -> str | None:
+    state: str | None = NEW
+    for kind in kinds:
+        assert state is not None
+        state = next_state(state, kind)
+        if state is None:
+            return None
+    return state
+
+
+@given(kinds_lists)
+def test_a_kind_is_allowed_exactly_when_the_log_stays_valid(kinds: list[str]) -> None:
+    state = _state_after(kinds)
+    if state is None:
+        assert log_fault(kinds) is not None
+        return
+    assert log_fault(kinds) is None
+    for kind in EVENT_KINDS:
+        assert (kind in allowed_kinds(state)) == (log_fault([*kinds, kind]) is None)
+
+
+@given(kinds_lists, st.booleans(), st.booleans())
+def test_cycles_are_ordered_disjoint_and_only_the_last_runs(
+    kinds: list[str], agent: bool, restart: bool
+) -> None:
+    program = compile_program(kinds, agent_opened=agent, restart=restart)
+    if program.fault is not None:
+        assert program.cycles == ()
+        return
+    ends = [c.end for c in program.cycles]
+    for before, after in zip(program.cycles, program.cycles[1:], strict=False):
+        assert before.end <= after.start
+    assert all(end < program.n for end in ends[:-1])
+    assert [c.ended_by is None for c in program.cycles] == [e == program.n for e in ends]
+    # The first response is the first cycle, and cycles after the first answer are not.
+    answered = False
+    for cycle in program.cycles:
+        assert cycle.first == (not answered)
+        answered = answered or cycle.ended_by not in (None, "superseded")
+
+
+def test_an_agent_opening_starts_no_cycle_until_the_customer_writes() -> None:
+    program = compile_program(
+        ("opened", "agent_reply", "customer_message"), agent_opened=True, restart=False
+    )
+    [cycle] = program.cycles
+    assert (cycle.start, cycle.started_by, cycle.first) == (2, "customer_message", True)
+
+
+def test_under_the_restart_rule_a_message_supersedes_the_running_cycle() -> None:
+    program = compile_program(
+        ("opened", "customer_message", "agent_reply"), agent_opened=False, restart=True
+    )
+    assert [(c.start, c.end, c.ended_by, c.first) for c in program.cycles] == [
+        (0, 1, "superseded", True),
+        (1, 2, "agent_reply", True),
+    ]
+
+
+def test_pending_ends_at_a_customer_message_and_pauses_resolution_spans() -> None:
+    program = compile_program(
+        ("opened", "pending", "customer_message", "resolved", "reopened", "pending"),
+        agent_opened=False,
+        restart=False,
+    )
+    assert program.pending == ((1, 2), (5, 6))
+    assert program.pending_now
+    assert program.resolved == ((3, 4),)
+    assert program.since is None
+
+
+def test_the_table_keeps_one_program_per_sequence_and_no_unknown_kind() -> None:
+    table = ProgramTable[Any](agent_opened=False, restart=False, limit=3)
+    first = table.get(("opened", "agent_reply"))
+    assert table.get(("opened", "agent_reply")) is first
+    assert table.get(("opened", "typo")) is None
+    assert ("opened", "typo") not in table._by_kinds
+    for n in range(5):  # past the limit the table starts afresh
+        table.get(("opened",) + ("customer_message",) * n)
+    assert len(table._by_kinds) <= 3
+
+
+def test_numbers_and_layout_are_handed_out_together() -> None:
+    table = ProgramTable[Any](agent_opened=False, restart=False)
+    codes = [KIND_CODES["opened"] + KIND_CODES["agent_reply"], KIND_CODES["opened"], "a?"]
+    numbers, layout = table.numbers(codes, list)
+    assert [layout[i] is None for i in numbers] == [False, False, True]
+    assert layout[numbers[0]] == table.get(("opened", "agent_reply"))
