@@ -21,15 +21,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from slaclock._sla.clocks import Span, breached, clip, due, measure, run
+from slaclock._sla.clocks import Span, at_risk, breached, clip, due, measure, overdue, run
 from slaclock._sla.lifecycle import Program
 
 if TYPE_CHECKING:
     from slaclock._sla.plan import Plan
 
-__all__ = ["FULL", "ROW", "WATCH", "ClockFacts", "assess", "known"]
+__all__ = ["FULL", "RESOLUTION", "ROW", "WATCH", "Assessment", "ClockFacts", "assess", "known"]
 
 FULL, ROW, WATCH = 0, 1, 2
 RESOLUTION = -1  # the ``index`` of the resolution clock's facts
@@ -71,10 +71,36 @@ def known(
     return (kinds if n == len(kinds) else kinds[:n]), points
 
 
+class Assessment(NamedTuple):
+    """What one log's clocks come to as of the horizon.
+
+    ``clocks`` lists every clock's facts (``FULL`` only; empty otherwise).  The
+    rest holds for every mode: ``breaches`` counts the breached clocks and
+    ``worst`` is the largest working time past due among them; ``next_due`` is the
+    earliest due instant of a running clock that is neither paused nor breached,
+    and ``next_clock`` that clock's facts (a reaction cycle wins a tie with the
+    resolution clock); ``at_risk`` says some such clock has used its share (with
+    ``at`` only); ``first`` holds the facts of the first cycle listed (not in
+    ``WATCH``) and ``resolution`` those of the resolution clock.
+    """
+
+    clocks: list[ClockFacts]
+    breaches: int
+    worst: int
+    next_due: int | None
+    next_clock: ClockFacts | None
+    at_risk: bool
+    first: ClockFacts | None
+    resolution: ClockFacts | None
+
+
+_new = tuple.__new__  # once per incident, a million times a run: skip the named tuple's __new__
+
+
 def assess(
     plan: Plan, program: Program, points: list[int], at: int | None, need: int
-) -> list[ClockFacts]:
-    """Facts for each clock of a covered, valid log: reaction cycles in order, then resolution.
+) -> Assessment:
+    """The clocks of a covered, valid log: reaction cycles in order, then resolution.
 
     ``points`` holds the instants of the program's ``n`` events and then the
     horizon (``at``, or the last event's instant) at position ``n``.
@@ -86,7 +112,6 @@ def assess(
     # W, the working time since the start of a year block, turns a clock without
     # stops inside one block into a difference and its due instant into one search.
     block = tl.block_of(first_point)
-    # W at every instant in one forward pass (when they all lie in the block).
     works = block.work_many(points) if horizon < block.end else None
     pending = (
         [(points[s], points[e]) for s, e in program.pending]
@@ -97,13 +122,18 @@ def assess(
     stopped_now = program.pending_now
     full = need == FULL
     first_listed = need != WATCH  # the first cycle listed is reported whatever it took
-    first_target, target_later = plan.first_reaction, plan.reaction
-    out: list[ClockFacts] = []
+    first_target, later_target = plan.first_reaction, plan.reaction
+    share = plan.risk
+    clocks: list[ClockFacts] = []
+    breaches = worst = 0
+    next_due: int | None = None
+    next_clock = first = resolution = None
+    risky = False
     stops: list[Span] = []
     index = -1
-    for s, e, first in program.positions:
+    for s, e, is_first in program.positions:
         index += 1
-        target = first_target if first else target_later
+        target = first_target if is_first else later_target
         start, end = points[s], points[e]
         running = e == n
         wanted = first_listed and not index
@@ -136,9 +166,21 @@ def assess(
             verdict = breached(used, target, end, end if found is None else found)
         if found is None and ((running and not verdict and not stopped) or wanted):
             found = due(tl, start, target, stops, end, used)
-        out.append(
-            (index, target, start, end, running, used, found, verdict, stopped, stops, paused)
-        )
+        facts = (index, target, start, end, running, used, found, verdict, stopped, stops, paused)
+        if full:
+            clocks.append(facts)
+        if not index:
+            first = facts
+        if verdict:
+            breaches += 1
+            late = overdue(used, target)
+            if late > worst:
+                worst = late
+        elif running:
+            if not stopped and (next_due is None or found < next_due):  # type: ignore[operator]
+                next_due, next_clock = found, facts
+            if at is not None and at_risk(used, target, share):
+                risky = True
     if plan.resolution is not None:
         target = plan.resolution
         since = program.since
@@ -166,19 +208,31 @@ def assess(
             if running and at is None
             else breached(used, target, clock_end, clock_end if found is None else found)
         )
-        out.append(
-            (
-                RESOLUTION,
-                target,
-                first_point,
-                clock_end,
-                running,
-                used,
-                found,
-                verdict,
-                stopped,
-                stops,
-                paused,
-            )
+        resolution = (
+            RESOLUTION,
+            target,
+            first_point,
+            clock_end,
+            running,
+            used,
+            found,
+            verdict,
+            stopped,
+            stops,
+            paused,
         )
-    return out
+        if full:
+            clocks.append(resolution)
+        if verdict:
+            breaches += 1
+            late = overdue(used, target)
+            if late > worst:
+                worst = late
+        elif running:
+            if not stopped and (next_due is None or found < next_due):  # type: ignore[operator]
+                next_due, next_clock = found, resolution
+            if at is not None and at_risk(used, target, share):
+                risky = True
+    return _new(
+        Assessment, (clocks, breaches, worst, next_due, next_clock, risky, first, resolution)
+    )

@@ -75,7 +75,6 @@ def evaluate(
     cycles: list[Cycle] = []
     resolution = None
     breaches: list[Breach] = []
-    candidates: list[int] = []
 
     def local(us: int) -> datetime:
         return from_us(us, zone)
@@ -87,6 +86,8 @@ def evaluate(
         kinds, points = log
         program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
         assert program is not None  # an Incident's kinds are known ones
+        assessed = assess(plan, program, points, at_us, FULL)
+        next_due = assessed.next_due
         for (
             index,
             target,
@@ -99,15 +100,13 @@ def evaluate(
             stopped,
             stops,
             paused,
-        ) in assess(plan, program, points, at_us, FULL):
+        ) in assessed.clocks:
             assert due is not None  # FULL finds every due instant
             breached = bool(verdict)
             late = overdue(used, target) if breached else 0
             risky = bool(
                 running and at_us is not None and not breached and at_risk(used, target, plan.risk)
             )
-            if running and not stopped and not breached:
-                candidates.append(due)
             if index == RESOLUTION:
                 ended_by = None if running else program.resolved_by
                 resolution = ResolutionClock(
@@ -167,7 +166,8 @@ def evaluate(
                         late_wall=td_from_us(end - due) if answered else None,
                     )
                 )
-    next_due = min(candidates) if candidates else None
+    else:
+        next_due = None
     remaining = None
     if next_due is not None and at_us is not None:
         remaining = td_from_us(plan.timeline.elapsed_us(at_us, next_due))
@@ -228,15 +228,10 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
     kinds, points = log
     program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
     assert program is not None  # an Incident's kinds are known ones
-    breached = False
-    best = None  # the running clock due first (a reaction cycle on a tie)
-    for facts in assess(plan, program, points, at_us, WATCH):
-        if facts[7]:
-            breached = True
-        elif facts[4] and not facts[8] and (best is None or facts[6] < best[6]):  # type: ignore[operator]
-            best = facts
+    assessed = assess(plan, program, points, at_us, WATCH)
+    best = assessed.next_clock
     if best is None:
-        return _BREACHED_NOTHING_DUE if breached else _NOTHING_DUE
+        return _BREACHED_NOTHING_DUE if assessed.breaches else _NOTHING_DUE
     index, target, start, _, _, used, due, _, _, stops, _ = best
     assert due is not None  # WATCH finds the due instant of every running clock
     tl = plan.timeline
@@ -256,7 +251,7 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
         next_due=from_us(due, zone),
         clock=clock,
         at_risk_at=from_us(risk, zone),
-        breached_so_far=breached,
+        breached_so_far=assessed.breaches > 0,
     )
 
 

@@ -13,8 +13,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import NamedTuple
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
-from slaclock._sla.assess import RESOLUTION, ROW, assess, known
-from slaclock._sla.clocks import at_risk, overdue
+from slaclock._sla.assess import ROW, assess, known
 from slaclock._sla.incident import Incident
 from slaclock._sla.lifecycle import Program
 from slaclock._sla.plan import Plan
@@ -117,28 +116,17 @@ def row(
             found = plan.tables[agent_opened].get(tuple(kinds))
             assert found is not None  # a prefix of a valid log is valid
             program = found
-    breaches = worst = 0
-    next_due: int | None = None
-    risky = False
-    first_due = first_answered = first_taken = resolution_due = None
-    for index, target, _, end, running, used, due, verdict, stopped, _, _ in assess(
-        plan, program, points, at, ROW
-    ):
-        if verdict:
-            breaches += 1
-            late = overdue(used, target)
-            if late > worst:
-                worst = late
-        elif running:
-            if not stopped and (next_due is None or due < next_due):  # type: ignore[operator]
-                next_due = due
-            if at is not None and at_risk(used, target, plan.risk):
-                risky = True
-        if index == RESOLUTION:
-            resolution_due = due
-        elif not index:
-            first_due, first_taken = due, used
-            first_answered = None if running or program.cycles[0].ended_by == "superseded" else end
+    assessed = assess(plan, program, points, at, ROW)
+    first = assessed.first
+    if first is None:
+        first_due = first_answered = first_taken = None
+    else:
+        first_due, first_taken = first[6], first[5]
+        # Unanswered while it runs, and never answered when a newer message superseded it.
+        first_answered = (
+            None if first[4] or program.cycles[0].ended_by == "superseded" else first[3]
+        )
+    resolution = assessed.resolution
     return new_row(
         Summary,
         (
@@ -147,15 +135,15 @@ def row(
             True,
             None,
             len(program.cycles),
-            breaches,
-            breaches > 0,
+            assessed.breaches,
+            assessed.breaches > 0,
             first_due,
             first_answered,
             first_taken,
-            worst,
-            next_due,
-            risky,
-            resolution_due,
+            assessed.worst,
+            assessed.next_due,
+            assessed.at_risk,
+            None if resolution is None else resolution[6],
         ),
     )
 
