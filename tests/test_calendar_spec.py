@@ -199,3 +199,20 @@ def test_the_timeline_is_safe_to_compile_from_many_threads() -> None:
     for index, answers in results.items():
         assert answers == expected[index:] + expected[:index]
     assert len(results) == 6
+
+
+def test_from_dict_parses_each_part_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from slaclock._calendar import calendar as calendar_module
+
+    calls: list[str] = []
+    real = calendar_module.parse_week
+
+    def counting(value: Any, *, path: str) -> Any:
+        calls.append(path)
+        return real(value, path=path)
+
+    monkeypatch.setattr(calendar_module, "parse_week", counting)
+    spec = {"tz": "Europe/Moscow", "week": {day: WORKDAY for day in WEEKDAYS[:5]}}
+    cal = Calendar.from_dict(spec)
+    assert calls == ["week"]
+    assert cal == Calendar(cal.tz, cal.week)  # direct construction still checks the parts

@@ -76,12 +76,48 @@ class Calendar:
             raise SpecError(f"a subdivision ({self.subdiv!r}) needs a country", path="country")
         if self.country is not None:
             check_country(self.country, self.subdiv, path="country")
-        overrides = dict(self.overrides)
+        self._compile(zone)
+
+    @classmethod
+    def _from_parsed(
+        cls,
+        zone: ZoneInfo,
+        *,
+        tz: str,
+        week: Week,
+        weeks: tuple[tuple[date, Week], ...],
+        holidays: frozenset[date],
+        overrides: tuple[tuple[date, Spans], ...],
+        country: str | None,
+        subdiv: str | None,
+        pre_holiday: timedelta | None,
+    ) -> Calendar:
+        """A calendar from parts the spec parser has just produced, without checking them again.
+
+        The parser's output is valid by construction; checking it a second time
+        (a format and re-parse of every part) doubled the cost of every load.
+        """
+        self = object.__new__(cls)
+        for name, value in (
+            ("tz", tz),
+            ("week", week),
+            ("weeks", weeks),
+            ("holidays", holidays),
+            ("overrides", overrides),
+            ("country", country),
+            ("subdiv", subdiv),
+            ("pre_holiday", pre_holiday),
+        ):
+            object.__setattr__(self, name, value)
+        self._compile(zone)
+        return self
+
+    def _compile(self, zone: ZoneInfo) -> None:
         rules = DayRules(
             week=self.week,
             weeks=self.weeks,
             holidays=self.holidays,
-            overrides=MappingProxyType(overrides),
+            overrides=MappingProxyType(dict(self.overrides)),
             country=(self.country, self.subdiv) if self.country else None,
             pre_holiday_us=td_to_us(self.pre_holiday) if self.pre_holiday else 0,
         )
@@ -191,11 +227,12 @@ class Calendar:
             return f"{path}.{key}" if path else key
 
         tz = spec["tz"]
-        _spec.parse_zone(tz, path=at("tz"))
+        zone = _spec.parse_zone(tz, path=at("tz"))
         country = subdiv = None
         if spec.get("country") is not None:
             country, subdiv = _spec.parse_country(spec["country"], path=at("country"))
-        return cls(
+        return cls._from_parsed(
+            zone,
             tz=tz,
             week=parse_week(spec["week"], path=at("week")),
             weeks=_spec.parse_weeks(spec.get("weeks", ()), path=at("weeks")),
