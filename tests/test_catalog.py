@@ -439,7 +439,7 @@ def with_tier(**changes: Any) -> dict[str, Any]:
         (
             with_tier(budget="PT8H", overage_rate={"amount": 1, "currency": "RUB"}),
             "tiers.gold.overage_rate.per",
-            "got None",
+            "got per None",
         ),
         (
             with_tier(price={"amount": 1, "currency": "RUB", "period": "year"}),
