@@ -25,20 +25,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 def parse_instant(text: str, *, name: str = "instant") -> datetime:
     """An aware datetime from ISO 8601 text with an offset (``Z`` allowed); naive text is refused."""
+    from slaclock._timestamps import parse_instant as read_instant
     from slaclock.errors import NaiveDatetimeError, SlaclockValueError
 
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise SlaclockValueError(
-            f"cannot read {name} {text!r}; expected ISO 8601 with an offset, "
-            "e.g. 2026-11-27T17:30:00+03:00"
-        ) from None
-    if value.tzinfo is None:
-        raise NaiveDatetimeError(
-            f"{name} {text!r} has no UTC offset; add one, e.g. {text}+03:00 for Moscow time"
-        )
-    return value
+    return read_instant(text, what=name, error=SlaclockValueError, naive_error=NaiveDatetimeError)
 
 
 def _calendar(args: argparse.Namespace) -> Calendar:

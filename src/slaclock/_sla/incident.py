@@ -28,6 +28,8 @@ from typing import IO, Any, Literal
 from slaclock._calendar.instants import to_us
 from slaclock._durations import format_duration, parse_duration
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
+from slaclock._timestamps import FORM as _TIMESTAMP_FORM
+from slaclock._timestamps import parse_instant
 from slaclock.errors import IncidentError, SpecError
 
 __all__ = [
@@ -55,9 +57,6 @@ OPENERS = ("customer", "agent")
 
 _RECORD_KEYS = ("id", "type", "channel", "third_party", "events", "tier")
 _EVENT_KEYS = ("type", "at", "duration", "by")
-_TIMESTAMP_FORM = (
-    "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z'"
-)
 
 
 def _choices(values: Iterable[str]) -> str:
@@ -154,7 +153,8 @@ class Event:
             raise IncidentError(
                 f"opener {by!r} is not text; expected one of {_choices(OPENERS)}", path="by"
             )
-        return cls(kind, _parse_instant(record["at"]), duration, by)
+        at = parse_instant(record["at"], what="event time", error=_at_error)
+        return cls(kind, at, duration, by)
 
     def to_dict(self) -> dict[str, str]:
         """The JSON shape :meth:`from_dict` reads back."""
@@ -166,34 +166,8 @@ class Event:
         return out
 
 
-def _parse_instant(value: object) -> datetime:
-    if isinstance(value, datetime):
-        result = value
-    elif isinstance(value, str):
-        text = value.strip()
-        # A date alone ("2026-11-27") parses as a naive midnight: refuse it as text
-        # without a time rather than as a missing zone, which would mislead.
-        if "T" not in text.upper() and " " not in text:
-            raise IncidentError(
-                f"cannot read event time {value!r}; expected {_TIMESTAMP_FORM}", path="at"
-            )
-        try:
-            result = datetime.fromisoformat(text)
-        except ValueError:
-            raise IncidentError(
-                f"cannot read event time {value!r}; expected {_TIMESTAMP_FORM}", path="at"
-            ) from None
-    else:
-        raise IncidentError(
-            f"event time {value!r} is not text; expected {_TIMESTAMP_FORM}", path="at"
-        )
-    if result.utcoffset() is None:
-        raise IncidentError(
-            f"event time {value!r} has no UTC offset, and slaclock never guesses one; "
-            f"expected {_TIMESTAMP_FORM}",
-            path="at",
-        )
-    return result
+def _at_error(message: str) -> IncidentError:
+    return IncidentError(message, path="at")
 
 
 @dataclass(frozen=True, slots=True)
