@@ -9,19 +9,15 @@ and, for TOML or JSON syntax errors, the line.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from slaclock._files import load_file, load_text
 from slaclock._sla.tier import Tier, check_keys, expect_mapping, join_path
-from slaclock._toml import TOMLDecodeError
-from slaclock._toml import loads as toml_loads
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
 
 if TYPE_CHECKING:
@@ -30,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["Catalog", "default_catalog", "load_catalog", "load_catalog_text"]
 
 _V = TypeVar("_V")
-_FORMATS = ("toml", "json")
 _DEFAULT_RESOURCE = "data/default_catalog.toml"
 
 
@@ -218,16 +213,10 @@ def load_catalog(source: str | os.PathLike[str] | Mapping[str, Any]) -> Catalog:
             f"load_catalog() takes a file path, and {_short(source)!r} looks like catalog text; "
             f"use load_catalog_text(text, format='toml') or format='json' for text"
         )
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix not in (".toml", ".json"):
-        raise SlaclockValueError(
-            f"cannot tell the format of catalog file {str(path)!r}: expected a name ending in "
-            f".toml or .json"
-        )
-    text = path.read_text(encoding="utf-8")
-    fmt: Literal["toml", "json"] = "toml" if suffix == ".toml" else "json"
-    return load_catalog_text(text, format=fmt, source=str(path))
+    path = str(Path(source))
+    return load_file(
+        source, build=lambda data: Catalog.from_dict(data, source=path), what="catalog"
+    )
 
 
 def load_catalog_text(
@@ -251,29 +240,13 @@ def load_catalog_text(
     """
     if not isinstance(text, str):
         raise SlaclockTypeError(f"catalog text must be a str, got {type(text).__name__}")
-    if format not in _FORMATS:
-        raise SlaclockValueError(f"format must be 'toml' or 'json', got {format!r}")
-    where = f" in {source}" if source else ""
-    data: object
-    if format == "toml":
-        try:
-            data = toml_loads(text, parse_float=Decimal)
-        except TOMLDecodeError as exc:
-            line = _toml_error_line(exc)
-            raise SpecError(f"invalid TOML{where}: {exc}", line=line) from None
-    else:
-        try:
-            data = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise SpecError(
-                f"invalid JSON{where}: {exc.msg} (column {exc.colno})", line=exc.lineno
-            ) from None
-    try:
-        return Catalog.from_dict(data, source=source)
-    except SpecError as exc:
-        if source:
-            exc.add_note(f"in catalog {source}")
-        raise
+    return load_text(
+        text,
+        format=format,
+        build=lambda data: Catalog.from_dict(data, source=source),
+        source=source,
+        what="catalog",
+    )
 
 
 @functools.cache
@@ -289,16 +262,6 @@ def default_catalog() -> Catalog:
     """
     text = resources.files("slaclock").joinpath(_DEFAULT_RESOURCE).read_text(encoding="utf-8")
     return load_catalog_text(text, format="toml", source=f"slaclock/{_DEFAULT_RESOURCE}")
-
-
-def _toml_error_line(exc: ValueError) -> int | None:
-    line = getattr(
-        exc, "lineno", None
-    )  # Python 3.14+ carries it; before, the message says "at line N"
-    if isinstance(line, int):
-        return line
-    match = re.search(r"at line (\d+)", str(exc))
-    return int(match.group(1)) if match else None
 
 
 def _as_mapping(value: object, what: str) -> Mapping[str, Any]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar import spec as _spec
@@ -29,6 +27,9 @@ from slaclock._calendar.rules import DayRules
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
 from slaclock._durations import format_duration
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+
+if TYPE_CHECKING:
+    import os
 
 __all__ = ["Calendar", "deadline", "elapsed"]
 
@@ -215,7 +216,7 @@ class Calendar:
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any], *, path: str = "") -> Calendar:
-        """A calendar from the mapping shape of DESIGN §5 (errors name the key path)."""
+        """A calendar from its spec mapping, see docs/semantics.md (errors name the key path)."""
         if not isinstance(spec, Mapping):
             raise SpecError(
                 f"expected a calendar mapping with keys {', '.join(_spec.KEYS)}, got {spec!r}",
@@ -245,31 +246,32 @@ class Calendar:
 
     @classmethod
     def from_toml(cls, text: str) -> Calendar:
-        """A calendar from TOML text with the keys of :meth:`from_dict` at the top level."""
-        return cls.from_dict(_spec.load_text(text, format="toml"))
+        """A calendar from TOML text with the keys of :meth:`from_dict` at the top level.
+
+        Syntax errors carry the ``line``; bad values the key ``path``.
+        """
+        from slaclock._files import load_text
+
+        return load_text(text, format="toml", build=cls.from_dict, what="calendar")
 
     @classmethod
     def from_json(cls, text: str) -> Calendar:
         """A calendar from a JSON object with the keys of :meth:`from_dict`."""
-        return cls.from_dict(_spec.load_text(text, format="json"))
+        from slaclock._files import load_text
+
+        return load_text(text, format="json", build=cls.from_dict, what="calendar")
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Calendar:
-        """A calendar from a ``.toml`` or ``.json`` file."""
-        file = Path(path)
-        format = file.suffix.lower().lstrip(".")
-        if format not in ("toml", "json"):
-            raise SpecError(
-                f"cannot tell the format of {str(file)!r}; expected a .toml or .json file"
-            )
-        try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise SpecError(f"cannot read calendar file {str(file)!r}: {error.strerror}") from error
-        try:
-            return cls.from_dict(_spec.load_text(text, format=format))
-        except SpecError as error:
-            raise SpecError(f"{file}: {error}") from error
+        """A calendar from a ``.toml`` or ``.json`` file.
+
+        Errors are ``SpecError``: syntax errors carry the ``line`` and name the file,
+        bad values carry the key ``path`` and a note naming the file.
+        """
+        # Reading files is the loader's business, outside the calendar layer.
+        from slaclock._files import load_file
+
+        return load_file(path, build=cls.from_dict, what="calendar", missing_is_spec_error=True)
 
     @classmethod
     def always_open(cls, tz: str = "UTC") -> Calendar:

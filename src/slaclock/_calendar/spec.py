@@ -1,8 +1,7 @@
-"""Reading calendar specs (mappings, TOML, JSON) into validated parts, and writing them back."""
+"""Reading calendar spec mappings into validated parts (TOML and JSON text: ``slaclock._files``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -12,11 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slaclock._calendar.country import check_country
 from slaclock._calendar.hours import Spans, Week, parse_spans, parse_week
 from slaclock._durations import parse_duration
-from slaclock._toml import TOMLDecodeError
-from slaclock._toml import loads as toml_loads
 from slaclock.errors import SpecError
 
-__all__ = ["KEYS", "load_text", "parse_date", "parse_zone"]
+__all__ = ["KEYS", "parse_date", "parse_zone"]
 
 KEYS = ("tz", "week", "weeks", "holidays", "overrides", "country", "pre_holiday")
 
@@ -141,18 +138,3 @@ def check_keys(spec: Mapping[str, Any], *, path: str) -> None:
             'a calendar needs weekly hours: add "week", e.g. {"mon": [["10:00", "18:00"]]}',
             path=path,
         )
-
-
-def load_text(text: str, *, format: str) -> Any:
-    """Parse TOML or JSON text; syntax errors name the line."""
-    if format == "toml":
-        try:
-            return toml_loads(text)
-        except TOMLDecodeError as error:
-            raise SpecError(f"invalid TOML: {error}") from error
-    if format == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise SpecError(f"invalid JSON: {error.msg}", line=error.lineno) from error
-    raise SpecError(f"unknown format {format!r}; expected 'toml' or 'json'")

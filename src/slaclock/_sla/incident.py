@@ -241,7 +241,7 @@ class Incident:
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Incident:
-        """An incident from its JSON record (DESIGN §5 shape); errors name the id and event."""
+        """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event."""
         if not isinstance(record, Mapping):
             raise IncidentError(f"an incident must be an object, got {record!r}")
         raw_id = record.get("id")

@@ -590,7 +590,7 @@ class Tier:
         id: str | None = None,
         path: str | None = None,
     ) -> Tier:
-        """A tier from its catalog table (the shape of DESIGN §5), with errors naming key paths.
+        """A tier from its catalog table (docs/howto-catalog.md), with errors naming key paths.
 
         ``id`` is the table's key in a catalog; a standalone mapping carries it
         as ``"id"``.  ``calendar`` is either a name looked up in ``calendars`` or
