@@ -118,13 +118,17 @@ class Catalog:
                 raise SlaclockValueError(f"tiers[{key!r}] holds a tier with id {tier.id!r}")
             # A named calendar must be the catalog's, or to_dict() would write a lie.
             cal_name = tier.calendar_name
-            if cal_name is not None and (
-                cal_name not in calendars or calendars[cal_name] != tier.calendar
-            ):
+            if cal_name is not None and cal_name not in calendars:
                 raise SlaclockValueError(
-                    f"tier {key!r} names calendar {cal_name!r}, which is not that calendar of this "
-                    f"catalog (known: {', '.join(map(repr, calendars)) or 'none'}); "
-                    f"use tier.replace(calendar=...) to detach it"
+                    f"tier {key!r} names calendar {cal_name!r}, which this catalog does not have "
+                    f"(known: {', '.join(map(repr, calendars)) or 'none'}); add it to calendars, "
+                    f"or give the tier an unnamed calendar with tier.replace(calendar=...)"
+                )
+            if cal_name is not None and calendars[cal_name] != tier.calendar:
+                raise SlaclockValueError(
+                    f"tier {key!r} names calendar {cal_name!r} but holds a different calendar; "
+                    f"Catalog.replace(calendars=...) re-points tiers by name, and "
+                    f"tier.replace(calendar=...) gives a tier an unnamed calendar"
                 )
         if self.source is not None and not isinstance(self.source, str):
             raise SlaclockTypeError(f"Catalog source must be a string or None, got {self.source!r}")
@@ -169,18 +173,33 @@ class Catalog:
         }
 
     def replace(self, **changes: Any) -> Catalog:
-        """A what-if copy: ``catalog.replace(tiers={**catalog.tiers, "X": tier})``."""
+        """A what-if copy with some fields changed, checked like a new catalog.
+
+        ``calendars`` and ``tiers`` are whole mappings of calendars and tiers.
+        A tier names its calendar, so replacing a calendar re-points every tier
+        naming it: ``catalog.replace(calendars={**catalog.calendars, "moscow": cal})``
+        is the one-call what-if for a calendar change.
+
+        >>> from datetime import timedelta
+        >>> catalog = default_catalog()
+        >>> moscow = catalog.calendars["moscow"]
+        >>> longer = moscow.replace(week=(((9 * 3600 * 10**6, 18 * 3600 * 10**6),),) * 5 + ((), ()))
+        >>> what_if = catalog.replace(calendars={**catalog.calendars, "moscow": longer})
+        >>> what_if.tiers["SLA-2"].calendar == longer
+        True
+        """
         unknown = sorted(set(changes) - {"calendars", "tiers", "source"})
         if unknown:
-            raise SlaclockValueError(
-                f"Catalog.replace() got unknown field(s) {unknown!r}; fields: calendars, tiers, "
-                f"source"
+            raise SlaclockTypeError(
+                f"Catalog.replace() got unknown field(s) {', '.join(map(repr, unknown))}; "
+                f"fields: calendars, tiers, source"
             )
-        return Catalog(
-            changes.get("calendars", self.calendars),
-            changes.get("tiers", self.tiers),
-            changes.get("source", self.source),
-        )
+        calendars = changes.get("calendars", self.calendars)
+        tiers = changes.get("tiers", self.tiers)
+        if "calendars" in changes:
+            new = _as_mapping(calendars, "calendars")
+            tiers = {key: _repoint(tier, new) for key, tier in _as_mapping(tiers, "tiers").items()}
+        return Catalog(calendars, tiers, changes.get("source", self.source))
 
     def __repr__(self) -> str:
         source = f", source={self.source!r}" if self.source is not None else ""
@@ -262,6 +281,16 @@ def default_catalog() -> Catalog:
     """
     text = resources.files("slaclock").joinpath(_DEFAULT_RESOURCE).read_text(encoding="utf-8")
     return load_catalog_text(text, format="toml", source=f"slaclock/{_DEFAULT_RESOURCE}")
+
+
+def _repoint(tier: Any, calendars: Mapping[str, Any]) -> Any:
+    """``tier`` on the calendar its name now means in ``calendars`` (unchanged if none)."""
+    name = getattr(tier, "calendar_name", None)
+    if not isinstance(tier, Tier) or name is None or name not in calendars:
+        return tier  # the catalog's own checks say what is wrong with it
+    if calendars[name] == tier.calendar:
+        return tier
+    return tier.replace(calendar=calendars[name], calendar_name=name)
 
 
 def _as_mapping(value: object, what: str) -> Mapping[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -305,19 +306,38 @@ class Calendar:
         return out
 
     def replace(self, **changes: Any) -> Calendar:
-        """A variant with some spec keys changed (``None`` removes an optional key).
+        """A variant with some fields changed, checked like a new calendar.
 
-        >>> cal = Calendar.always_open("Europe/Moscow").replace(holidays=["2026-12-31"])
+        Values are typed, as the attributes are: ``cal.replace(week=other.week)``,
+        ``holidays=frozenset({date(2026, 12, 31)})``, ``pre_holiday=timedelta(hours=1)``.
+        For compatibility the spec forms of :meth:`from_dict` are still read (a
+        ``{"mon": [...]}`` week, a list of date strings, duration text, a country
+        table; ``None`` empties an optional part, and ``country=None`` also drops the
+        subdivision).  To vary a calendar by its spec, say so:
+        ``Calendar.from_dict({**cal.to_dict(), "week": {...}})``.
+
+        >>> cal = Calendar.always_open("Europe/Moscow").replace(holidays=frozenset({date(2026, 12, 31)}))
         >>> cal.is_open(datetime.fromisoformat("2026-12-31T12:00+03:00"))
         False
+        >>> cal.replace(week=cal.week) == cal
+        True
         """
-        spec = self.to_dict()
+        unknown = sorted(set(changes) - set(_FIELDS))
+        if unknown:
+            raise SlaclockTypeError(
+                f"Calendar.replace() got unknown field(s) {', '.join(map(repr, unknown))}; "
+                f"fields: {', '.join(_FIELDS)}"
+            )
+        typed: dict[str, Any] = {}
         for key, value in changes.items():
-            if value is None:
-                spec.pop(key, None)
+            parsed = _from_spec_form(key, value)
+            if key == "country" and isinstance(parsed, tuple):
+                typed["country"], typed["subdiv"] = parsed
             else:
-                spec[key] = value
-        return Calendar.from_dict(spec)
+                typed[key] = parsed
+        if "country" in changes and changes["country"] is None and "subdiv" not in changes:
+            typed["subdiv"] = None
+        return dataclasses.replace(self, **typed)
 
     def __repr__(self) -> str:
         parts = [f"tz={self.tz!r}", f"week={_summarize_week(self.week)!r}"]
@@ -461,6 +481,36 @@ class Calendar:
         if days < 0:
             raise SlaclockValueError(f"days must be 0 or more, got {days}")
         return from_us(self._timeline.day_end_us(to_us(start, name="start"), days), self._zone)
+
+
+_FIELDS = ("tz", "week", "weeks", "holidays", "overrides", "country", "subdiv", "pre_holiday")
+
+
+def _from_spec_form(key: str, value: Any) -> Any:
+    """``value`` itself when typed, else the typed value its spec form (as in from_dict) means."""
+    if key == "week":
+        return parse_week(value, path="week") if isinstance(value, Mapping) else value
+    if key == "weeks":
+        if value is None:
+            return ()
+        return value if isinstance(value, tuple) else _spec.parse_weeks(value, path="weeks")
+    if key == "holidays":
+        if value is None:
+            return frozenset()
+        if isinstance(value, frozenset):
+            return value
+        return _spec.parse_holidays(value, path="holidays")
+    if key == "overrides":
+        if value is None:
+            return ()
+        if isinstance(value, Mapping):
+            return _spec.parse_overrides(value, path="overrides")
+        return value
+    if key == "country" and isinstance(value, Mapping):
+        return _spec.parse_country(value, path="country")
+    if key == "pre_holiday" and isinstance(value, str):
+        return _spec.parse_pre_holiday(value, path="pre_holiday")
+    return value
 
 
 def deadline(calendar: Calendar, start: datetime, duration: timedelta) -> datetime:

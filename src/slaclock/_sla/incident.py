@@ -27,7 +27,7 @@ from typing import IO, Any, Literal
 
 from slaclock._calendar.instants import to_us
 from slaclock._durations import format_duration, parse_duration
-from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
+from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES, replace_fields
 from slaclock._timestamps import FORM as _TIMESTAMP_FORM
 from slaclock._timestamps import parse_instant
 from slaclock.errors import IncidentError, SpecError
@@ -122,6 +122,17 @@ class Event:
                 f"only 'opened' events say who opened them, not {self.kind!r} (got by={self.by!r})",
                 path="by",
             )
+
+    def replace(self, **changes: Any) -> Event:
+        """A copy with some fields changed (typed, as the attributes are), checked like a new event.
+
+        >>> from datetime import datetime, timezone
+        >>> opened = Event("opened", datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc))
+        >>> opened.replace(by="agent").by
+        'agent'
+        """
+        event: Event = replace_fields(self, changes)
+        return event
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Event:
@@ -238,6 +249,19 @@ class Incident:
         _check_log(ident, self.events, instants)
         object.__setattr__(self, "_us", instants)
         object.__setattr__(self, "_kinds", tuple(event.kind for event in self.events))
+
+    def replace(self, **changes: Any) -> Incident:
+        """A copy with some fields changed (typed: ``events`` is a tuple of :class:`Event`).
+
+        The copy is checked like a new incident, event log rules included.
+
+        >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure",
+        ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})
+        >>> inc.replace(type="consultation", tier="SLA-2").tier
+        'SLA-2'
+        """
+        incident: Incident = replace_fields(self, changes)
+        return incident
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Incident:

@@ -59,27 +59,25 @@ def _calendar_class() -> type[Calendar]:
 # --------------------------------------------------------------------------- field errors
 
 
-class _FieldValueError(SlaclockValueError):
-    """A value refused by a constructor, with the field it was in so a reader can re-place it."""
-
-    def __init__(self, message: str, *, field: str = "", reason: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-        self.reason = reason or message
+_FieldError = SlaclockValueError | SlaclockTypeError
 
 
-class _FieldTypeError(SlaclockTypeError):
-    """A value of the wrong type refused by a constructor, with its field (see above)."""
+def _field_error(
+    kind: type[_FieldError], message: str, *, field: str, reason: str = ""
+) -> _FieldError:
+    """A constructor's refusal that remembers its field, so a reader can re-place it."""
+    error = kind(message)
+    # On the instance, not in a subclass: tracebacks and type() show the public class.
+    error.__dict__.update(field=field, reason=reason or message)
+    return error
 
-    def __init__(self, message: str, *, field: str = "", reason: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-        self.reason = reason or message
 
-
-def _at_path(error: _FieldValueError | _FieldTypeError, path: str) -> SpecError:
-    """A constructor's refusal as a file error at ``path`` plus the refused field."""
-    return SpecError(error.reason, path=join_path(path, error.field) if error.field else path)
+def _placed(error: Exception, path: str) -> SpecError | None:
+    """A constructor's refusal as a file error at ``path`` plus its field (None: not one)."""
+    field = error.__dict__.get("field")
+    if not isinstance(field, str):
+        return None
+    return SpecError(error.__dict__["reason"], path=join_path(path, field) if field else path)
 
 
 # --------------------------------------------------------------------------- mapping helpers
@@ -215,7 +213,7 @@ class Price:
                 "amount",
                 f"Price amount must be a Decimal (money is exact), got {self.amount!r}; "
                 f"write Decimal('12.50')",
-                _FieldTypeError,
+                SlaclockTypeError,
             )
         if not self.amount.is_finite() or self.amount < 0:
             raise _price_error(
@@ -235,7 +233,7 @@ class Price:
             )
         if not isinstance(self.note, str):
             raise _price_error(
-                "note", f"Price note must be a string, got {self.note!r}", _FieldTypeError
+                "note", f"Price note must be a string, got {self.note!r}", SlaclockTypeError
             )
 
     def replace(self, **changes: Any) -> Price:
@@ -244,7 +242,7 @@ class Price:
         >>> Price(Decimal(20000), "RUB", "month").replace(amount=Decimal(25000)).amount
         Decimal('25000')
         """
-        price: Price = _replace(self, changes)
+        price: Price = replace_fields(self, changes)
         return price
 
     @property
@@ -271,8 +269,11 @@ class Price:
             )
         try:
             return cls(amount, data["currency"], data.get("per"), data.get("note", ""))
-        except (_FieldValueError, _FieldTypeError) as error:
-            raise _at_path(error, path) from None
+        except (SlaclockValueError, SlaclockTypeError) as error:
+            placed = _placed(error, path)
+            if placed is None:
+                raise
+            raise placed from None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON- and TOML-safe mapping that :meth:`from_dict` reads back to an equal price."""
@@ -293,12 +294,12 @@ class Price:
 
 
 def _price_error(
-    field: str, message: str, kind: type[_FieldValueError | _FieldTypeError] = _FieldValueError
-) -> _FieldValueError | _FieldTypeError:
-    return kind(message, field=field)
+    field: str, message: str, kind: type[_FieldError] = SlaclockValueError
+) -> _FieldError:
+    return _field_error(kind, message, field=field)
 
 
-def _replace(value: Any, changes: Mapping[str, Any]) -> Any:
+def replace_fields(value: Any, changes: Mapping[str, Any]) -> Any:
     """``dataclasses.replace`` that names the fields when given an unknown one."""
     names = [f.name for f in dataclasses.fields(value) if f.init]
     unknown = sorted(set(changes) - set(names))
@@ -375,15 +376,17 @@ class Tier:
         # too, and from_dict re-raises each refusal at the key path of its field.
         label = f"tier {self.id!r}"
 
-        def bad(field: str, reason: str) -> _FieldValueError:
-            return _FieldValueError(f"{label}: {reason}", field=field, reason=reason)
+        def bad(field: str, reason: str) -> _FieldError:
+            return _field_error(
+                SlaclockValueError, f"{label}: {reason}", field=field, reason=reason
+            )
 
-        def wrong(field: str, reason: str) -> _FieldTypeError:
-            return _FieldTypeError(f"{label}: {reason}", field=field, reason=reason)
+        def wrong(field: str, reason: str) -> _FieldError:
+            return _field_error(SlaclockTypeError, f"{label}: {reason}", field=field, reason=reason)
 
         if not isinstance(self.id, str) or not self.id.strip():
             reason = f"tier id must be a non-empty string, got {self.id!r}"
-            raise _FieldValueError(reason, field="id", reason=reason)
+            raise _field_error(SlaclockValueError, reason, field="id")
         if not isinstance(self.name, str) or not self.name.strip():
             raise bad("name", f"name must be a non-empty string, got {self.name!r}")
         if not isinstance(self.calendar, _calendar_class()):
@@ -576,7 +579,7 @@ class Tier:
             changes = {**changes, **_parse_text_fields(text, path="")}
         if "calendar" in changes and "calendar_name" not in changes:
             changes = {**changes, "calendar_name": None}
-        tier: Tier = _replace(self, changes)
+        tier: Tier = replace_fields(self, changes)
         return tier
 
     # ------------------------------------------------------------------ mappings
@@ -624,8 +627,11 @@ class Tier:
         fields["id"] = id
         try:
             tier: Tier = cls(**fields)
-        except (_FieldValueError, _FieldTypeError) as error:
-            raise _at_path(error, where) from None
+        except (SlaclockValueError, SlaclockTypeError) as error:
+            placed = _placed(error, where)
+            if placed is None:
+                raise
+            raise placed from None
         return tier
 
     def to_dict(self, *, inline_calendar: bool = False) -> dict[str, Any]:
