@@ -273,3 +273,62 @@ def test_no_working_time_is_refused_not_looped_over() -> None:
     ):
         with pytest.raises(NoWorkingTimeError):
             call()
+
+
+# -- files keep where the error is -----------------------------------------------------------
+
+
+def test_a_toml_calendar_file_with_a_syntax_error_names_the_line_and_the_file(
+    tmp_path: Any,
+) -> None:
+    path = tmp_path / "office.toml"
+    path.write_text(
+        'tz = "Europe/Moscow"\n[week]\nmon = [["10:00", "18:00"]] 7\n', encoding="utf-8"
+    )
+    with pytest.raises(SpecError) as info:
+        Calendar.load(path)
+    assert info.value.line == 3
+    assert str(info.value).startswith("line 3: invalid TOML in ")
+    assert "office.toml" in str(info.value)
+
+
+def test_a_bad_value_in_a_calendar_file_keeps_its_key_path(tmp_path: Any) -> None:
+    path = tmp_path / "office.toml"
+    path.write_text('tz = "Europe/Moscow"\n[week]\nmon = [["10:00", "25:00"]]\n', encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        Calendar.load(path)
+    assert info.value.path == "week.mon[0]"
+    assert "'25:00'" in str(info.value)
+    assert any("office.toml" in note for note in info.value.__notes__)
+    json_path = tmp_path / "office.json"
+    json_path.write_text(json.dumps({"tz": "UTC", "week": {"mon": [["9:00", "17:00"]]}, "x": 1}))
+    with pytest.raises(SpecError) as info:
+        Calendar.load(json_path)
+    assert info.value.path == "x"
+
+
+def test_calendar_text_errors_carry_the_line() -> None:
+    with pytest.raises(SpecError) as info:
+        Calendar.from_toml('tz = "UTC"\n\nweek = {\n')
+    assert info.value.line == 3
+    with pytest.raises(SpecError) as info:
+        Calendar.from_toml('tz = "UTC"\nweek = [\n')
+    assert info.value.line == 3  # the end of the text, where the array is still open
+    with pytest.raises(SpecError) as info:
+        Calendar.from_toml('tz = "UTC"\nweek = 1 2\n')
+    assert info.value.line == 2
+    with pytest.raises(SpecError) as info:
+        Calendar.from_json('{"tz": "UTC",\n "week": }')
+    assert info.value.line == 2
+
+
+def test_calendar_and_catalog_files_share_the_loader_rules(tmp_path: Any) -> None:
+    for name, load in (("c.yaml", Calendar.load), ("k.yaml", slaclock.load_catalog)):
+        with pytest.raises(SpecError, match=r"expected a name ending in \.toml or \.json"):
+            load(tmp_path / name)
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'tz = "UTC" # caf\xe9\n')
+    with pytest.raises(SpecError, match="not UTF-8 text"):
+        Calendar.load(latin)
+    with pytest.raises(SpecError, match="cannot read calendar file"):
+        Calendar.load(tmp_path / "missing.toml")

@@ -209,10 +209,27 @@ def test_load_reads_json_and_toml_files_and_names_the_file_in_errors(tmp_path: A
     assert Calendar.load(tmp_path / "cal.json") == cal
     assert Calendar.load(str(tmp_path / "cal.toml")) == cal
     (tmp_path / "bad.json").write_text('{"tz": "Europe/Moscow",\n "week": {', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bad\.json.*invalid JSON") as info:
+    with pytest.raises(ValueError, match=r"invalid JSON in .*bad\.json") as info:
         Calendar.load(tmp_path / "bad.json")
     assert isinstance(info.value, SpecError)
     with pytest.raises(SpecError, match="cannot read calendar file"):
         Calendar.load(tmp_path / "missing.toml")
     with pytest.raises(SpecError, match="cannot tell the format"):
         Calendar.load(tmp_path / "cal.txt")
+
+
+def test_from_dict_parses_each_part_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from slaclock._calendar import calendar as calendar_module
+
+    calls: list[str] = []
+    real = calendar_module.parse_week
+
+    def counting(value: Any, *, path: str) -> Any:
+        calls.append(path)
+        return real(value, path=path)
+
+    monkeypatch.setattr(calendar_module, "parse_week", counting)
+    spec = {"tz": "Europe/Moscow", "week": {day: WORKDAY for day in WEEKDAYS[:5]}}
+    cal = Calendar.from_dict(spec)
+    assert calls == ["week"]
+    assert cal == Calendar(cal.tz, cal.week)  # direct construction still checks the parts

@@ -30,7 +30,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sla", ("slaclock._sla",)),
     (
         "files and words",
-        ("slaclock.catalog", "slaclock._jsonl", "slaclock._display", "slaclock.display"),
+        (
+            "slaclock._files",
+            "slaclock.catalog",
+            "slaclock._jsonl",
+            "slaclock._display",
+            "slaclock.display",
+        ),
     ),
     ("analysis", ("slaclock.analysis",)),
     ("front ends", ("slaclock.strategies", "slaclock.cli", "slaclock.__main__")),
@@ -45,8 +51,8 @@ UPWARD_ALLOWED: dict[tuple[str, str], str] = {
     ("slaclock._sla.result", "slaclock._display.text"): (
         "explain() builds its words on demand; evaluating never loads presentation"
     ),
-    ("slaclock._calendar.calendar", "slaclock.catalog"): (
-        "Calendar.from_json and Calendar.load keep their place; JSON and files are read above"
+    ("slaclock._calendar.calendar", "slaclock._files"): (
+        "Calendar.from_toml, from_json and load keep their place; text and files are read above"
     ),
 }
 

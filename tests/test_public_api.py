@@ -65,7 +65,13 @@ def test_all_is_static_complete_and_every_name_exists() -> None:
     names = _static_all()
     assert names == slaclock.__all__
     assert names == sorted(names), "keep __all__ sorted"
-    for name in ("format_duration", "parse_duration", "read_incidents", "write_incidents"):
+    for name in (
+        "format_duration",
+        "parse_duration",
+        "parse_instant",
+        "read_incidents",
+        "write_incidents",
+    ):
         assert name in names, name
     assert len(names) == len(set(names)), "duplicates in __all__"
     missing = [name for name in names if not hasattr(slaclock, name)]

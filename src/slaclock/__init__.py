@@ -11,6 +11,7 @@ from slaclock._sla.evaluate import evaluate, schedule
 from slaclock._sla.incident import Event, Incident
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Price, Tier
+from slaclock._timestamps import read_instant as parse_instant
 from slaclock.catalog import Catalog, default_catalog, load_catalog, load_catalog_text
 from slaclock.errors import (
     IncidentError,
@@ -57,6 +58,7 @@ __all__ = [
     "load_catalog",
     "load_catalog_text",
     "parse_duration",
+    "parse_instant",
     "read_incidents",
     "schedule",
     "write_incidents",

@@ -26,6 +26,13 @@ _FRIENDLY = re.compile(
 )
 _ACCEPTED = "an ISO 8601 duration such as 'PT2H' or 'PT1H30M', or '2h', '1h30m', '45m'"
 _ONE_US = timedelta(microseconds=1)
+# Longer text is no duration anyone means; refusing it first keeps int() and the
+# regular expressions away from megabytes of digits.
+_MAX_TEXT = 64
+
+
+def _quote(value: str) -> str:
+    return repr(value) if len(value) <= _MAX_TEXT else repr(value[:_MAX_TEXT] + "...")
 
 
 def parse_duration(value: object, *, path: str = "") -> timedelta:
@@ -44,6 +51,11 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
             path=path,
         )
     text = value.strip()
+    if len(text) > _MAX_TEXT:
+        raise SpecError(
+            f"duration {_quote(text)} is too long ({len(text)} characters); expected {_ACCEPTED}",
+            path=path,
+        )
     for pattern in (_ISO, _FRIENDLY):
         match = pattern.fullmatch(text)
         if match and any(match.group(k) for k in ("h", "m", "s")):
@@ -52,9 +64,16 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
             seconds_text = (match.group("s") or "0").replace(",", ".")
             whole, _, frac = seconds_text.partition(".")
             micros = int((frac + "000000")[:6]) if frac else 0
-            result = timedelta(
-                hours=hours, minutes=minutes, seconds=int(whole), microseconds=micros
-            )
+            try:
+                result = timedelta(
+                    hours=hours, minutes=minutes, seconds=int(whole), microseconds=micros
+                )
+            except OverflowError:
+                raise SpecError(
+                    f"duration {value!r} is too large; the longest is "
+                    f"{format_duration(timedelta.max)!r}",
+                    path=path,
+                ) from None
             return -result if match.group("sign") == "-" else result
     if re.fullmatch(r"[-+]?P.*[YWD].*", text, re.IGNORECASE) or re.search(r"\d\s*[dw]", text, re.I):
         raise SpecError(

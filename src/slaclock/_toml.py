@@ -1,6 +1,6 @@
 """TOML text with the standard library's ``tomllib``, plus TOML 1.1's multi-line inline tables.
 
-The catalog layout of DESIGN §5 spreads an inline table over two lines, which
+The documented catalog layout spreads an inline table over two lines, which
 TOML 1.1 allows and ``tomllib`` (TOML 1.0, before Python 3.15) refuses.  Rather
 than add a dependency, text that ``tomllib`` refuses is retried once with its
 inline tables joined onto one line (newlines inside braces become spaces,
@@ -12,11 +12,12 @@ TOML 1.0 is read exactly as ``tomllib`` reads it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["TOMLDecodeError", "join_inline_tables", "loads"]
+__all__ = ["TOMLDecodeError", "error_line", "join_inline_tables", "loads"]
 
 TOMLDecodeError = tomllib.TOMLDecodeError
 
@@ -36,6 +37,20 @@ def loads(text: str, *, parse_float: Callable[[str], Any] = float) -> dict[str, 
         # Past an unclosed brace the joined text has no lines left to name: the
         # error on the text as written says more there.
         raise (error if "line" in str(error) else first) from None
+
+
+def error_line(error: ValueError, text: str | None = None) -> int | None:
+    """The 1-based line a ``TOMLDecodeError`` points at; "end of document" is the last line."""
+    # Python 3.14 carries it as an attribute; before, only the message says "at line N".
+    line = getattr(error, "lineno", None)
+    if isinstance(line, int):
+        return line
+    match = re.search(r"at line (\d+)", str(error))
+    if match:
+        return int(match.group(1))
+    if text is not None and "end of document" in str(error):
+        return text.count("\n") + 1  # where tomllib itself counts the end
+    return None
 
 
 def join_inline_tables(text: str) -> str:

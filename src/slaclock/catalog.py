@@ -9,19 +9,15 @@ and, for TOML or JSON syntax errors, the line.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from slaclock._files import load_file, load_text
 from slaclock._sla.tier import Tier, check_keys, expect_mapping, join_path
-from slaclock._toml import TOMLDecodeError
-from slaclock._toml import loads as toml_loads
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
 
 if TYPE_CHECKING:
@@ -30,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["Catalog", "default_catalog", "load_catalog", "load_catalog_text"]
 
 _V = TypeVar("_V")
-_FORMATS = ("toml", "json")
 _DEFAULT_RESOURCE = "data/default_catalog.toml"
 
 
@@ -123,13 +118,17 @@ class Catalog:
                 raise SlaclockValueError(f"tiers[{key!r}] holds a tier with id {tier.id!r}")
             # A named calendar must be the catalog's, or to_dict() would write a lie.
             cal_name = tier.calendar_name
-            if cal_name is not None and (
-                cal_name not in calendars or calendars[cal_name] != tier.calendar
-            ):
+            if cal_name is not None and cal_name not in calendars:
                 raise SlaclockValueError(
-                    f"tier {key!r} names calendar {cal_name!r}, which is not that calendar of this "
-                    f"catalog (known: {', '.join(map(repr, calendars)) or 'none'}); "
-                    f"use tier.replace(calendar=...) to detach it"
+                    f"tier {key!r} names calendar {cal_name!r}, which this catalog does not have "
+                    f"(known: {', '.join(map(repr, calendars)) or 'none'}); add it to calendars, "
+                    f"or give the tier an unnamed calendar with tier.replace(calendar=...)"
+                )
+            if cal_name is not None and calendars[cal_name] != tier.calendar:
+                raise SlaclockValueError(
+                    f"tier {key!r} names calendar {cal_name!r} but holds a different calendar; "
+                    f"Catalog.replace(calendars=...) re-points tiers by name, and "
+                    f"tier.replace(calendar=...) gives a tier an unnamed calendar"
                 )
         if self.source is not None and not isinstance(self.source, str):
             raise SlaclockTypeError(f"Catalog source must be a string or None, got {self.source!r}")
@@ -174,18 +173,33 @@ class Catalog:
         }
 
     def replace(self, **changes: Any) -> Catalog:
-        """A what-if copy: ``catalog.replace(tiers={**catalog.tiers, "X": tier})``."""
+        """A what-if copy with some fields changed, checked like a new catalog.
+
+        ``calendars`` and ``tiers`` are whole mappings of calendars and tiers.
+        A tier names its calendar, so replacing a calendar re-points every tier
+        naming it: ``catalog.replace(calendars={**catalog.calendars, "moscow": cal})``
+        is the one-call what-if for a calendar change.
+
+        >>> from datetime import timedelta
+        >>> catalog = default_catalog()
+        >>> moscow = catalog.calendars["moscow"]
+        >>> longer = moscow.replace(week=(((9 * 3600 * 10**6, 18 * 3600 * 10**6),),) * 5 + ((), ()))
+        >>> what_if = catalog.replace(calendars={**catalog.calendars, "moscow": longer})
+        >>> what_if.tiers["SLA-2"].calendar == longer
+        True
+        """
         unknown = sorted(set(changes) - {"calendars", "tiers", "source"})
         if unknown:
-            raise SlaclockValueError(
-                f"Catalog.replace() got unknown field(s) {unknown!r}; fields: calendars, tiers, "
-                f"source"
+            raise SlaclockTypeError(
+                f"Catalog.replace() got unknown field(s) {', '.join(map(repr, unknown))}; "
+                f"fields: calendars, tiers, source"
             )
-        return Catalog(
-            changes.get("calendars", self.calendars),
-            changes.get("tiers", self.tiers),
-            changes.get("source", self.source),
-        )
+        calendars = changes.get("calendars", self.calendars)
+        tiers = changes.get("tiers", self.tiers)
+        if "calendars" in changes:
+            new = _as_mapping(calendars, "calendars")
+            tiers = {key: _repoint(tier, new) for key, tier in _as_mapping(tiers, "tiers").items()}
+        return Catalog(calendars, tiers, changes.get("source", self.source))
 
     def __repr__(self) -> str:
         source = f", source={self.source!r}" if self.source is not None else ""
@@ -218,16 +232,10 @@ def load_catalog(source: str | os.PathLike[str] | Mapping[str, Any]) -> Catalog:
             f"load_catalog() takes a file path, and {_short(source)!r} looks like catalog text; "
             f"use load_catalog_text(text, format='toml') or format='json' for text"
         )
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix not in (".toml", ".json"):
-        raise SlaclockValueError(
-            f"cannot tell the format of catalog file {str(path)!r}: expected a name ending in "
-            f".toml or .json"
-        )
-    text = path.read_text(encoding="utf-8")
-    fmt: Literal["toml", "json"] = "toml" if suffix == ".toml" else "json"
-    return load_catalog_text(text, format=fmt, source=str(path))
+    path = str(Path(source))
+    return load_file(
+        source, build=lambda data: Catalog.from_dict(data, source=path), what="catalog"
+    )
 
 
 def load_catalog_text(
@@ -251,56 +259,13 @@ def load_catalog_text(
     """
     if not isinstance(text, str):
         raise SlaclockTypeError(f"catalog text must be a str, got {type(text).__name__}")
-    if format not in _FORMATS:
-        raise SlaclockValueError(f"format must be 'toml' or 'json', got {format!r}")
-    where = f" in {source}" if source else ""
-    data: object
-    if format == "toml":
-        try:
-            data = toml_loads(text, parse_float=Decimal)
-        except TOMLDecodeError as exc:
-            line = _toml_error_line(exc)
-            raise SpecError(f"invalid TOML{where}: {exc}", line=line) from None
-    else:
-        try:
-            data = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise SpecError(
-                f"invalid JSON{where}: {exc.msg} (column {exc.colno})", line=exc.lineno
-            ) from None
-    try:
-        return Catalog.from_dict(data, source=source)
-    except SpecError as exc:
-        if source:
-            exc.add_note(f"in catalog {source}")
-        raise
-
-
-def calendar_from_text(text: str, *, format: Literal["toml", "json"]) -> Calendar:
-    """A calendar from TOML or JSON text: what :meth:`Calendar.from_json` reads."""
-    if format == "toml":
-        return _calendar_class().from_toml(text)
-    try:
-        spec = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SpecError(f"invalid JSON: {error.msg}", line=error.lineno) from error
-    return _calendar_class().from_dict(spec)
-
-
-def load_calendar(path: str | os.PathLike[str]) -> Calendar:
-    """A calendar from a ``.toml`` or ``.json`` file: what :meth:`Calendar.load` reads."""
-    file = Path(path)
-    format = file.suffix.lower().lstrip(".")
-    if format not in _FORMATS:
-        raise SpecError(f"cannot tell the format of {str(file)!r}; expected a .toml or .json file")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SpecError(f"cannot read calendar file {str(file)!r}: {error.strerror}") from error
-    try:
-        return calendar_from_text(text, format="toml" if format == "toml" else "json")
-    except SpecError as error:
-        raise SpecError(f"{file}: {error}") from error
+    return load_text(
+        text,
+        format=format,
+        build=lambda data: Catalog.from_dict(data, source=source),
+        source=source,
+        what="catalog",
+    )
 
 
 @functools.cache
@@ -318,14 +283,14 @@ def default_catalog() -> Catalog:
     return load_catalog_text(text, format="toml", source=f"slaclock/{_DEFAULT_RESOURCE}")
 
 
-def _toml_error_line(exc: ValueError) -> int | None:
-    line = getattr(
-        exc, "lineno", None
-    )  # Python 3.14+ carries it; before, the message says "at line N"
-    if isinstance(line, int):
-        return line
-    match = re.search(r"at line (\d+)", str(exc))
-    return int(match.group(1)) if match else None
+def _repoint(tier: Any, calendars: Mapping[str, Any]) -> Any:
+    """``tier`` on the calendar its name now means in ``calendars`` (unchanged if none)."""
+    name = getattr(tier, "calendar_name", None)
+    if not isinstance(tier, Tier) or name is None or name not in calendars:
+        return tier  # the catalog's own checks say what is wrong with it
+    if calendars[name] == tier.calendar:
+        return tier
+    return tier.replace(calendar=calendars[name], calendar_name=name)
 
 
 def _as_mapping(value: object, what: str) -> Mapping[str, Any]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from slaclock import Calendar, format_duration, parse_duration
+from slaclock import parse_instant as read_instant
 from slaclock.errors import SlaclockError
 
 __all__ = ["build_parser", "main"]
@@ -44,20 +45,7 @@ def _usage(parse: Callable[[], _T]) -> _T:
 
 def parse_instant(text: str, *, name: str = "instant") -> datetime:
     """An aware datetime from ISO 8601 text with an offset (``Z`` allowed); naive text is refused."""
-    from slaclock.errors import NaiveDatetimeError, SlaclockValueError
-
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise SlaclockValueError(
-            f"cannot read {name} {text!r}; expected ISO 8601 with an offset, "
-            "e.g. 2026-11-27T17:30:00+03:00"
-        ) from None
-    if value.tzinfo is None:
-        raise NaiveDatetimeError(
-            f"{name} {text!r} has no UTC offset; add one, e.g. {text}+03:00 for Moscow time"
-        )
-    return value
+    return read_instant(text, name=name)
 
 
 def _calendar(args: argparse.Namespace) -> Calendar:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar import spec as _spec
@@ -27,6 +28,9 @@ from slaclock._calendar.rules import DayRules
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
 from slaclock._durations import format_duration
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = ["Calendar", "deadline", "elapsed"]
 
@@ -79,12 +83,48 @@ class Calendar:
             raise SpecError(f"a subdivision ({self.subdiv!r}) needs a country", path="country")
         if self.country is not None:
             check_country(self.country, self.subdiv, path="country")
-        overrides = dict(self.overrides)
+        self._compile(zone)
+
+    @classmethod
+    def _from_parsed(
+        cls,
+        zone: ZoneInfo,
+        *,
+        tz: str,
+        week: Week,
+        weeks: tuple[tuple[date, Week], ...],
+        holidays: frozenset[date],
+        overrides: tuple[tuple[date, Spans], ...],
+        country: str | None,
+        subdiv: str | None,
+        pre_holiday: timedelta | None,
+    ) -> Calendar:
+        """A calendar from parts the spec parser has just produced, without checking them again.
+
+        The parser's output is valid by construction; checking it a second time
+        (a format and re-parse of every part) doubled the cost of every load.
+        """
+        self = object.__new__(cls)
+        for name, value in (
+            ("tz", tz),
+            ("week", week),
+            ("weeks", weeks),
+            ("holidays", holidays),
+            ("overrides", overrides),
+            ("country", country),
+            ("subdiv", subdiv),
+            ("pre_holiday", pre_holiday),
+        ):
+            object.__setattr__(self, name, value)
+        self._compile(zone)
+        return self
+
+    def _compile(self, zone: ZoneInfo) -> None:
         rules = DayRules(
             week=self.week,
             weeks=self.weeks,
             holidays=self.holidays,
-            overrides=MappingProxyType(overrides),
+            overrides=MappingProxyType(dict(self.overrides)),
             country=(self.country, self.subdiv) if self.country else None,
             pre_holiday_us=td_to_us(self.pre_holiday) if self.pre_holiday else 0,
         )
@@ -182,7 +222,7 @@ class Calendar:
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any], *, path: str = "") -> Calendar:
-        """A calendar from the mapping shape of DESIGN §5 (errors name the key path)."""
+        """A calendar from its spec mapping, see docs/semantics.md (errors name the key path)."""
         if not isinstance(spec, Mapping):
             raise SpecError(
                 f"expected a calendar mapping with keys {', '.join(_spec.KEYS)}, got {spec!r}",
@@ -194,11 +234,12 @@ class Calendar:
             return f"{path}.{key}" if path else key
 
         tz = spec["tz"]
-        _spec.parse_zone(tz, path=at("tz"))
+        zone = _spec.parse_zone(tz, path=at("tz"))
         country = subdiv = None
         if spec.get("country") is not None:
             country, subdiv = _spec.parse_country(spec["country"], path=at("country"))
-        return cls(
+        return cls._from_parsed(
+            zone,
             tz=tz,
             week=parse_week(spec["week"], path=at("week")),
             weeks=_spec.parse_weeks(spec.get("weeks", ()), path=at("weeks")),
@@ -211,24 +252,32 @@ class Calendar:
 
     @classmethod
     def from_toml(cls, text: str) -> Calendar:
-        """A calendar from TOML text with the keys of :meth:`from_dict` at the top level."""
-        return cls.from_dict(_spec.load_toml(text))
+        """A calendar from TOML text with the keys of :meth:`from_dict` at the top level.
+
+        Syntax errors carry the ``line``; bad values the key ``path``.
+        """
+        from slaclock._files import load_text
+
+        return load_text(text, format="toml", build=cls.from_dict, what="calendar")
 
     @classmethod
     def from_json(cls, text: str) -> Calendar:
         """A calendar from a JSON object with the keys of :meth:`from_dict`."""
-        # Deferred: JSON text and files are read above the calendar layer, which
-        # holds values and arithmetic only.
-        from slaclock.catalog import calendar_from_text
+        from slaclock._files import load_text
 
-        return calendar_from_text(text, format="json")
+        return load_text(text, format="json", build=cls.from_dict, what="calendar")
 
     @classmethod
     def load(cls, path: str | _PathLike) -> Calendar:
-        """A calendar from a ``.toml`` or ``.json`` file."""
-        from slaclock.catalog import load_calendar
+        """A calendar from a ``.toml`` or ``.json`` file.
 
-        return load_calendar(path)
+        Errors are ``SpecError``: syntax errors carry the ``line`` and name the file,
+        bad values carry the key ``path`` and a note naming the file.
+        """
+        # Reading files is the loader's business, outside the calendar layer.
+        from slaclock._files import load_file
+
+        return load_file(path, build=cls.from_dict, what="calendar", missing_is_spec_error=True)
 
     @classmethod
     def always_open(cls, tz: str = "UTC") -> Calendar:
@@ -262,19 +311,38 @@ class Calendar:
         return out
 
     def replace(self, **changes: Any) -> Calendar:
-        """A variant with some spec keys changed (``None`` removes an optional key).
+        """A variant with some fields changed, checked like a new calendar.
 
-        >>> cal = Calendar.always_open("Europe/Moscow").replace(holidays=["2026-12-31"])
+        Values are typed, as the attributes are: ``cal.replace(week=other.week)``,
+        ``holidays=frozenset({date(2026, 12, 31)})``, ``pre_holiday=timedelta(hours=1)``.
+        For compatibility the spec forms of :meth:`from_dict` are still read (a
+        ``{"mon": [...]}`` week, a list of date strings, duration text, a country
+        table; ``None`` empties an optional part, and ``country=None`` also drops the
+        subdivision).  To vary a calendar by its spec, say so:
+        ``Calendar.from_dict({**cal.to_dict(), "week": {...}})``.
+
+        >>> cal = Calendar.always_open("Europe/Moscow").replace(holidays=frozenset({date(2026, 12, 31)}))
         >>> cal.is_open(datetime.fromisoformat("2026-12-31T12:00+03:00"))
         False
+        >>> cal.replace(week=cal.week) == cal
+        True
         """
-        spec = self.to_dict()
+        unknown = sorted(set(changes) - set(_FIELDS))
+        if unknown:
+            raise SlaclockTypeError(
+                f"Calendar.replace() got unknown field(s) {', '.join(map(repr, unknown))}; "
+                f"fields: {', '.join(_FIELDS)}"
+            )
+        typed: dict[str, Any] = {}
         for key, value in changes.items():
-            if value is None:
-                spec.pop(key, None)
+            parsed = _from_spec_form(key, value)
+            if key == "country" and isinstance(parsed, tuple):
+                typed["country"], typed["subdiv"] = parsed
             else:
-                spec[key] = value
-        return Calendar.from_dict(spec)
+                typed[key] = parsed
+        if "country" in changes and changes["country"] is None and "subdiv" not in changes:
+            typed["subdiv"] = None
+        return dataclasses.replace(self, **typed)
 
     def __repr__(self) -> str:
         parts = [f"tz={self.tz!r}", f"week={_summarize_week(self.week)!r}"]
@@ -418,6 +486,36 @@ class Calendar:
         if days < 0:
             raise SlaclockValueError(f"days must be 0 or more, got {days}")
         return from_us(self._timeline.day_end_us(to_us(start, name="start"), days), self._zone)
+
+
+_FIELDS = ("tz", "week", "weeks", "holidays", "overrides", "country", "subdiv", "pre_holiday")
+
+
+def _from_spec_form(key: str, value: Any) -> Any:
+    """``value`` itself when typed, else the typed value its spec form (as in from_dict) means."""
+    if key == "week":
+        return parse_week(value, path="week") if isinstance(value, Mapping) else value
+    if key == "weeks":
+        if value is None:
+            return ()
+        return value if isinstance(value, tuple) else _spec.parse_weeks(value, path="weeks")
+    if key == "holidays":
+        if value is None:
+            return frozenset()
+        if isinstance(value, frozenset):
+            return value
+        return _spec.parse_holidays(value, path="holidays")
+    if key == "overrides":
+        if value is None:
+            return ()
+        if isinstance(value, Mapping):
+            return _spec.parse_overrides(value, path="overrides")
+        return value
+    if key == "country" and isinstance(value, Mapping):
+        return _spec.parse_country(value, path="country")
+    if key == "pre_holiday" and isinstance(value, str):
+        return _spec.parse_pre_holiday(value, path="pre_holiday")
+    return value
 
 
 def deadline(calendar: Calendar, start: datetime, duration: timedelta) -> datetime:

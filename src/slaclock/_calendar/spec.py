@@ -1,4 +1,4 @@
-"""Reading calendar specs (mappings, TOML, JSON) into validated parts, and writing them back."""
+"""Reading calendar spec mappings into validated parts (TOML and JSON text: ``slaclock._files``)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slaclock._calendar.country import check_country
 from slaclock._calendar.hours import Spans, Week, parse_spans, parse_week
 from slaclock._durations import parse_duration
-from slaclock._toml import TOMLDecodeError
-from slaclock._toml import loads as toml_loads
 from slaclock.errors import SpecError
 
-__all__ = ["KEYS", "load_toml", "parse_date", "parse_zone"]
+__all__ = ["KEYS", "parse_date", "parse_zone"]
 
 KEYS = ("tz", "week", "weeks", "holidays", "overrides", "country", "pre_holiday")
 
@@ -140,11 +138,3 @@ def check_keys(spec: Mapping[str, Any], *, path: str) -> None:
             'a calendar needs weekly hours: add "week", e.g. {"mon": [["10:00", "18:00"]]}',
             path=path,
         )
-
-
-def load_toml(text: str) -> Any:
-    """Parse TOML text; syntax errors name the line."""
-    try:
-        return toml_loads(text)
-    except TOMLDecodeError as error:
-        raise SpecError(f"invalid TOML: {error}") from error

@@ -104,7 +104,9 @@ def cost(
     >>> result = cost(sla3, used=timedelta(hours=10))
     >>> result.amount, result.overage
     (Decimal('20000'), datetime.timedelta(seconds=7200))
-    >>> sla3_rated = sla3.replace(overage_rate={"amount": 3000, "currency": "RUB", "per": "hour"})
+    >>> from decimal import Decimal
+    >>> from slaclock import Price
+    >>> sla3_rated = sla3.replace(overage_rate=Price(Decimal(3000), "RUB", "hour"))
     >>> cost(sla3_rated, used=timedelta(hours=10)).amount
     Decimal('26000.00')
     """

@@ -34,7 +34,9 @@ from slaclock._sla.lifecycle import (
     SECOND_OPENED,
     log_fault,
 )
-from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
+from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES, replace_fields
+from slaclock._timestamps import FORM as _TIMESTAMP_FORM
+from slaclock._timestamps import parse_instant
 from slaclock.errors import IncidentError, SpecError
 
 __all__ = [
@@ -50,9 +52,6 @@ OPENERS = ("customer", "agent")
 
 _RECORD_KEYS = ("id", "type", "channel", "third_party", "events", "tier")
 _EVENT_KEYS = ("type", "at", "duration", "by")
-_TIMESTAMP_FORM = (
-    "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z'"
-)
 
 
 def _choices(values: Iterable[str]) -> str:
@@ -119,6 +118,17 @@ class Event:
                 path="by",
             )
 
+    def replace(self, **changes: Any) -> Event:
+        """A copy with some fields changed (typed, as the attributes are), checked like a new event.
+
+        >>> from datetime import datetime, timezone
+        >>> opened = Event("opened", datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc))
+        >>> opened.replace(by="agent").by
+        'agent'
+        """
+        event: Event = replace_fields(self, changes)
+        return event
+
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Event:
         """An event from its JSON shape: ``{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}``."""
@@ -149,7 +159,8 @@ class Event:
             raise IncidentError(
                 f"opener {by!r} is not text; expected one of {_choices(OPENERS)}", path="by"
             )
-        return cls(kind, _parse_instant(record["at"]), duration, by)
+        at = parse_instant(record["at"], what="event time", error=_at_error)
+        return cls(kind, at, duration, by)
 
     def to_dict(self) -> dict[str, str]:
         """The JSON shape :meth:`from_dict` reads back."""
@@ -161,34 +172,8 @@ class Event:
         return out
 
 
-def _parse_instant(value: object) -> datetime:
-    if isinstance(value, datetime):
-        result = value
-    elif isinstance(value, str):
-        text = value.strip()
-        # A date alone ("2026-11-27") parses as a naive midnight: refuse it as text
-        # without a time rather than as a missing zone, which would mislead.
-        if "T" not in text.upper() and " " not in text:
-            raise IncidentError(
-                f"cannot read event time {value!r}; expected {_TIMESTAMP_FORM}", path="at"
-            )
-        try:
-            result = datetime.fromisoformat(text)
-        except ValueError:
-            raise IncidentError(
-                f"cannot read event time {value!r}; expected {_TIMESTAMP_FORM}", path="at"
-            ) from None
-    else:
-        raise IncidentError(
-            f"event time {value!r} is not text; expected {_TIMESTAMP_FORM}", path="at"
-        )
-    if result.utcoffset() is None:
-        raise IncidentError(
-            f"event time {value!r} has no UTC offset, and slaclock never guesses one; "
-            f"expected {_TIMESTAMP_FORM}",
-            path="at",
-        )
-    return result
+def _at_error(message: str) -> IncidentError:
+    return IncidentError(message, path="at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,9 +245,22 @@ class Incident:
         object.__setattr__(self, "_us", instants)
         object.__setattr__(self, "_kinds", tuple(event.kind for event in self.events))
 
+    def replace(self, **changes: Any) -> Incident:
+        """A copy with some fields changed (typed: ``events`` is a tuple of :class:`Event`).
+
+        The copy is checked like a new incident, event log rules included.
+
+        >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure",
+        ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})
+        >>> inc.replace(type="consultation", tier="SLA-2").tier
+        'SLA-2'
+        """
+        incident: Incident = replace_fields(self, changes)
+        return incident
+
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Incident:
-        """An incident from its JSON record (DESIGN §5 shape); errors name the id and event."""
+        """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event."""
         if not isinstance(record, Mapping):
             raise IncidentError(f"an incident must be an object, got {record!r}")
         raw_id = record.get("id")

@@ -56,6 +56,30 @@ def _calendar_class() -> type[Calendar]:
     return calendar_cls
 
 
+# --------------------------------------------------------------------------- field errors
+
+
+_FieldError = SlaclockValueError | SlaclockTypeError
+
+
+def _field_error(
+    kind: type[_FieldError], message: str, *, field: str, reason: str = ""
+) -> _FieldError:
+    """A constructor's refusal that remembers its field, so a reader can re-place it."""
+    error = kind(message)
+    # On the instance, not in a subclass: tracebacks and type() show the public class.
+    error.__dict__.update(field=field, reason=reason or message)
+    return error
+
+
+def _placed(error: Exception, path: str) -> SpecError | None:
+    """A constructor's refusal as a file error at ``path`` plus its field (None: not one)."""
+    field = error.__dict__.get("field")
+    if not isinstance(field, str):
+        return None
+    return SpecError(error.__dict__["reason"], path=join_path(path, field) if field else path)
+
+
 # --------------------------------------------------------------------------- mapping helpers
 
 
@@ -107,26 +131,10 @@ def _expect_str(value: object, *, path: str, empty_ok: bool = False) -> str:
     return value
 
 
-def _expect_bool(value: object, *, path: str) -> bool:
-    if not isinstance(value, bool):
-        raise SpecError(
-            f"expected true or false, got {value!r} of type {type(value).__name__}", path=path
-        )
-    return value
-
-
-def _expect_str_list(value: object, *, path: str) -> list[str]:
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise SpecError(
-            f"expected a list of strings, got {value!r} of type {type(value).__name__}", path=path
-        )
-    return [_expect_str(item, path=join_path(path, i)) for i, item in enumerate(value)]
-
-
 def decimal_amount(value: object, *, path: str) -> Decimal:
     """An exact ``Decimal`` from an int, a ``Decimal``, decimal text, or a float read from a file.
 
-    A float is taken at its shortest repr (``0.1`` -> ``Decimal("0.1")``), which is
+    It only reads the number; :class:`Price` decides which amounts are accepted.  A float is taken at its shortest repr (``0.1`` -> ``Decimal("0.1")``), which is
     the text a TOML or JSON author wrote; the loaders parse floats as ``Decimal``
     anyway, so this only matters for hand-built mappings.
     """
@@ -152,8 +160,6 @@ def decimal_amount(value: object, *, path: str) -> Decimal:
             f"{type(value).__name__}",
             path=path,
         )
-    if not result.is_finite() or result < 0:
-        raise SpecError(f"amount must be a finite number >= 0, got {value!r}", path=path)
     return result
 
 
@@ -203,23 +209,41 @@ class Price:
         if isinstance(self.amount, int) and not isinstance(self.amount, bool):
             object.__setattr__(self, "amount", Decimal(self.amount))
         if not isinstance(self.amount, Decimal):
-            raise SlaclockTypeError(
+            raise _price_error(
+                "amount",
                 f"Price amount must be a Decimal (money is exact), got {self.amount!r}; "
-                f"write Decimal('12.50')"
+                f"write Decimal('12.50')",
+                SlaclockTypeError,
             )
         if not self.amount.is_finite() or self.amount < 0:
-            raise SlaclockValueError(f"Price amount must be finite and >= 0, got {self.amount!r}")
+            raise _price_error(
+                "amount", f"Price amount must be a finite number >= 0, got {self.amount}"
+            )
         if not isinstance(self.currency, str) or not _CURRENCY.fullmatch(self.currency):
-            raise SlaclockValueError(
+            raise _price_error(
+                "currency",
                 f"Price currency must be a three-letter ISO 4217 code such as 'RUB', "
-                f"got {self.currency!r}"
+                f"got {self.currency!r}",
             )
         if self.per not in PRICE_PERIODS:
-            raise SlaclockValueError(
-                f"Price per must be one of 'year', 'month', 'hour' or None (once), got {self.per!r}"
+            raise _price_error(
+                "per",
+                f"Price per must be one of 'year', 'month', 'hour' or None (once), "
+                f"got {self.per!r}",
             )
         if not isinstance(self.note, str):
-            raise SlaclockTypeError(f"Price note must be a string, got {self.note!r}")
+            raise _price_error(
+                "note", f"Price note must be a string, got {self.note!r}", SlaclockTypeError
+            )
+
+    def replace(self, **changes: Any) -> Price:
+        """A copy with some fields changed, checked like a new price.
+
+        >>> Price(Decimal(20000), "RUB", "month").replace(amount=Decimal(25000)).amount
+        Decimal('25000')
+        """
+        price: Price = replace_fields(self, changes)
+        return price
 
     @property
     def is_free(self) -> bool:
@@ -236,22 +260,20 @@ class Price:
             path=path,
         )
         amount = decimal_amount(data["amount"], path=join_path(path, "amount"))
-        currency = _expect_str(data["currency"], path=join_path(path, "currency"))
-        if not _CURRENCY.fullmatch(currency):
+        if "per" in data and data["per"] is None:
+            # None cannot be written in TOML, and JSON null is no period either.
             raise SpecError(
-                f"expected a three-letter ISO 4217 currency code such as 'RUB', got {currency!r}",
-                path=join_path(path, "currency"),
-            )
-        per = data.get("per")
-        if per not in PRICE_PERIODS or (per is None and "per" in data):
-            # None cannot be written in TOML; an explicit per must be a period.
-            raise SpecError(
-                f"expected per = 'year', 'month' or 'hour' (leave it out for a one-off or free "
-                f"price), got {per!r}",
+                "expected per = 'year', 'month' or 'hour' (leave it out for a one-off or free "
+                "price), got None",
                 path=join_path(path, "per"),
             )
-        note = _expect_str(data.get("note", ""), path=join_path(path, "note"), empty_ok=True)
-        return cls(amount, currency, per, note)
+        try:
+            return cls(amount, data["currency"], data.get("per"), data.get("note", ""))
+        except (SlaclockValueError, SlaclockTypeError) as error:
+            placed = _placed(error, path)
+            if placed is None:
+                raise
+            raise placed from None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON- and TOML-safe mapping that :meth:`from_dict` reads back to an equal price."""
@@ -269,6 +291,24 @@ class Price:
         elif self.per is not None:
             text += f" per {self.per}"
         return text
+
+
+def _price_error(
+    field: str, message: str, kind: type[_FieldError] = SlaclockValueError
+) -> _FieldError:
+    return _field_error(kind, message, field=field)
+
+
+def replace_fields(value: Any, changes: Mapping[str, Any]) -> Any:
+    """``dataclasses.replace`` that names the fields when given an unknown one."""
+    names = [f.name for f in dataclasses.fields(value) if f.init]
+    unknown = sorted(set(changes) - set(names))
+    if unknown:
+        raise SlaclockTypeError(
+            f"{type(value).__name__}.replace() got unknown field(s) "
+            f"{', '.join(map(repr, unknown))}; fields: {', '.join(names)}"
+        )
+    return dataclasses.replace(value, **changes)
 
 
 # --------------------------------------------------------------------------- Tier
@@ -332,133 +372,150 @@ class Tier:
     calendar_name: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        # The one place a tier's rules live: from_dict and replace() come through here
+        # too, and from_dict re-raises each refusal at the key path of its field.
         label = f"tier {self.id!r}"
-        if not isinstance(self.id, str) or not self.id.strip():
-            raise SlaclockValueError(f"tier id must be a non-empty string, got {self.id!r}")
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise SlaclockValueError(f"{label}: name must be a non-empty string, got {self.name!r}")
-        if not isinstance(self.calendar, _calendar_class()):
-            raise SlaclockTypeError(
-                f"{label}: calendar must be a slaclock.Calendar, got {self.calendar!r}"
+
+        def bad(field: str, reason: str) -> _FieldError:
+            return _field_error(
+                SlaclockValueError, f"{label}: {reason}", field=field, reason=reason
             )
+
+        def wrong(field: str, reason: str) -> _FieldError:
+            return _field_error(SlaclockTypeError, f"{label}: {reason}", field=field, reason=reason)
+
+        if not isinstance(self.id, str) or not self.id.strip():
+            reason = f"tier id must be a non-empty string, got {self.id!r}"
+            raise _field_error(SlaclockValueError, reason, field="id")
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise bad("name", f"name must be a non-empty string, got {self.name!r}")
+        if not isinstance(self.calendar, _calendar_class()):
+            raise wrong("calendar", f"calendar must be a slaclock.Calendar, got {self.calendar!r}")
         for key in ("reaction", "first_reaction", "resolution"):
             value = getattr(self, key)
             if value is None and key != "reaction":
                 continue
             if not isinstance(value, timedelta):
-                raise SlaclockTypeError(f"{label}: {key} must be a timedelta, got {value!r}")
+                raise wrong(key, f"{key} must be a timedelta, got {value!r}")
             if value <= timedelta(0):
-                raise SlaclockValueError(
-                    f"{label}: {key} must be a positive duration, got {format_duration(value)!r}"
-                )
+                raise bad(key, f"{key} must be a positive duration, got {format_duration(value)!r}")
         if self.budget is not None:
             if not isinstance(self.budget, timedelta):
-                raise SlaclockTypeError(
-                    f"{label}: budget must be a timedelta or None (unlimited), got {self.budget!r}"
+                raise wrong(
+                    "budget", f"budget must be a timedelta or None (unlimited), got {self.budget!r}"
                 )
             if self.budget < timedelta(0):
-                raise SlaclockValueError(
-                    f"{label}: budget must be >= 0, got {format_duration(self.budget)!r}"
-                )
+                raise bad("budget", f"budget must be >= 0, got {format_duration(self.budget)!r}")
         # Sets and lists are accepted for convenience and frozen here, so the tier stays hashable.
         types = self.types
         if isinstance(types, str) or not isinstance(types, Iterable):
-            raise SlaclockTypeError(
-                f"{label}: types must be a set of incident types, got {types!r}"
+            raise wrong("types", f"types must be a set of incident types, got {types!r}")
+        listed = list(types)
+        # A list or tuple (a file's form) is refused at the index of the bad item.
+        indexed = not isinstance(types, (set, frozenset))
+        if not listed:
+            raise bad(
+                "types",
+                f"types must be a non-empty set of {', '.join(map(repr, INCIDENT_TYPES))}, got []",
             )
-        types = frozenset(types)
-        unknown = sorted(t for t in types if t not in INCIDENT_TYPES)
-        if unknown or not types:
-            raise SlaclockValueError(
-                f"{label}: types must be a non-empty set of "
-                f"{', '.join(map(repr, INCIDENT_TYPES))}, got {sorted(types)!r}"
-            )
-        object.__setattr__(self, "types", types)
+        for i, kind in enumerate(listed):
+            if not isinstance(kind, str) or kind not in INCIDENT_TYPES:
+                raise bad(
+                    f"types[{i}]" if indexed else "types",
+                    f"unknown incident type {kind!r} in types; expected one of "
+                    f"{', '.join(map(repr, INCIDENT_TYPES))}",
+                )
+        object.__setattr__(self, "types", frozenset(listed))
         channels = self.channels
         if isinstance(channels, str) or not isinstance(channels, Iterable):
-            raise SlaclockTypeError(f"{label}: channels must be a sequence, got {channels!r}")
+            raise wrong("channels", f"channels must be a sequence, got {channels!r}")
         channels = tuple(channels)
-        if (
-            not channels
-            or any(c not in CHANNELS for c in channels)
-            or len(set(channels)) != len(channels)
-        ):
-            raise SlaclockValueError(
-                f"{label}: channels must be distinct values among "
-                f"{', '.join(map(repr, CHANNELS))}, got {list(channels)!r}"
+        if not channels:
+            raise bad(
+                "channels",
+                f"channels must list at least one of {', '.join(map(repr, CHANNELS))}, got []",
             )
+        for i, channel in enumerate(channels):
+            if not isinstance(channel, str) or channel not in CHANNELS:
+                raise bad(
+                    f"channels[{i}]",
+                    f"unknown channel {channel!r} in channels; expected one of "
+                    f"{', '.join(map(repr, CHANNELS))}",
+                )
+            if channel in channels[:i]:
+                raise bad(f"channels[{i}]", f"channel {channel!r} is listed twice in channels")
         object.__setattr__(self, "channels", channels)
         for key in ("third_party", "contract_required", "pause_reaction_when_pending"):
             if not isinstance(getattr(self, key), bool):
-                raise SlaclockTypeError(
-                    f"{label}: {key} must be True or False, got {getattr(self, key)!r}"
-                )
+                raise wrong(key, f"{key} must be true or false, got {getattr(self, key)!r}")
         if self.price is not None:
             if not isinstance(self.price, Price):
-                raise SlaclockTypeError(f"{label}: price must be a Price, got {self.price!r}")
+                raise wrong("price", f"price must be a Price, got {self.price!r}")
             if self.price.per == "hour":
-                raise SlaclockValueError(
-                    f"{label}: price must be per 'year', 'month' or once, got per 'hour' "
-                    f"(an hourly price belongs in overage_rate)"
+                raise bad(
+                    "price.per",
+                    "price must be per 'year', 'month' or once, got per 'hour' "
+                    "(an hourly price belongs in overage_rate)",
                 )
         if self.overage_rate is not None:
             if not isinstance(self.overage_rate, Price):
-                raise SlaclockTypeError(
-                    f"{label}: overage_rate must be a Price, got {self.overage_rate!r}"
+                raise wrong(
+                    "overage_rate", f"overage_rate must be a Price, got {self.overage_rate!r}"
                 )
             if self.overage_rate.per != "hour":
-                raise SlaclockValueError(
-                    f"{label}: overage_rate must be per 'hour', got per {self.overage_rate.per!r}"
+                raise bad(
+                    "overage_rate.per",
+                    f"overage_rate must be per 'hour', got per {self.overage_rate.per!r}",
                 )
             if self.budget is None:
-                raise SlaclockValueError(
-                    f"{label}: overage_rate {str(self.overage_rate)!r} needs a budget; "
-                    f"with unlimited hours there is never an overage"
+                raise bad(
+                    "overage_rate",
+                    f"overage_rate {str(self.overage_rate)!r} needs a budget; "
+                    f"with unlimited hours there is never an overage",
                 )
             if self.price is not None and self.price.currency != self.overage_rate.currency:
-                raise SlaclockValueError(
-                    f"{label}: overage_rate currency {self.overage_rate.currency!r} differs from "
-                    f"price currency {self.price.currency!r}"
+                raise bad(
+                    "overage_rate.currency",
+                    f"overage_rate currency {self.overage_rate.currency!r} differs from "
+                    f"price currency {self.price.currency!r}",
                 )
         at_risk = self.at_risk
         if isinstance(at_risk, int) and not isinstance(at_risk, bool):
             at_risk = Fraction(at_risk)
         if not isinstance(at_risk, Fraction):
-            raise SlaclockTypeError(
-                f"{label}: at_risk must be a Fraction such as Fraction(3, 4), got {at_risk!r}"
+            raise wrong(
+                "at_risk", f"at_risk must be a Fraction such as Fraction(3, 4), got {at_risk!r}"
             )
         if not 0 < at_risk <= 1:
-            raise SlaclockValueError(
-                f"{label}: at_risk must be a share in (0, 1], got {str(at_risk)!r}"
-            )
+            raise bad("at_risk", f"at_risk must be a share in (0, 1], got {str(at_risk)!r}")
         object.__setattr__(self, "at_risk", at_risk)
         if self.cycle_rule not in CYCLE_RULES:
-            raise SlaclockValueError(
-                f"{label}: cycle_rule must be one of {', '.join(map(repr, CYCLE_RULES))}, "
-                f"got {self.cycle_rule!r}"
+            raise bad(
+                "cycle_rule",
+                f"cycle_rule must be one of {', '.join(map(repr, CYCLE_RULES))}, "
+                f"got {self.cycle_rule!r}",
             )
         if not isinstance(self.description, str):
-            raise SlaclockTypeError(
-                f"{label}: description must be a string, got {self.description!r}"
-            )
+            raise wrong("description", f"description must be a string, got {self.description!r}")
         work = self.work_included
         if isinstance(work, str) or not isinstance(work, Iterable):
-            raise SlaclockTypeError(
-                f"{label}: work_included must be a sequence of strings, got {work!r}"
+            raise wrong(
+                "work_included", f"work_included must be a sequence of strings, got {work!r}"
             )
         work = tuple(work)
-        if not all(isinstance(w, str) and w.strip() for w in work):
-            raise SlaclockTypeError(
-                f"{label}: work_included must be a sequence of non-empty strings, "
-                f"got {list(work)!r}"
-            )
+        for i, item in enumerate(work):
+            if not isinstance(item, str) or not item.strip():
+                raise wrong(
+                    f"work_included[{i}]",
+                    f"work_included[{i}] must be a non-empty string, got {item!r}",
+                )
         object.__setattr__(self, "work_included", work)
         if self.calendar_name is not None and (
             not isinstance(self.calendar_name, str) or not self.calendar_name
         ):
-            raise SlaclockValueError(
-                f"{label}: calendar_name must be a non-empty string or None, "
-                f"got {self.calendar_name!r}"
+            raise bad(
+                "calendar_name",
+                f"calendar_name must be a non-empty string or None, got {self.calendar_name!r}",
             )
 
     # ------------------------------------------------------------------ queries
@@ -503,37 +560,27 @@ class Tier:
     # ------------------------------------------------------------------ variants
 
     def replace(self, **changes: Any) -> Tier:
-        """A what-if copy with some fields changed; durations may be given as text (``"PT4H"``).
+        """A what-if copy with some fields changed, checked like a new tier.
 
+        Values are typed, as the attributes are (``reaction=timedelta(hours=4)``,
+        ``price=Price(...)``).  For compatibility the text forms of a catalog file
+        are still read for durations (``"PT4H"``, ``budget="unlimited"``),
+        ``at_risk`` (``"3/4"``) and prices (a ``{amount, currency, per}`` table).
         Changing ``calendar`` without ``calendar_name`` drops the catalog name,
         since the new calendar is no longer the named one.
 
         >>> from slaclock import default_catalog
         >>> sla3 = default_catalog().tiers["SLA-3"]
-        >>> sla3.replace(reaction="PT4H").reaction
+        >>> sla3.replace(reaction=timedelta(hours=4)).reaction
         datetime.timedelta(seconds=14400)
         """
-        for key in changes:
-            if key not in _TIER_KEYS and key != "calendar_name":
-                raise SlaclockValueError(
-                    f"Tier.replace() got unknown field {key!r}; fields: "
-                    f"{', '.join(f.name for f in dataclasses.fields(self))}"
-                )
-        for key in _DURATION_FIELDS:
-            value = changes.get(key)
-            if isinstance(value, str):
-                if key == "budget" and value.strip().lower() == _UNLIMITED:
-                    changes[key] = None
-                else:
-                    changes[key] = parse_duration(value, path=key)
-        for key in ("price", "overage_rate"):
-            if isinstance(changes.get(key), Mapping):
-                changes[key] = Price.from_dict(changes[key], path=key)
-        if "at_risk" in changes and not isinstance(changes["at_risk"], Fraction):
-            changes["at_risk"] = fraction_value(changes["at_risk"], path="at_risk")
+        text = {key: value for key, value in changes.items() if _is_text_form(key, value)}
+        if text:
+            changes = {**changes, **_parse_text_fields(text, path="")}
         if "calendar" in changes and "calendar_name" not in changes:
-            changes["calendar_name"] = None
-        return dataclasses.replace(self, **changes)
+            changes = {**changes, "calendar_name": None}
+        tier: Tier = replace_fields(self, changes)
+        return tier
 
     # ------------------------------------------------------------------ mappings
 
@@ -546,7 +593,7 @@ class Tier:
         id: str | None = None,
         path: str | None = None,
     ) -> Tier:
-        """A tier from its catalog table (the shape of DESIGN §5), with errors naming key paths.
+        """A tier from its catalog table (docs/howto-catalog.md), with errors naming key paths.
 
         ``id`` is the table's key in a catalog; a standalone mapping carries it
         as ``"id"``.  ``calendar`` is either a name looked up in ``calendars`` or
@@ -570,109 +617,22 @@ class Tier:
         def at(key: str) -> str:
             return join_path(where, key)
 
-        name = _expect_str(data["name"], path=at("name"))
-        calendar, calendar_name = _read_calendar(data["calendar"], calendars, path=at("calendar"))
-        targets: dict[str, timedelta | None] = {}
-        for key in ("reaction", "first_reaction", "resolution"):
-            if key in data:
-                value = parse_duration(data[key], path=at(key))
-                if value <= timedelta(0):
-                    raise SpecError(
-                        f"expected a positive duration, got {data[key]!r}", path=at(key)
-                    )
-                targets[key] = value
-        types = _read_choices(data, "types", INCIDENT_TYPES, path=at("types"))
-        channels = _read_choices(data, "channels", CHANNELS, path=at("channels"))
-        price = Price.from_dict(data["price"], path=at("price")) if "price" in data else None
-        if price is not None and price.per == "hour":
-            raise SpecError(
-                "expected per = 'year' or 'month' (or none for a one-off or free price), got "
-                "'hour'; an hourly rate belongs in overage_rate",
-                path=at("price.per"),
-            )
-        budget: timedelta | None = None
-        if "budget" in data:
-            raw = data["budget"]
-            if isinstance(raw, str) and raw.strip().lower() == _UNLIMITED:
-                budget = None
-            else:
-                budget = parse_duration(raw, path=at("budget"))
-                if budget < timedelta(0):
-                    raise SpecError(
-                        f"expected working hours per month such as 'PT8H', or 'unlimited', "
-                        f"got {raw!r}",
-                        path=at("budget"),
-                    )
-        overage_rate = None
-        if "overage_rate" in data:
-            overage_rate = Price.from_dict(data["overage_rate"], path=at("overage_rate"))
-            if overage_rate.per != "hour":
-                raise SpecError(
-                    f"expected per = 'hour' for an overage rate, got {overage_rate.per!r}",
-                    path=at("overage_rate.per"),
-                )
-            if budget is None:
-                raise SpecError(
-                    f"an overage rate needs a budget (working hours per month); with unlimited "
-                    f"hours there is never an overage, got overage_rate {data['overage_rate']!r}",
-                    path=at("overage_rate"),
-                )
-            if price is not None and price.currency != overage_rate.currency:
-                raise SpecError(
-                    f"currency {overage_rate.currency!r} differs from the price's "
-                    f"{price.currency!r}",
-                    path=at("overage_rate.currency"),
-                )
-        third_party, contract_required, pause = (
-            _expect_bool(data.get(key, False), path=at(key))
-            for key in ("third_party", "contract_required", "pause_reaction_when_pending")
+        fields: dict[str, Any] = {
+            key: data[key] for key in _TIER_KEYS if key in data and key not in _PARSED_KEYS
+        }
+        fields["calendar"], fields["calendar_name"] = _read_calendar(
+            data["calendar"], calendars, path=at("calendar")
         )
-        at_risk = Fraction(3, 4)
-        if "at_risk" in data:
-            at_risk = fraction_value(data["at_risk"], path=at("at_risk"))
-            if not 0 < at_risk <= 1:
-                raise SpecError(
-                    f"expected a share greater than 0 and at most 1 (such as 0.75), "
-                    f"got {data['at_risk']!r}",
-                    path=at("at_risk"),
-                )
-        cycle_rule = data.get("cycle_rule", "oldest_unanswered")
-        if cycle_rule not in CYCLE_RULES:
-            raise SpecError(
-                f"expected one of {', '.join(map(repr, CYCLE_RULES))}, got {cycle_rule!r}",
-                path=at("cycle_rule"),
-            )
-        description = _expect_str(
-            data.get("description", ""), path=at("description"), empty_ok=True
-        )
-        work_included = _expect_str_list(data.get("work_included", []), path=at("work_included"))
+        fields.update(_parse_text_fields(data, path=where))
+        fields["id"] = id
         try:
-            return cls(
-                id=id,
-                name=name,
-                calendar=calendar,
-                types=frozenset(types),
-                channels=channels,
-                price=price,
-                budget=budget,
-                overage_rate=overage_rate,
-                at_risk=at_risk,
-                cycle_rule=cycle_rule,
-                description=description,
-                work_included=tuple(work_included),
-                calendar_name=calendar_name,
-                reaction=targets["reaction"] or timedelta(0),
-                first_reaction=targets.get("first_reaction"),
-                resolution=targets.get("resolution"),
-                third_party=third_party,
-                contract_required=contract_required,
-                pause_reaction_when_pending=pause,
-            )
-        except SpecError:
-            raise
-        except (SlaclockValueError, SlaclockTypeError) as exc:
-            # Every field was checked above; keep any remaining rule's message, with the path.
-            raise SpecError(str(exc), path=where) from None
+            tier: Tier = cls(**fields)
+        except (SlaclockValueError, SlaclockTypeError) as error:
+            placed = _placed(error, where)
+            if placed is None:
+                raise
+            raise placed from None
+        return tier
 
     def to_dict(self, *, inline_calendar: bool = False) -> dict[str, Any]:
         """JSON- and TOML-safe mapping; :meth:`from_dict` reads it back to an equal tier.
@@ -752,24 +712,34 @@ def _read_calendar(
         raise (exc if exc.path.startswith(path) else exc.at(path)) from None
 
 
-def _read_choices(
-    data: Mapping[str, Any], key: str, accepted: tuple[str, ...], *, path: str
-) -> tuple[str, ...]:
-    if key not in data:
-        return accepted
-    items = _expect_str_list(data[key], path=path)
-    if not items:
-        raise SpecError(
-            f"expected at least one of {', '.join(map(repr, accepted))}, got []", path=path
-        )
-    seen: set[str] = set()
-    for i, item in enumerate(items):
-        if item not in accepted:
-            raise SpecError(
-                f"unknown value {item!r}; expected one of {', '.join(map(repr, accepted))}",
-                path=join_path(path, i),
-            )
-        if item in seen:
-            raise SpecError(f"{item!r} is listed twice", path=join_path(path, i))
-        seen.add(item)
-    return tuple(items)
+_PARSED_KEYS = frozenset({"id", "calendar", *_DURATION_FIELDS, "price", "overage_rate", "at_risk"})
+
+
+def _is_text_form(key: str, value: object) -> bool:
+    """Is ``value`` the file's spelling of a typed field (duration text, a price table...)?"""
+    if key in _DURATION_FIELDS:
+        return isinstance(value, str)
+    if key in ("price", "overage_rate"):
+        return isinstance(value, Mapping)
+    if key == "at_risk":
+        return isinstance(value, (str, float, Decimal))
+    return False
+
+
+def _parse_text_fields(data: Mapping[str, Any], *, path: str) -> dict[str, Any]:
+    """The typed values of a tier table's text fields; the constructor then checks them all."""
+    out: dict[str, Any] = {}
+    for key in _DURATION_FIELDS:
+        if key not in data:
+            continue
+        raw = data[key]
+        if key == "budget" and isinstance(raw, str) and raw.strip().lower() == _UNLIMITED:
+            out[key] = None
+        else:
+            out[key] = parse_duration(raw, path=join_path(path, key))
+    for key in ("price", "overage_rate"):
+        if key in data:
+            out[key] = Price.from_dict(data[key], path=join_path(path, key))
+    if "at_risk" in data:
+        out["at_risk"] = fraction_value(data["at_risk"], path=join_path(path, "at_risk"))
+    return out

@@ -1,0 +1,145 @@
+"""The one reader of ISO 8601 timestamps: event times in files and instants on the command line.
+
+An instant is a date, a ``T`` or a space, a time of day and a UTC offset (or
+``Z``): ``2026-11-27T17:30:00+03:00``.  A date alone or a time without an offset
+is refused, never guessed.  The RFC 9557 suffix naming the zone is accepted,
+``2024-11-03T01:30:00-05:00[America/New_York]``: the offset must be the zone's at
+that instant, and the result carries the ``ZoneInfo``.  With ``Z`` and a zone the
+instant is UTC and is shown in the zone.
+
+The JSON Lines fast path in :mod:`slaclock.analysis` keeps its own copy of the
+date, separator and offset checks for speed and hands anything unusual back to
+this reader, so the two must accept the same plain timestamps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slaclock.errors import NaiveDatetimeError, SlaclockValueError
+
+__all__ = ["FORM", "parse_instant", "read_instant"]
+
+FORM = (
+    "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z', "
+    "optionally followed by its zone, '[Europe/Moscow]'"
+)
+# Longer text is no timestamp; refusing it first keeps the message short.
+_MAX_TEXT = 100
+_SUFFIX = re.compile(r"\[(!?)([^\[\]=]+)\]")
+
+ErrorFactory = Callable[[str], Exception]
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 4] + "...'"
+
+
+def parse_instant(
+    value: object,
+    *,
+    what: str = "instant",
+    error: ErrorFactory = SlaclockValueError,
+    naive_error: ErrorFactory | None = None,
+) -> datetime:
+    """An aware ``datetime`` from ISO 8601 text (an aware ``datetime`` passes through).
+
+    ``what`` names the value in messages (``"event time"``, ``"--at"``); ``error``
+    builds the exception for a refusal, ``naive_error`` (default ``error``) the
+    one for a timestamp without an offset.
+
+    >>> parse_instant("2026-11-27T17:30:00+03:00").isoformat()
+    '2026-11-27T17:30:00+03:00'
+    >>> parse_instant("2024-11-03T01:30:00-05:00[America/New_York]").tzinfo
+    zoneinfo.ZoneInfo(key='America/New_York')
+    >>> parse_instant("2026-11-27")
+    Traceback (most recent call last):
+    ...
+    slaclock.errors.SlaclockValueError: cannot read instant '2026-11-27': it has no time of day; expected an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z', optionally followed by its zone, '[Europe/Moscow]'
+    """
+    naive = naive_error or error
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise naive(
+                f"{what} {value.isoformat()!r} has no UTC offset, and slaclock never guesses "
+                f"one; expected {FORM}"
+            )
+        return value
+    if not isinstance(value, str):
+        raise error(f"{what} {_short(value)} is not text; expected {FORM}")
+    text = value.strip()
+    if len(text) > _MAX_TEXT:
+        raise error(f"{what} {_short(value)} is too long ({len(text)} characters); expected {FORM}")
+    zone: ZoneInfo | None = None
+    bracket = text.find("[")
+    if bracket >= 0:
+        zone = _suffix_zone(text[bracket:], value, what=what, error=error)
+        text = text[:bracket]
+    # Python reads any character between date and time, and a date alone as a naive
+    # midnight: refuse both as text without a time rather than as a missing zone.
+    if "T" not in text.upper() and " " not in text:
+        raise error(f"cannot read {what} {value!r}: it has no time of day; expected {FORM}")
+    try:
+        result = datetime.fromisoformat(text)
+    except ValueError:
+        raise error(f"cannot read {what} {value!r}; expected {FORM}") from None
+    offset = result.utcoffset()
+    if offset is None:
+        raise naive(
+            f"{what} {value!r} has no UTC offset, and slaclock never guesses one; expected {FORM}"
+        )
+    if zone is None:
+        return result
+    try:
+        local = result.astimezone(zone)
+    except OverflowError:
+        raise error(f"{what} {value!r} lies outside the years 1 to 9999") from None
+    if text.upper().endswith("Z"):
+        return local  # RFC 9557: a UTC instant, to be shown in the zone
+    if local.utcoffset() != offset:
+        raise error(
+            f"{what} {value!r}: the offset {_offset(result)} is not the offset of "
+            f"{zone.key} at that instant ({_offset(local)}); give the zone's offset "
+            f"or leave out the zone"
+        )
+    return local
+
+
+def _suffix_zone(suffix: str, value: str, *, what: str, error: ErrorFactory) -> ZoneInfo:
+    match = _SUFFIX.fullmatch(suffix)
+    if match is None:
+        raise error(
+            f"cannot read the zone suffix {suffix!r} of {what} {value!r}; expected one IANA "
+            f"zone name in brackets, such as '[Europe/Moscow]'"
+        )
+    name = match.group(2)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise error(
+            f"{what} {value!r} names an unknown time zone {name!r}; expected an IANA name "
+            f"such as 'Europe/Moscow'"
+        ) from None
+
+
+def _offset(moment: datetime) -> str:
+    text = moment.strftime("%z")
+    return f"{text[:3]}:{text[3:5]}" + (f":{text[5:]}" if len(text) > 5 else "")
+
+
+def read_instant(text: object, *, name: str = "instant") -> datetime:
+    """An aware ``datetime`` from ISO 8601 text, as event times in records are read.
+
+    Use it to read instants from your own data by slaclock's rule: a date, ``T``
+    or a space, a time and a UTC offset or ``Z``, optionally followed by its zone
+    (``[Europe/Moscow]``).  A refusal is a ``SlaclockValueError`` naming ``name``;
+    a timestamp without an offset a ``NaiveDatetimeError`` (never guessed).
+
+    >>> read_instant("2026-11-27T14:30:00Z").isoformat()
+    '2026-11-27T14:30:00+00:00'
+    """
+    return parse_instant(text, what=name, error=SlaclockValueError, naive_error=NaiveDatetimeError)
