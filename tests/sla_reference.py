@@ -1,0 +1,433 @@
+"""A slow, obviously-correct replay of an incident's event log on a tier.
+
+This module is the yardstick the SLA property tests hold every public path to
+(``evaluate``, ``schedule``, ``analysis.evaluate_many``, ``analysis.evaluate_jsonl``).
+It shares no code with ``slaclock._sla``: from the library it uses only the
+tier's public attributes and its calendar's ``elapsed(a, b)`` and
+``deadline(start, d)``, which are themselves held to a calendar reference.
+Instants are handled as aware UTC datetimes, durations as timedeltas.
+
+The rules, as this module implements them
+=========================================
+
+Horizon.  Events after ``at`` are not known yet; an event exactly at ``at`` is
+known.  With ``at`` the horizon is ``at``; without it the horizon is the last
+event, and open clocks get no verdict (not breached, status ``"open"``).  When
+no event is known (``at`` before ``opened``) there are no clocks at all.
+
+Scope.  ``tier.covers(type=, third_party=, channel=)`` gives a reason when the
+incident is outside the tier: then it is "not covered" and nothing runs.
+
+Reaction cycles.  A cycle starts at ``opened`` (unless ``by == "agent"``), and
+at a ``customer_message`` or ``reopened`` when no cycle is running.  A running
+cycle ends at the next ``agent_reply`` (``ended_by="agent_reply"``), or at
+``resolved`` / ``closed`` (``ended_by`` is that kind).  Under the
+``restart_on_message`` rule a customer message during a running cycle ends it as
+``superseded`` and starts a new cycle at the same instant.  An agent reply when
+no cycle runs does nothing.  A cycle is *first* (target
+``first_reaction_target``, named ``first_reaction``) while no earlier cycle was
+ended other than by being superseded; otherwise its target is ``reaction``.
+``answered`` is the end, except for a superseded cycle (``None``) or an open one.
+
+Pending.  Pending runs from ``pending`` until the next ``customer_message``,
+``resolved`` or ``closed`` (an agent reply does not end it; a second
+``pending`` while pending changes nothing).  It pauses reaction cycles only
+with the pause option (the tier's ``pause_reaction_when_pending`` unless the
+``pause`` argument says otherwise).
+
+Resolution clock (only when the tier has a ``resolution`` target).  It runs from
+``opened``.  The incident is *resolved* from ``resolved`` or ``closed`` until
+``reopened``.  The clock ends at the start of the last resolved span that is not
+finished (``ended_by`` is the kind that started it); it is paused during every
+pending interval and every finished resolved span.
+
+A clock's numbers.  A clock has a start, an end (its own end, or the horizon
+while it is open), a target and pauses (intervals, cut to the clock's span).
+The *running segments* are the parts of ``[start, end]`` outside the pauses.
+``taken`` is the working time (``Calendar.elapsed``) of the running segments,
+``paused`` the working time of the pauses.  The *due* instant is the earliest
+instant at which the working time counted in the running segments reaches the
+target: walk the segments in order; in the first one where the running total
+reaches the target, due = ``Calendar.deadline(segment start, target - total
+before it)``; a zero target is due at the start.  If the target is not reached
+by the end, due is projected from the end as if the clock resumed then:
+``Calendar.deadline(end, target - taken)``.
+
+So a pause that starts after the due instant changes neither the due instant
+nor the breach, and the time it pauses is not in ``taken`` (nor in ``overdue``
+and ``Breach.late``): only the time the clock ran counts.
+
+Verdicts.  An ended clock is breached when its end is after its due instant
+(an end exactly at due is on time).  An open clock is breached when ``at`` is
+given and is after its due instant; without ``at`` it has no verdict.
+``overdue = max(taken - target, 0)`` when breached, else 0.  ``at_risk``: open,
+``at`` given, not breached, and ``taken / target >= tier.at_risk``.  An open
+clock is *stopped* when it is paused at the horizon (a reaction cycle only with
+the pause option; the resolution clock whenever pending is running at the
+horizon).  Status: ``superseded`` for a superseded cycle; otherwise ended →
+``late`` if breached else ``met``; open without verdict → ``open``; open and
+breached → ``overdue``; stopped → ``paused``; at risk → ``at_risk``; else
+``running``.
+
+Breaches.  One per breached clock: at its due instant, the cycle's index
+(``None`` for resolution), the tier's id, the target's name and duration,
+``late = overdue`` and ``late_wall = end - due`` when the clock ended with an
+answer or a resolution (``None`` while open or when superseded).  Sorted by
+(instant, resolution after cycles, cycle index).
+
+Next due.  The earliest due instant among open clocks that are neither stopped
+nor breached; ``remaining = Calendar.elapsed(at, next_due)`` when ``at`` is
+given.  ``schedule``'s clock is that clock (a cycle before the resolution clock
+on a tie), and its at-risk instant is when the clock's counted time first
+reaches the at-risk share of its target, rounded up to a whole microsecond
+(found by the same walk as the due instant, with that smaller target).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+from typing import Any
+
+ZERO = timedelta(0)
+US = timedelta(microseconds=1)
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+@dataclass
+class RefClock:
+    """One clock (a reaction cycle or the resolution clock), in plain data."""
+
+    kind: str  # "cycle" or "resolution"
+    start: datetime
+    end: datetime | None  # its own end; None while open at the horizon
+    ended_by: str | None
+    target: timedelta
+    target_name: str
+    pauses: list[tuple[datetime, datetime]]
+    # Computed:
+    due: datetime = field(default=None)  # type: ignore[assignment]
+    taken: timedelta = ZERO
+    paused: timedelta = ZERO
+    breached: bool = False
+    overdue: timedelta = ZERO
+    at_risk: bool = False
+    stopped: bool = False
+    status: str = ""
+    # Cycles only:
+    index: int | None = None
+    first: bool = False
+    started_by: str | None = None
+
+    @property
+    def answered(self) -> datetime | None:
+        if self.end is None or self.ended_by == "superseded":
+            return None
+        return self.end
+
+    @property
+    def open(self) -> bool:
+        return self.end is None
+
+
+@dataclass
+class RefBreach:
+    at: datetime
+    cycle: int | None
+    tier: str
+    target: str
+    duration: timedelta
+    late: timedelta
+    late_wall: timedelta | None
+
+
+@dataclass
+class RefResult:
+    covered: bool
+    reason: str | None
+    cycles: list[RefClock]
+    resolution: RefClock | None
+    breaches: list[RefBreach]
+    next_due: datetime | None
+    remaining: timedelta | None
+    next_clock: RefClock | None  # the clock next_due belongs to
+
+    @property
+    def breached(self) -> bool:
+        return bool(self.breaches)
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def cut(intervals: list[tuple[datetime, datetime | None]], lo: datetime, hi: datetime) -> list:
+    """``intervals`` (an open end runs to ``hi``) cut to ``[lo, hi]``, empty ones dropped."""
+    out = []
+    for s, e in intervals:
+        e = hi if e is None else min(e, hi)
+        s = max(s, lo)
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def union(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Sorted, overlapping or touching intervals merged."""
+    out: list[list[datetime]] = []
+    for s, e in sorted(intervals):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def running_segments(start: datetime, end: datetime, pauses: list) -> list:
+    """The parts of ``[start, end]`` outside ``pauses`` (merged, inside the span)."""
+    segments = []
+    cursor = start
+    for s, e in pauses:
+        if s > cursor:
+            segments.append((cursor, s))
+        cursor = max(cursor, e)
+    if end > cursor:
+        segments.append((cursor, end))
+    return segments
+
+
+def due_instant(calendar: Any, start: datetime, end: datetime, pauses: list, target: timedelta):
+    """Earliest instant the running segments count ``target``; else projected from ``end``."""
+    if target <= ZERO:
+        return start
+    total = ZERO
+    for a, b in running_segments(start, end, pauses):
+        here = calendar.elapsed(a, b)
+        if total + here >= target:
+            return utc(calendar.deadline(a, target - total))
+        total += here
+    return utc(calendar.deadline(end, target - total))
+
+
+# --------------------------------------------------------------------------- the replay
+
+
+def replay(
+    incident: Any,
+    tier: Any,
+    at: datetime | None = None,
+    cycle_rule: str | None = None,
+    pause: bool | None = None,
+) -> RefResult:
+    """The reference verdicts of ``incident`` on ``tier`` as of ``at`` (see the module rules)."""
+    reason = tier.covers(
+        type=incident.type, third_party=incident.third_party, channel=incident.channel
+    )
+    if reason is not None:
+        return RefResult(False, reason, [], None, [], None, None, None)
+    rule = tier.cycle_rule if cycle_rule is None else cycle_rule
+    restart = rule == "restart_on_message"
+    pause_cycles = tier.pause_reaction_when_pending if pause is None else pause
+    calendar = tier.calendar
+    at = None if at is None else utc(at)
+
+    events = [(e.kind, utc(e.at), e.by) for e in incident.events]
+    known = [e for e in events if at is None or e[1] <= at]
+    if not known:
+        return RefResult(True, None, [], None, [], None, None, None)
+    horizon = at if at is not None else known[-1][1]
+
+    # 1. Fold the log into cycles, pending intervals and resolved spans.
+    cycles: list[dict[str, Any]] = []
+    pending: list[list[Any]] = []  # [start, end or None]
+    resolved: list[list[Any]] = []  # [start, end or None, kind that started it]
+    opened = known[0][1]
+
+    def running() -> dict[str, Any] | None:
+        return cycles[-1] if cycles and cycles[-1]["end"] is None else None
+
+    def start_cycle(t: datetime, by: str) -> None:
+        first = all(c["ended_by"] == "superseded" for c in cycles)
+        cycles.append({"start": t, "end": None, "ended_by": None, "first": first, "by": by})
+
+    def end_cycle(t: datetime, how: str) -> None:
+        cycle = running()
+        if cycle is not None:
+            cycle["end"], cycle["ended_by"] = t, how
+
+    def end_pending(t: datetime) -> None:
+        if pending and pending[-1][1] is None:
+            pending[-1][1] = t
+
+    for kind, t, by in known:
+        if kind == "opened":
+            if by != "agent":
+                start_cycle(t, "opened")
+        elif kind == "customer_message":
+            end_pending(t)
+            if running() is None:
+                start_cycle(t, "customer_message")
+            elif restart:
+                end_cycle(t, "superseded")
+                start_cycle(t, "customer_message")
+        elif kind == "agent_reply":
+            end_cycle(t, "agent_reply")
+        elif kind == "pending":
+            if not (pending and pending[-1][1] is None):
+                pending.append([t, None])
+        elif kind in ("resolved", "closed"):
+            end_pending(t)
+            end_cycle(t, kind)
+            if not (resolved and resolved[-1][1] is None):
+                resolved.append([t, None, kind])
+        elif kind == "reopened":
+            if resolved and resolved[-1][1] is None:
+                resolved[-1][1] = t
+            if running() is None:
+                start_cycle(t, "reopened")
+        # work_logged: no effect on any clock
+    pending_now = bool(pending) and pending[-1][1] is None
+    pending_spans = [(s, e) for s, e in pending]
+
+    # 2. The clocks.
+    clocks: list[RefClock] = []
+    for index, c in enumerate(cycles, start=1):
+        end = c["end"] if c["end"] is not None else horizon
+        clocks.append(
+            RefClock(
+                kind="cycle",
+                start=c["start"],
+                end=c["end"],
+                ended_by=c["ended_by"],
+                target=tier.first_reaction_target if c["first"] else tier.reaction,
+                target_name="first_reaction" if c["first"] else "reaction",
+                pauses=union(cut(pending_spans, c["start"], end)) if pause_cycles else [],
+                index=index,
+                first=c["first"],
+                started_by=c["by"],
+                stopped=c["end"] is None and pause_cycles and pending_now,
+            )
+        )
+    resolution = None
+    if tier.resolution is not None:
+        last_open = resolved[-1] if resolved and resolved[-1][1] is None else None
+        end_res = None if last_open is None else last_open[0]
+        finished = [(s, e) for s, e, _ in resolved if e is not None]
+        clock_end = end_res if end_res is not None else horizon
+        resolution = RefClock(
+            kind="resolution",
+            start=opened,
+            end=end_res,
+            ended_by=None if last_open is None else last_open[2],
+            target=tier.resolution,
+            target_name="resolution",
+            pauses=union(cut(pending_spans + finished, opened, clock_end)),
+            stopped=end_res is None and pending_now,
+        )
+
+    everything = clocks + ([resolution] if resolution is not None else [])
+    for clock in everything:
+        end = clock.end if clock.end is not None else horizon
+        segments = running_segments(clock.start, end, clock.pauses)
+        clock.taken = sum((calendar.elapsed(a, b) for a, b in segments), ZERO)
+        clock.paused = sum((calendar.elapsed(a, b) for a, b in clock.pauses), ZERO)
+        clock.due = due_instant(calendar, clock.start, end, clock.pauses, clock.target)
+        if clock.end is not None:
+            clock.breached = clock.end > clock.due
+        elif at is not None:
+            clock.breached = at > clock.due
+        else:
+            clock.breached = False
+        clock.overdue = max(clock.taken - clock.target, ZERO) if clock.breached else ZERO
+        share = Fraction(tier.at_risk)
+        clock.at_risk = bool(
+            clock.open
+            and at is not None
+            and not clock.breached
+            and Fraction(clock.taken // US) >= share * (clock.target // US)
+        )
+        if clock.ended_by == "superseded":
+            clock.status = "superseded"
+        elif not clock.open:
+            clock.status = "late" if clock.breached else "met"
+        elif at is None:
+            clock.status = "open"
+        elif clock.breached:
+            clock.status = "overdue"
+        elif clock.stopped:
+            clock.status = "paused"
+        elif clock.at_risk:
+            clock.status = "at_risk"
+        else:
+            clock.status = "running"
+
+    # 3. Breaches, next due.
+    breaches = []
+    for clock in everything:
+        if clock.breached:
+            if clock.kind == "resolution":
+                wall = None if clock.end is None else clock.end - clock.due
+            else:
+                wall = None if clock.answered is None else clock.answered - clock.due
+            breaches.append(
+                RefBreach(
+                    at=clock.due,
+                    cycle=clock.index,
+                    tier=tier.id,
+                    target=clock.target_name,
+                    duration=clock.target,
+                    late=clock.overdue,
+                    late_wall=wall,
+                )
+            )
+    breaches.sort(key=lambda b: (b.at, b.cycle is None, b.cycle or 0))
+    candidates = [c for c in everything if c.open and not c.stopped and not c.breached]
+    next_clock = None
+    for clock in candidates:  # cycles come first, so a cycle wins a tie
+        if next_clock is None or clock.due < next_clock.due:
+            next_clock = clock
+    next_due = None if next_clock is None else next_clock.due
+    remaining = None
+    if next_due is not None and at is not None:
+        remaining = calendar.elapsed(at, next_due)
+    return RefResult(True, None, clocks, resolution, breaches, next_due, remaining, next_clock)
+
+
+def at_risk_instant(tier: Any, clock: RefClock, at: datetime) -> datetime:
+    """When ``clock`` (open as of ``at``) first counts the at-risk share of its target."""
+    target_us = clock.target // US
+    threshold = timedelta(microseconds=math.ceil(Fraction(tier.at_risk) * target_us))
+    return due_instant(tier.calendar, clock.start, utc(at), clock.pauses, threshold)
+
+
+def to_us(moment: datetime) -> int:
+    return (utc(moment) - datetime(1970, 1, 1, tzinfo=UTC)) // US
+
+
+def summary_fields(result: RefResult, incident_id: str, tier_id: str) -> dict[str, Any]:
+    """The fields of ``slaclock.analysis.Summary``, computed from the reference alone."""
+    first = result.cycles[0] if result.cycles else None
+    resolution = result.resolution
+    return {
+        "incident": incident_id,
+        "tier": tier_id,
+        "covered": result.covered,
+        "reason": result.reason,
+        "cycles": len(result.cycles),
+        "breaches": len(result.breaches),
+        "breached": result.breached,
+        "first_due": None if first is None else to_us(first.due),
+        "first_answered": None
+        if first is None or first.answered is None
+        else to_us(first.answered),
+        "first_taken": None if first is None else first.taken // US,
+        "worst_overdue": max((b.late // US for b in result.breaches), default=0),
+        "next_due": None if result.next_due is None else to_us(result.next_due),
+        "at_risk": any(c.at_risk for c in result.cycles)
+        or (resolution is not None and resolution.at_risk),
+        "resolution_due": None if resolution is None else to_us(resolution.due),
+    }
