@@ -17,7 +17,7 @@ brings its instants.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
@@ -281,6 +281,9 @@ class ProgramTable(Generic[_L]):
         self.restart = restart
         self.limit = limit
         self._by_kinds: dict[tuple[str, ...], Program] = {}
+        #: The programs compiled so far by sequence of kinds, to read without a call
+        #: (``table.known.get(kinds) or table.get(kinds)``); never write to it.
+        self.known: Mapping[tuple[str, ...], Program] = self._by_kinds
         self._number: dict[str, int] = {}
         self._numbered: list[Program | None] = []
         self._layout: Any = None

@@ -45,8 +45,8 @@ from slaclock._jsonl import IncidentReadErrors, parse_line
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
-from slaclock.analysis._decode import MISSING, Decoded, Unusual, check_scope, decode
-from slaclock.analysis._rows import Summary, instant, of_incident, row, uncovered
+from slaclock.analysis._decode import MISSING, Unusual, decode
+from slaclock.analysis._rows import Summary, instant, of_incident, row
 from slaclock.catalog import Catalog
 from slaclock.errors import IncidentError, SlaclockTypeError, SlaclockValueError
 
@@ -100,28 +100,6 @@ def evaluate_many(
 
 
 # --------------------------------------------------------------------------- JSON Lines
-
-
-def _assessed(plan: Plan, log: Decoded, at: int | None) -> Summary:
-    """The row of a decoded log on ``plan`` (its instants are used up).
-
-    Raises :class:`Unusual` on anything it does not accept, and the caller then
-    reads the line with ``Incident.from_dict``, which words the error.
-    """
-    # The memo of coverage answers is filled only from valid types and channels,
-    # so a hit also checks them (True and 1 hash alike: third_party is a bool).
-    scope = (log.type, log.third_party, log.channel)
-    reason = plan.coverage.get(scope, MISSING)
-    if reason is MISSING:
-        check_scope(log.type, log.channel)
-        reason = plan.covers(*scope)
-    program = plan.tables[log.agent_opened].get(log.kinds)
-    # A bad log, or work_logged without its duration: Incident.from_dict words why.
-    if program is None or program.fault is not None or (log.plain and program.logged):
-        raise Unusual
-    if reason is not None:
-        return uncovered(plan, log.ident, reason)
-    return row(plan, log.ident, log.kinds, log.instants, program, log.agent_opened, at)
 
 
 class SummaryReader(Iterator[Summary]):
@@ -269,7 +247,7 @@ def _row(
         if record is MISSING:
             raise Unusual
         plan = plans if isinstance(plans, Plan) else plans[record["tier"]]
-        return _assessed(plan, decode(record), at)
+        return row(plan, decode(record), at)
     except Exception:
         if not line.strip():
             return None

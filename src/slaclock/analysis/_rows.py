@@ -8,16 +8,15 @@ incident (the property tests compare every field), computed from the facts of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import NamedTuple
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
 from slaclock._sla.assess import ROW, assess, known
 from slaclock._sla.incident import Incident
-from slaclock._sla.lifecycle import Program
 from slaclock._sla.plan import Plan
 from slaclock._sla.result import Evaluation
+from slaclock.analysis._decode import MISSING, Decoded, Unusual, check_scope
 
 __all__ = ["Summary", "empty", "instant", "of_incident", "row", "uncovered"]
 
@@ -94,16 +93,27 @@ def instant(us: int | None, zone: tzinfo = UTC) -> datetime | None:
 new_row = tuple.__new__
 
 
-def row(
-    plan: Plan,
-    ident: str,
-    kinds: Sequence[str],
-    instants: list[int],
-    program: Program,
-    agent_opened: bool,
-    at: int | None,
-) -> Summary:
-    """The row of a covered, valid log on ``plan`` as of ``at`` (``instants`` is the caller's to change)."""
+def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
+    """The row of a decoded log on ``plan`` as of ``at`` (the log's instants are used up).
+
+    Raises :class:`~slaclock.analysis._decode.Unusual` on a type, channel or log
+    that ``Incident.from_dict`` would refuse, which then words the error.
+    """
+    ident, incident_type, channel, third_party, _, kinds, instants, agent_opened, plain = log
+    # The memo of coverage answers is filled only from valid types and channels,
+    # so a hit also checks them (True and 1 hash alike: third_party is a bool).
+    scope = (incident_type, third_party, channel)
+    reason = plan.coverage.get(scope, MISSING)
+    if reason is MISSING:
+        check_scope(incident_type, channel)
+        reason = plan.covers(incident_type, third_party, channel)
+    table = plan.tables[agent_opened]
+    program = table.known.get(kinds) or table.get(kinds)
+    # A bad log, or work_logged without its duration.
+    if program is None or program.fault is not None or (plain and program.logged):
+        raise Unusual
+    if reason is not None:
+        return uncovered(plan, ident, reason)
     if at is None:
         instants.append(instants[-1])  # the horizon: the last event
         points = instants
@@ -111,11 +121,11 @@ def row(
         cut = known(kinds, instants, at)
         if cut is None:
             return empty(plan, ident)
-        kinds, points = cut
-        if len(kinds) < program.n:
-            found = plan.tables[agent_opened].get(tuple(kinds))
+        if len(cut[0]) < program.n:
+            found = table.get(tuple(cut[0]))
             assert found is not None  # a prefix of a valid log is valid
             program = found
+        points = cut[1]
     assessed = assess(plan, program, points, at, ROW)
     first = assessed.first
     if first is None:
@@ -164,10 +174,15 @@ def uncovered(plan: Plan, ident: str, reason: str) -> Summary:
 
 def of_incident(plan: Plan, incident: Incident, at: int | None) -> Summary:
     """The row of an incident already built."""
-    reason = plan.covers(incident.type, incident.third_party, incident.channel)
-    if reason is not None:
-        return uncovered(plan, incident.id, reason)
-    agent_opened = incident.events[0].by == "agent"
-    program = plan.tables[agent_opened].get(incident._kinds)
-    assert program is not None  # an Incident is valid
-    return row(plan, incident.id, incident._kinds, list(incident._us), program, agent_opened, at)
+    log = (
+        incident.id,
+        incident.type,
+        incident.channel,
+        incident.third_party,
+        incident.tier,
+        incident._kinds,
+        list(incident._us),
+        incident.events[0].by == "agent",
+        False,  # an Incident's work_logged events have their durations
+    )
+    return row(plan, new_row(Decoded, log), at)
