@@ -1,4 +1,4 @@
-"""Fixed-seed incident records for the SLA benchmarks (DESIGN §5 record shape).
+"""Fixed-seed incident records for the SLA benchmarks (the documented record shape).
 
 Each incident opens at a random instant in 2024-2026 (Moscow time) and then
 alternates customer messages and agent replies with random gaps, sometimes a

@@ -1,7 +1,7 @@
 """A slow, obviously-correct reference for calendar arithmetic.
 
 It reads the same spec mapping as ``Calendar.from_dict`` and answers by walking
-local dates one at a time: for each date it applies the precedence of DESIGN §3
+local dates one at a time: for each date it applies the precedence of the calendar rules
 (override, then the holidays list, then country data, then the effective-dated
 or base weekly hours), turns each local interval into UTC with ``zoneinfo`` and
 ``fold=0`` (a spring-gap boundary moves forward by the gap, a fold takes the
@@ -190,7 +190,7 @@ class Reference:
         return False
 
     def local_hours(self, day: date) -> tuple[Minutes, ...]:
-        """The date's local intervals after the precedence of DESIGN §3."""
+        """The date's local intervals after the precedence of the calendar rules."""
         if day in self._overrides:
             return self._overrides[day]
         if day in self._holidays:

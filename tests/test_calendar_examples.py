@@ -1,4 +1,4 @@
-"""Named boundary examples for working calendars (DESIGN §3), each worked out by hand.
+"""Named boundary examples for working calendars (see docs/semantics.md), each worked out by hand.
 
 Most use the origin's Moscow calendar: Europe/Moscow (UTC+3 all year, no DST
 since 2014), Monday to Friday 10:00-18:00, Russian production calendar.  The

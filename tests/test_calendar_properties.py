@@ -1,4 +1,4 @@
-"""The laws of DESIGN §3 as Hypothesis properties, each also checked against the reference.
+"""The calendar laws as Hypothesis properties, each also checked against the reference.
 
 Calendars, instants and durations come from ``slaclock.strategies`` (our own
 strategies, used first).  ``tests/reference.py`` walks dates one by one from the

@@ -22,8 +22,8 @@ H = timedelta(hours=1)
 WORKDAY = [["10:00", "18:00"]]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-# The calendar spec of DESIGN §5, verbatim.
-DESIGN_JSON = """
+# The calendar spec as the docs show it, verbatim.
+DOCUMENTED_JSON = """
 {"tz": "Europe/Moscow",
  "week": {"mon": [["10:00", "18:00"]], "tue": [["10:00", "18:00"]], "wed": [["10:00", "18:00"]],
           "thu": [["10:00", "18:00"]], "fri": [["10:00", "18:00"]], "sat": [], "sun": []},
@@ -32,7 +32,7 @@ DESIGN_JSON = """
  "overrides": {"2026-12-26": [["10:00", "14:00"]]}}
 """
 # The same calendar in TOML.
-DESIGN_TOML = """
+DOCUMENTED_TOML = """
 tz = "Europe/Moscow"
 country = { code = "RU" }
 holidays = ["2026-12-30"]
@@ -47,9 +47,9 @@ fri = [["10:00", "18:00"]]
 [overrides]
 "2026-12-26" = [["10:00", "14:00"]]
 """
-# The calendar part of DESIGN §5's catalog example, laid out exactly as there: an
+# The calendar part of the documented catalog example, laid out exactly as there: an
 # inline table that spans two lines (TOML 1.1; Python's tomllib reads TOML 1.0).
-DESIGN_CATALOG_TOML = """
+DOCUMENTED_CATALOG_TOML = """
 tz = "Europe/Moscow"
 country = { code = "RU" }
 week = { mon = [["10:00", "18:00"]], tue = [["10:00", "18:00"]], wed = [["10:00", "18:00"]],
@@ -72,9 +72,9 @@ def test_to_dict_round_trips_through_from_dict_and_json(spec: dict[str, Any]) ->
 
 
 def test_the_design_spec_reads_the_same_from_json_toml_and_dict() -> None:
-    from_json = Calendar.from_json(DESIGN_JSON)
-    assert Calendar.from_toml(DESIGN_TOML) == from_json
-    assert Calendar.from_dict(json.loads(DESIGN_JSON)) == from_json
+    from_json = Calendar.from_json(DOCUMENTED_JSON)
+    assert Calendar.from_toml(DOCUMENTED_TOML) == from_json
+    assert Calendar.from_dict(json.loads(DOCUMENTED_JSON)) == from_json
     # 2026-12-30 (Wed) is on the holidays list; 2026-12-26 (Sat) is opened 10:00-14:00.
     assert not from_json.is_open(msk(2026, 12, 30, 12, 0))
     assert from_json.is_open(msk(2026, 12, 29, 12, 0))
@@ -84,7 +84,7 @@ def test_the_design_spec_reads_the_same_from_json_toml_and_dict() -> None:
 
 def test_the_design_catalog_toml_layout_reads(moscow: Calendar) -> None:
     # Users copy the documented example; a multi-line inline table must not be refused.
-    assert Calendar.from_toml(DESIGN_CATALOG_TOML) == moscow
+    assert Calendar.from_toml(DOCUMENTED_CATALOG_TOML) == moscow
 
 
 def test_to_dict_has_the_design_shape(moscow: Calendar) -> None:

@@ -189,7 +189,8 @@ def test_default_calendar_works_transferred_saturdays() -> None:
 
 def test_default_catalog_file_cites_its_source_and_names_slaclock_choices() -> None:
     head = DATA.read_text(encoding="utf-8").split("[calendars.moscow]")[0]
-    assert "Source:" in head and "DESIGN.md §2" in head
+    assert "Source:" in head and "SLA page" in head
+    assert "DESIGN" not in head and "shared/" not in head
     assert "slaclock's own choices" in head
     assert "at_risk" in head and "cycle_rule" in head
 
@@ -338,7 +339,7 @@ def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert "bad.toml" in str(info.value)
 
 
-DESIGN_TOML = """\
+DOCUMENTED_TOML = """\
 [calendars.moscow]
 tz = "Europe/Moscow"
 country = { code = "RU" }
@@ -360,9 +361,9 @@ contract_required = true
 
 
 def test_the_design_catalog_layout_reads_as_toml_1_1(tmp_path: Path) -> None:
-    # DESIGN §5 spreads an inline table over two lines: TOML 1.1, not 1.0.
+    # The documented catalog spreads an inline table over two lines: TOML 1.1, not 1.0.
     path = tmp_path / "design.toml"
-    path.write_text(DESIGN_TOML, encoding="utf-8")
+    path.write_text(DOCUMENTED_TOML, encoding="utf-8")
     catalog = load_catalog(path)
     default = default_catalog()
     assert catalog.calendars["moscow"] == default.calendars["moscow"]
