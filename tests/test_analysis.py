@@ -587,3 +587,21 @@ def test_a_resolution_clock_at_risk_equals_evaluate() -> None:
     every_way([incident], tier, at, None, None)
     [row] = evaluate_many([incident], tier, at=at)
     assert row.at_risk and not row.breached
+
+
+def test_zone_suffixed_times_are_read_by_the_one_timestamp_rule_and_never_cached() -> None:
+    def line(ident: str, opened: str) -> str:
+        events = [{"type": "opened", "at": opened}]
+        return json.dumps({"id": ident, "type": "failure", "events": events})
+
+    lines = [
+        line("A", "2024-01-15T10:30:00-05:00[America/New_York]"),  # the zone's offset
+        line("B", "2024-07-15T10:30:00-05:00[America/New_York]"),  # July is -04:00 there
+    ]
+    for engine in ("python", "numpy"):
+        reader = evaluate_jsonl(lines, SLA2, errors="collect", engine=engine)  # type: ignore[arg-type]
+        [row] = list(reader)
+        want = evaluate(Incident.from_dict(json.loads(lines[0])), SLA2)
+        assert row == Summary.from_evaluation(want)
+        [error] = reader.errors
+        assert error.line == 2 and "is not the offset of America/New_York" in str(error)

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from slaclock._calendar.instants import td_to_us, to_us
 from slaclock._durations import parse_duration
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
+from slaclock._timestamps import parse_instant
 
 __all__ = ["MISSING", "RECORD_KEYS", "Decoded", "Unusual", "decode", "parse_instant_us"]
 
@@ -39,6 +40,11 @@ class Unusual(Exception):
     """The fast reader met something it leaves to ``Incident.from_dict``."""
 
 
+def _unusual(message: str) -> Exception:
+    """What the timestamp rule raises here: the careful reader words the error."""
+    return Unusual()
+
+
 RECORD_KEYS = frozenset(("id", "type", "channel", "third_party", "events", "tier"))
 _EVENT_KEYS = frozenset(("type", "at", "duration", "by"))
 _TYPES = frozenset(INCIDENT_TYPES)
@@ -59,18 +65,16 @@ _CACHE_LIMIT = 200_000
 
 
 def parse_instant_us(text: str) -> int:
-    """An event time read the careful way, filling the caches."""
-    # Incident.from_dict's reading (_parse_instant) also wants a "T" or a space
-    # between date and time, where Python accepts any character; it strips blanks.
-    if "T" not in text and "t" not in text and " " not in text:
-        raise Unusual
-    moment = datetime.fromisoformat(text)  # ValueError, TypeError: unusual
+    """An event time read by slaclock's one timestamp rule, filling the caches."""
+    moment = parse_instant(text, what="event time", error=_unusual)
+    us = to_us(moment)  # a SlaclockValueError past the range: unusual too
     offset = moment.utcoffset()
-    if offset is None:
-        raise Unusual
-    us = to_us(moment)
+    assert offset is not None  # the rule refuses naive times
+    # A zone suffix makes the offset a claim to check against the zone, per instant:
+    # such text is never cached.
     if (
-        text[10:11] in ("T", " ")
+        "[" not in text
+        and text[10:11] in ("T", " ")
         and text[:10] == moment.date().isoformat()
         and text[11:14] == f"{moment.hour:02d}:"
     ):  # then text.partition(":") splits after the hour
