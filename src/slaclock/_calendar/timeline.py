@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
@@ -93,17 +94,18 @@ class Block:
         cap = self.work_cap[i]
         return work if work < cap else cap
 
-    def work_many(self, instants: list[int]) -> list[int]:
-        """:meth:`work_at` of each instant of a sorted list (all in the block), in one pass.
+    def work_many(self, instants: Sequence[int], positions: Iterable[int]) -> list[int]:
+        """:meth:`work_at` of the instants at ``positions`` (increasing; all in the block).
 
-        The search index only moves forward, and usually by no opening or one
-        between two instants: a comparison or two instead of a binary search each.
+        One pass: the search index only moves forward, and usually by no opening or
+        one between two instants, a comparison or two instead of a binary search each.
         """
         opens, after, shift, cap = self.opens, self.opens_after, self.work_shift, self.work_cap
-        i = bisect_right(opens, instants[0])
+        i = 0
         out: list[int] = []
         add = out.append
-        for us in instants:
+        for k in positions:
+            us = instants[k]
             if after[i] <= us:
                 i += 1
                 if after[i] <= us:

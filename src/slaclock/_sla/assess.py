@@ -112,7 +112,7 @@ def assess(
     # W, the working time since the start of a year block, turns a clock without
     # stops inside one block into a difference and its due instant into one search.
     block = tl.block_of(first_point)
-    works = block.work_many(points) if horizon < block.end else None
+    works = block.work_many(points, program.bounds) if horizon < block.end else None
     pending = (
         [(points[s], points[e]) for s, e in program.pending]
         if program.pending and (plan.pause or plan.resolution is not None)
@@ -131,7 +131,7 @@ def assess(
     risky = False
     stops: list[Span] = []
     index = -1
-    for s, e, is_first in program.positions:
+    for s, e, ws, we, is_first in program.positions:
         index += 1
         target = first_target if is_first else later_target
         start, end = points[s], points[e]
@@ -148,8 +148,8 @@ def assess(
         elif stops or works is None:
             used = measure(tl, start, end, stops)[0]
         else:
-            start_work = works[s]
-            used = works[e] - start_work
+            start_work = works[ws]
+            used = works[we] - start_work
             if (
                 target > 0
                 and start_work + target <= block.total

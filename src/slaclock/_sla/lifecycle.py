@@ -177,11 +177,19 @@ class Program:
     resolved_by: str | None  # the kind at ``since``
     logged: bool  # has work_logged events
     fault: tuple[int, str] | None
-    # Each cycle's (start, end, first), for the assessment's hot loop.
-    positions: tuple[tuple[int, int, bool], ...] = ()
+    # For the assessment's hot loop: the positions where cycles start or end, in
+    # order, and each cycle's (start, end, first) with its start and end also as
+    # indexes into ``bounds``.
+    bounds: tuple[int, ...] = ()
+    positions: tuple[tuple[int, int, int, int, bool], ...] = ()
 
     def __post_init__(self) -> None:
-        positions = tuple((c.start, c.end, c.first) for c in self.cycles)
+        bounds = sorted({p for c in self.cycles for p in (c.start, c.end)})
+        index = {p: i for i, p in enumerate(bounds)}
+        positions = tuple(
+            (c.start, c.end, index[c.start], index[c.end], c.first) for c in self.cycles
+        )
+        object.__setattr__(self, "bounds", tuple(bounds))
         object.__setattr__(self, "positions", positions)
 
 
