@@ -74,8 +74,9 @@ def known(
 class Assessment(NamedTuple):
     """What one log's clocks come to as of the horizon.
 
-    ``clocks`` lists every clock's facts (``FULL`` only; empty otherwise).  The
-    rest holds for every mode: ``breaches`` counts the breached clocks and
+    ``clocks`` lists the facts of every clock assessed, cycles in order and then
+    the resolution clock (all of them in ``FULL``; the other modes leave out cycles
+    answered within their target on the wall clock).  The rest holds for every mode: ``breaches`` counts the breached clocks and
     ``worst`` is the largest working time past due among them; ``next_due`` is the
     earliest due instant of a running clock that is neither paused nor breached,
     and ``next_clock`` that clock's facts (a reaction cycle wins a tie with the
@@ -167,20 +168,9 @@ def assess(
         if found is None and ((running and not verdict and not stopped) or wanted):
             found = due(tl, start, target, stops, end, used)
         facts = (index, target, start, end, running, used, found, verdict, stopped, stops, paused)
-        if full:
-            clocks.append(facts)
+        clocks.append(facts)
         if not index:
             first = facts
-        if verdict:
-            breaches += 1
-            late = overdue(used, target)
-            if late > worst:
-                worst = late
-        elif running:
-            if not stopped and (next_due is None or found < next_due):  # type: ignore[operator]
-                next_due, next_clock = found, facts
-            if at is not None and at_risk(used, target, share):
-                risky = True
     if plan.resolution is not None:
         target = plan.resolution
         since = program.since
@@ -221,8 +211,10 @@ def assess(
             stops,
             paused,
         )
-        if full:
-            clocks.append(resolution)
+        clocks.append(resolution)
+    # The verdicts every answer needs, folded once over the clocks assessed.
+    for facts in clocks:
+        _, target, _, _, running, used, found, verdict, stopped, _, _ = facts
         if verdict:
             breaches += 1
             late = overdue(used, target)
@@ -230,7 +222,7 @@ def assess(
                 worst = late
         elif running:
             if not stopped and (next_due is None or found < next_due):  # type: ignore[operator]
-                next_due, next_clock = found, resolution
+                next_due, next_clock = found, facts
             if at is not None and at_risk(used, target, share):
                 risky = True
     return _new(
