@@ -3,14 +3,27 @@ that Python would read by cutting or by another script's digits, are refused by 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from decimal import Context, Decimal
+from fractions import Fraction
+from math import floor
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from slaclock import Calendar, parse_instant
-from slaclock._durations import parse_duration
+from slaclock import (
+    Calendar,
+    Incident,
+    Price,
+    budget,
+    cost,
+    default_catalog,
+    evaluate,
+    parse_instant,
+)
+from slaclock._durations import format_duration, parse_duration
 from slaclock.errors import SlaclockError, SpecError
 
 WEEK = {"mon": [["10:00", "18:00"]], "fri": [["10:00", "18:00"]]}
@@ -163,3 +176,98 @@ def test_alpha3_country_codes_are_refused_naming_the_alpha2_code() -> None:
     with pytest.raises(SpecError, match="alpha-3"):
         calendar(country="RUS")
     assert calendar(country={"code": "RU"}).country == "RU"
+
+
+# -- money stays exact -------------------------------------------------------------------
+
+HUGE = Decimal("999999999999999999.999999999999")  # the largest price: below 10**18, 12 places
+
+
+def test_cost_is_exact_beyond_the_28_digits_of_the_default_context() -> None:
+    tier = (
+        default_catalog()
+        .tiers["SLA-3"]
+        .replace(price=Price(HUGE, "RUB", "month"), overage_rate=Price(HUGE, "RUB", "hour"))
+    )
+    used = [timedelta(hours=10**9, microseconds=7)] * 12
+    result = cost(tier, used=used, period="year")
+    assert tier.budget is not None
+    over_us = (used[0] - tier.budget) // timedelta(microseconds=1)
+    charge = Fraction(HUGE) * Fraction(over_us, 3_600_000_000)
+    charge_cents = Decimal(floor(charge * 100 + Fraction(1, 2))).scaleb(-2, Context(prec=100))
+    exact = Fraction(HUGE) * 12 + 12 * Fraction(charge_cents)
+    assert Fraction(result.amount) == exact
+    assert len(result.amount.as_tuple().digits) > 28
+    assert Decimal(str(json.loads(json.dumps(result.to_dict()))["amount"])) == result.amount
+
+
+def test_cost_of_a_prorated_huge_yearly_price_is_exact() -> None:
+    tier = default_catalog().tiers["SLA-3"].replace(price=Price(HUGE, "RUB", "year"))
+    result = cost(tier, period="month", prorate=True)
+    assert Fraction(result.amount) == Fraction(
+        floor(Fraction(HUGE) / 12 * 100 + Fraction(1, 2)), 100
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "why"), [("1e18", "too large"), ("1e400", "too large"), ("0.0000000000001", "12")]
+)
+def test_a_price_beyond_exact_money_is_refused_at_load_naming_the_field(
+    amount: str, why: str
+) -> None:
+    with pytest.raises(SpecError, match=why) as caught:
+        Price.from_dict({"amount": amount, "currency": "RUB", "per": "month"})
+    assert caught.value.path == "price.amount"
+    with pytest.raises(SlaclockError, match=why):
+        Price(Decimal(amount), "RUB", "month")
+
+
+def test_a_year_past_the_longest_duration_is_refused_not_an_overflow() -> None:
+    tier = default_catalog().tiers["SLA-3"].replace(budget=timedelta.max)
+    with pytest.raises(SlaclockError, match="longest duration"):
+        cost(tier, used=[timedelta.max] * 12, period="year")
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [HUGE, Decimal(2**53), Decimal(2**53 - 1), Decimal("1E+5"), Decimal("0E-12"), Decimal("12.50")],
+    ids=str,
+)
+def test_price_and_cost_to_dict_are_json_safe_and_exact(amount: Decimal) -> None:
+    price = Price(amount, "RUB", "month")
+    data = json.loads(json.dumps(price.to_dict(), allow_nan=False))
+    assert isinstance(data["amount"], str) or abs(data["amount"]) < 2**53
+    assert Price.from_dict(data) == price
+    tier = (
+        default_catalog()
+        .tiers["SLA-3"]
+        .replace(price=price, overage_rate=Price(amount, "RUB", "hour"))
+    )
+    result = cost(tier, used=[timedelta.max // 13] * 12, period="year")
+    back = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert Decimal(str(back["amount"])) == result.amount
+    for line, shown in zip(result.breakdown, back["breakdown"], strict=True):
+        assert Decimal(str(shown["amount"])) == line.amount
+
+
+def test_evaluation_and_budget_usage_to_dict_are_json_safe_at_extremes() -> None:
+    tier = default_catalog().tiers["SLA-3"]
+    late = "9998-12-30T23:59:59.999999+00:00"
+    # Near the longest timedelta (budget - used must still be one: see BudgetUsage).
+    work = timedelta(days=999_999_000, microseconds=1)
+    incident = Incident.from_dict(
+        {
+            "id": "INC-X",
+            "type": "consultation",
+            "events": [
+                {"type": "opened", "at": "9998-12-01T00:00:00.000001+00:00"},
+                {"type": "work_logged", "at": late, "duration": format_duration(work)},
+            ],
+        }
+    )
+    for result in (
+        evaluate(incident, tier, at=parse_instant(late)),
+        budget(tier, [incident], month="9998-12"),
+    ):
+        text = json.dumps(result.to_dict(), allow_nan=False)
+        assert json.loads(text) == result.to_dict()
