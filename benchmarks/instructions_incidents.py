@@ -13,6 +13,8 @@ and then reading everything again, with ``PYTHONHASHSEED=0``.  The difference,
 divided by the number of incidents, is the cost of one warm pass an incident.
 
 Needs valgrind on the PATH (Debian's ``valgrind`` package); it installs nothing.
+Its smoke test in ``tests/test_benchmarks.py`` is marked ``valgrind`` and left out
+of a plain ``pytest`` run and CI (it takes minutes): ``pytest -m valgrind`` runs it.
 """
 
 from __future__ import annotations

@@ -44,6 +44,11 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
     datetime.timedelta(seconds=7200)
     """
     if isinstance(value, timedelta):
+        if getattr(value, "nanoseconds", 0):  # a pandas.Timedelta would be cut to microseconds
+            raise SpecError(
+                f"duration {value!r} is not a whole number of microseconds; round it first",
+                path=path,
+            )
         return value
     if not isinstance(value, str):
         raise SpecError(
@@ -51,6 +56,12 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
             path=path,
         )
     text = value.strip()
+    if not text.isascii():  # \d and int() would read other scripts' digits: "PT٢H"
+        raise SpecError(
+            f"cannot read duration {_quote(text)}: it has characters other than ASCII; "
+            f"expected {_ACCEPTED}",
+            path=path,
+        )
     if len(text) > _MAX_TEXT:
         raise SpecError(
             f"duration {_quote(text)} is too long ({len(text)} characters); expected {_ACCEPTED}",

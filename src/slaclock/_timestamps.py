@@ -2,7 +2,8 @@
 
 An instant is a date, a ``T`` or a space, a time of day and a UTC offset (or
 ``Z``): ``2026-11-27T17:30:00+03:00``.  A date alone or a time without an offset
-is refused, never guessed.  The RFC 9557 suffix naming the zone is accepted,
+is refused, never guessed; so are more than six fraction digits (Python would cut
+them off), ISO week dates (``2026-W48-5``) and digits other than ASCII.  The RFC 9557 suffix naming the zone is accepted,
 ``2024-11-03T01:30:00-05:00[America/New_York]``: the offset must be the zone's at
 that instant, and the result carries the ``ZoneInfo``.  With ``Z`` and a zone the
 instant is UTC and is shown in the zone.
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slaclock.errors import NaiveDatetimeError, SlaclockValueError
 
-__all__ = ["FORM", "parse_instant", "read_instant"]
+__all__ = ["FORM", "parse_instant", "read_instant", "zone_refusal"]
 
 FORM = (
     "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z', "
@@ -30,8 +31,36 @@ FORM = (
 # Longer text is no timestamp; refusing it first keeps the message short.
 _MAX_TEXT = 100
 _SUFFIX = re.compile(r"\[(!?)([^\[\]=]+)\]")
+_LONG_FRACTION = re.compile(r"[.,][0-9]{7}")
+_WEEK_DATE = re.compile(r"[0-9]{4}-?W", re.IGNORECASE)
 
 ErrorFactory = Callable[[str], Exception]
+
+# Names the tz database answers to that are no place: each means a different zone, or
+# a different clock, from one machine to the next.  Refused so that one spec or record
+# means one zone everywhere (lower case: some file systems ignore case).
+_MACHINE_ZONES = {
+    "localtime": "it is a link to the zone this machine is set to",
+    "posixrules": "it holds the machine's default rules for POSIX TZ strings, not a place's",
+    "factory": "it is the tz database's placeholder for a machine whose zone is not set",
+}
+
+
+def zone_refusal(name: str) -> str | None:
+    """Why the zone ``name`` is refused (it would differ between machines), or ``None``."""
+    folded = name.strip().lower()
+    why = _MACHINE_ZONES.get(folded)
+    if why is None and folded.startswith("right/"):
+        why = (
+            "the 'right/' zones count leap seconds, which Python's datetime does not, and "
+            "exist only on some machines"
+        )
+    if why is None:
+        return None
+    return (
+        f"time zone {name!r} is refused: {why}, so the same name would not mean the same "
+        f"zone on every machine; give an IANA name such as 'Europe/Moscow' or 'UTC'"
+    )
 
 
 def _short(value: object) -> str:
@@ -79,6 +108,26 @@ def parse_instant(
     if bracket >= 0:
         zone = _suffix_zone(text[bracket:], value, what=what, error=error)
         text = text[:bracket]
+    # int() and some parsers read digits of any script; a timestamp is ASCII.
+    if not text.isascii():
+        raise error(
+            f"cannot read {what} {value!r}: it has characters other than ASCII (digits of "
+            f"another script?); expected {FORM}"
+        )
+    # Python 3.11 keeps six fraction digits and drops the rest without a word: refuse
+    # rather than move the instant.
+    if _LONG_FRACTION.search(text):
+        raise error(
+            f"cannot read {what} {value!r}: slaclock counts whole microseconds, and more than "
+            f"six fraction digits would be cut off; round to microseconds first"
+        )
+    # An ISO week date (2026-W48-5) reads as a date, but its week-numbering year is not
+    # the calendar year near New Year; one date form, YYYY-MM-DD, is easier to check.
+    if _WEEK_DATE.match(text):
+        raise error(
+            f"cannot read {what} {value!r}: ISO week dates are refused; give the calendar "
+            f"date, YYYY-MM-DD"
+        )
     # Python reads any character between date and time, and a date alone as a naive
     # midnight: refuse both as text without a time rather than as a missing zone.
     if "T" not in text.upper() and " " not in text:
@@ -117,6 +166,9 @@ def _suffix_zone(suffix: str, value: str, *, what: str, error: ErrorFactory) -> 
             f"zone name in brackets, such as '[Europe/Moscow]'"
         )
     name = match.group(2)
+    refused = zone_refusal(name)
+    if refused is not None:
+        raise error(f"{what} {value!r}: {refused}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):

@@ -388,8 +388,8 @@ class Calendar:
             to_us(start)
             td_to_us(duration)
             raise
-        if not isinstance(duration, timedelta):
-            td_to_us(duration)  # refuses, naming the value
+        if type(duration) is not timedelta:
+            td_to_us(duration)  # refuses a non-timedelta or a sub-microsecond part, naming it
         us = self._timeline.deadline_us(
             (a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds, d
         )

@@ -46,11 +46,29 @@ def _supported() -> dict[str, list[str]]:
     return dict(holidays.list_supported_countries())
 
 
+def _alpha2(code: str) -> str | None:
+    """The alpha-2 code the holidays package gives an alpha-3 one, if it says."""
+    import holidays
+
+    alpha2 = getattr(getattr(holidays, code, None), "country", None)
+    return alpha2 if isinstance(alpha2, str) and len(alpha2) == 2 else None
+
+
 def check_country(code: object, subdiv: object, *, path: str) -> tuple[str, str | None]:
     """Validate a country code and subdivision against the ``holidays`` package."""
     supported = _supported()
+    # The holidays package also answers to alpha-3 codes ("RUS"): refused, so that one
+    # country has one spelling and equal calendars have equal specs.
+    if isinstance(code, str) and len(code) == 3 and code in supported:
+        alpha2 = _alpha2(code)
+        hint = f", {alpha2!r}" if alpha2 else ""
+        raise SpecError(
+            f"country {code!r} is an alpha-3 code; slaclock takes the ISO 3166-1 alpha-2 "
+            f"code{hint}",
+            path=f"{path}.code" if path else "code",
+        )
     if not isinstance(code, str) or code not in supported:
-        sample = ", ".join(sorted(supported)[:12])
+        sample = ", ".join(sorted(c for c in supported if len(c) == 2)[:12])
         raise SpecError(
             f"unknown country {code!r}; expected an ISO 3166-1 alpha-2 code that the holidays "
             f"package supports ({sample}, ...)",

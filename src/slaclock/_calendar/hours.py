@@ -37,7 +37,8 @@ Span = tuple[int, int]
 Spans = tuple[Span, ...]
 Week = tuple[Spans, Spans, Spans, Spans, Spans, Spans, Spans]
 
-_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?")
+# ASCII digits only: \d and int() also read other scripts' digits (full-width "10:00").
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?")
 _PAIR_FORM = 'a pair of times ["HH:MM", "HH:MM"], e.g. ["10:00", "18:00"]'
 
 

@@ -58,6 +58,13 @@ def td_to_us(value: object, *, name: str = "duration") -> int:
             f"{name} must be a datetime.timedelta, got {value!r} of type {type(value).__name__}; "
             "for example timedelta(hours=2)"
         )
+    if type(value) is not timedelta and getattr(value, "nanoseconds", None):
+        # pandas.Timedelta keeps nanoseconds that timedelta arithmetic drops: refuse
+        # rather than count a different duration.
+        raise SlaclockValueError(
+            f"{name} {value!r} is not a whole number of microseconds; slaclock works in "
+            "microseconds: round it first, e.g. value.round('us')"
+        )
     return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -11,10 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slaclock._calendar.country import check_country
 from slaclock._calendar.hours import Spans, Week, parse_spans, parse_week
 from slaclock._durations import parse_duration
+from slaclock._timestamps import zone_refusal
 from slaclock.errors import SpecError
 
 __all__ = ["KEYS", "parse_date", "parse_zone"]
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 KEYS = ("tz", "week", "weeks", "holidays", "overrides", "country", "pre_holiday")
 
 
@@ -27,6 +30,9 @@ def parse_zone(value: object, *, path: str) -> ZoneInfo:
         raise SpecError(
             f"expected an IANA time zone name such as 'Europe/Moscow', got {value!r}", path=path
         )
+    refused = zone_refusal(value)
+    if refused is not None:
+        raise SpecError(refused, path=path)
     try:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError) as error:
@@ -42,10 +48,11 @@ def parse_date(value: object, *, path: str) -> date:
         raise SpecError(f'expected a date "YYYY-MM-DD", got the datetime {value!r}', path=path)
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    # YYYY-MM-DD only: date.fromisoformat also reads week dates ("2026-W48-5") and
+    # other scripts' digits, forms one spec should not have besides the plain one.
+    if isinstance(value, str) and _DATE.fullmatch(value):
         try:
-            if len(value) == 10:
-                return date.fromisoformat(value)
+            return date.fromisoformat(value)
         except ValueError:
             pass
     raise SpecError(f'expected a date "YYYY-MM-DD", got {value!r}', path=path)

@@ -15,7 +15,10 @@ The rules, stated once (``docs/howto-catalog.md`` repeats them):
 * Overage is charged at the tier's ``overage_rate`` (per hour, pro rata to the
   microsecond); without a rate it is reported but not charged.
 * Money is ``Decimal``.  Only computed amounts (a prorated month, an overage
-  charge) are rounded, each to 0.01 half up, once per month.
+  charge) are rounded, each to 0.01 half up, once per month.  Everything else is
+  exact: prices are bounded when built (below 10**18, at most 12 decimal places),
+  and the arithmetic runs with enough digits for any sum of them, so a total is
+  never rounded to the 28 digits of Python's default decimal context.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact, Rounded, localcontext
 from fractions import Fraction
 from math import floor
 from typing import Any, Literal
@@ -37,6 +40,10 @@ __all__ = ["Cost", "CostLine", "cost"]
 _PERIODS = ("month", "year")
 _HOUR_US = 3_600_000_000
 _CENT = Fraction(1, 100)
+# Enough digits for any total of bounded prices and overage charges (about 42 at
+# most), with rounding trapped: a total that would still be rounded is an error,
+# never a quietly different amount.
+_MONEY = Context(prec=60, traps=[Inexact, Rounded])
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,18 @@ def cost(
     """
     if not isinstance(tier, Tier):
         raise SlaclockTypeError(f"cost() needs a slaclock.Tier, got {tier!r}")
+    with localcontext(_MONEY):
+        try:
+            return _cost(tier, used, period, prorate)
+        except OverflowError:
+            # A year of a huge budget or of huge uses is past the longest timedelta.
+            raise SlaclockValueError(
+                f"the {period}'s hours on tier {tier.label!r} (budget x 12, or the sum of "
+                f"the uses) exceed the longest duration, {format_duration(timedelta.max)}"
+            ) from None
+
+
+def _cost(tier: Tier, used: timedelta | Sequence[timedelta], period: str, prorate: bool) -> Cost:
     if period not in _PERIODS:
         raise SlaclockValueError(f"period must be 'month' or 'year', got {period!r}")
     price = tier.price

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
 from slaclock._durations import format_duration, parse_duration
@@ -36,7 +37,7 @@ from slaclock._sla.lifecycle import (
 )
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES, replace_fields
 from slaclock._timestamps import FORM as _TIMESTAMP_FORM
-from slaclock._timestamps import parse_instant
+from slaclock._timestamps import parse_instant, zone_refusal
 from slaclock.errors import IncidentError, SpecError
 
 __all__ = [
@@ -58,9 +59,16 @@ def _choices(values: Iterable[str]) -> str:
     return ", ".join(repr(v) for v in values)
 
 
-@dataclass(frozen=True, slots=True)
+# Equality and hash are by instant, not by wall time: Python compares two datetimes of
+# one ZoneInfo by wall time (ignoring fold), and one in a DST fold unequal to every
+# datetime of another zone, so an event read back in its zone, or as a fixed offset,
+# would not equal itself.  Hence eq=False and the methods below.
+@dataclass(frozen=True, slots=True, eq=False)
 class Event:
     """One thing that happened to an incident, at an aware instant.
+
+    Two events are equal when they have the same kind, instant, duration and
+    opener, whatever the zone their instant is shown in.
 
     >>> from datetime import datetime, timezone
     >>> Event("opened", datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc)).by
@@ -118,6 +126,17 @@ class Event:
                 path="by",
             )
 
+    def _key(self) -> tuple[str, int, timedelta | None, str | None]:
+        return (self.kind, to_us(self.at, name="at"), self.duration, self.by)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Event:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def replace(self, **changes: Any) -> Event:
         """A copy with some fields changed (typed, as the attributes are), checked like a new event.
 
@@ -163,8 +182,12 @@ class Event:
         return cls(kind, at, duration, by)
 
     def to_dict(self) -> dict[str, str]:
-        """The JSON shape :meth:`from_dict` reads back."""
-        out = {"type": self.kind, "at": self.at.isoformat()}
+        """The JSON shape :meth:`from_dict` reads back, to the same instant and zone.
+
+        An instant in a ``ZoneInfo`` zone is written with its zone, as RFC 9557 does
+        (``"2024-11-03T01:30:00-05:00[America/New_York]"``); any other as its offset.
+        """
+        out = {"type": self.kind, "at": _instant_text(self.at)}
         if self.duration is not None:
             out["duration"] = format_duration(self.duration)
         if self.kind == "opened" and self.by == "agent":
@@ -172,11 +195,22 @@ class Event:
         return out
 
 
+def _instant_text(at: datetime) -> str:
+    zone = at.tzinfo
+    key = zone.key if isinstance(zone, ZoneInfo) else None
+    if not key or zone_refusal(key) is not None:
+        return at.isoformat()
+    # Through UTC: astimezone() to the datetime's own zone returns it unchanged, and a
+    # wall time in a spring gap would be written with an offset the zone never has.
+    shown = at.astimezone(UTC).astimezone(zone)
+    return f"{shown.isoformat()}[{key}]"
+
+
 def _at_error(message: str) -> IncidentError:
     return IncidentError(message, path="at")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Incident:
     """One ticket's identity and event log; evaluate it with :func:`slaclock.evaluate`.
 
@@ -198,7 +232,7 @@ class Incident:
     events: tuple[Event, ...] = field(default=())
     tier: str | None = None
     # Each event's instant in epoch microseconds and its kind, computed once here so
-    # that schedule() and evaluate() replay on integers; derived, so outside ==, hash, repr.
+    # that schedule() and evaluate() replay on integers; derived, so outside repr.
     _us: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _kinds: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -244,6 +278,27 @@ class Incident:
         _check_log(ident, self.events, instants)
         object.__setattr__(self, "_us", instants)
         object.__setattr__(self, "_kinds", tuple(event.kind for event in self.events))
+
+    def _key(self) -> tuple[Any, ...]:
+        # By instant, as Event: the events' instants are _us already.
+        return (
+            self.id,
+            self.type,
+            self.channel,
+            self.third_party,
+            self.tier,
+            self._kinds,
+            self._us,
+            tuple((event.duration, event.by) for event in self.events),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Incident:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def replace(self, **changes: Any) -> Incident:
         """A copy with some fields changed (typed: ``events`` is a tuple of :class:`Event`).

@@ -182,9 +182,25 @@ def fraction_value(value: object, *, path: str) -> Fraction:
     )
 
 
+# JSON readers that hold numbers as doubles (JavaScript's among them) round integers
+# beyond 2**53; larger whole amounts are written as decimal text, which every reader
+# keeps exactly and from_dict reads back.
+_EXACT_JSON_INT = 2**53
+
+# The largest price (below 10**18) and the finest (12 decimal places): within them
+# cost()'s products and sums are exact under _MONEY (below) and every answer stays a
+# number of ordinary size.
+MAX_AMOUNT = Decimal(10) ** 18
+MAX_PLACES = 12
+
+
 def amount_to_data(amount: Decimal) -> int | str:
-    """JSON- and TOML-safe money: whole amounts as ints, others as exact decimal text."""
-    if amount == amount.to_integral_value() and amount.as_tuple().exponent >= 0:  # type: ignore[operator]
+    """JSON- and TOML-safe money: small whole amounts as ints, others as exact decimal text."""
+    if (
+        amount.is_finite()
+        and amount.as_tuple().exponent >= 0  # type: ignore[operator]
+        and abs(amount) < _EXACT_JSON_INT
+    ):
         return int(amount)
     return str(amount)
 
@@ -218,6 +234,18 @@ class Price:
         if not self.amount.is_finite() or self.amount < 0:
             raise _price_error(
                 "amount", f"Price amount must be a finite number >= 0, got {self.amount}"
+            )
+        if self.amount >= MAX_AMOUNT:
+            raise _price_error(
+                "amount",
+                f"Price amount {self.amount} is too large; the largest is below 10**18 "
+                f"(slaclock keeps money exact and does not round a total)",
+            )
+        if self.amount and self.amount.as_tuple().exponent < -MAX_PLACES:  # type: ignore[operator]
+            raise _price_error(
+                "amount",
+                f"Price amount {self.amount} has more than {MAX_PLACES} decimal places; "
+                f"slaclock keeps money exact and does not round a price",
             )
         if not isinstance(self.currency, str) or not _CURRENCY.fullmatch(self.currency):
             raise _price_error(
