@@ -8,6 +8,7 @@ same for both engines, both decoders, a path and a handle.
 from __future__ import annotations
 
 import io
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,135 @@ def collect(reader_name: str, source: Any) -> tuple[list[Any], list[IncidentErro
     return rows, list(reader.errors)
 
 
-# --------------------------------------------------------------------------- quoting
+@pytest.mark.parametrize("kind", ["path", "handle"])
+@pytest.mark.parametrize("reader_name", list(READERS))
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_an_unreadable_line_is_its_own_error_and_reading_goes_on(
+    case: str, reader_name: str, kind: str, tmp_path: Path
+) -> None:
+    rows, errors = collect(reader_name, as_source(text_of(UNREADABLE[case]), kind, tmp_path))
+    assert len(rows) == 2
+    assert [type(e) for e in errors] == [IncidentError]
+    assert errors[0].line == 2
+    assert len(str(errors[0])) < 400
+    str(errors[0]).encode("utf-8")  # printable: no lone surrogate in the message
+    with pytest.raises(IncidentError) as raised:
+        list(READERS[reader_name](as_source(text_of(UNREADABLE[case]), kind, tmp_path), "raise"))
+    assert raised.value.line == 2
+    assert str(raised.value) == str(errors[0])
+
+
+@pytest.mark.parametrize("reader_name", list(READERS))
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_the_fast_path_refuses_what_the_careful_reader_refuses(case: str, reader_name: str) -> None:
+    _, careful = collect("read_incidents", io.StringIO(text_of(UNREADABLE[case])))
+    _, errors = collect(reader_name, io.StringIO(text_of(UNREADABLE[case])))
+    assert [(e.line, e.path, e.reason) for e in errors] == [
+        (e.line, e.path, e.reason) for e in careful
+    ]
+
+
+@pytest.mark.parametrize("kind", ["path", "handle"])
+@pytest.mark.parametrize("engine,decoder", ENGINES)
+@pytest.mark.parametrize("case", list(UNEVALUABLE))
+def test_an_evaluation_error_is_the_lines_incident_error(
+    case: str, engine: str, decoder: str, kind: str, tmp_path: Path
+) -> None:
+    text = text_of(UNEVALUABLE[case])
+    reader = evaluate_jsonl(
+        as_source(text, kind, tmp_path), TIER, errors="collect", engine=engine, decoder=decoder
+    )
+    assert [row.incident for row in reader] == ["G", "G"]
+    [error] = reader.errors
+    assert isinstance(error, IncidentError)
+    assert (error.line, error.incident_id) == (2, "A")
+    with pytest.raises(IncidentError) as raised:
+        list(evaluate_jsonl(io.StringIO(text), TIER, engine=engine, decoder=decoder))
+    assert raised.value.line == 2
+
+
+@pytest.mark.parametrize("case", list(UNEVALUABLE))
+def test_reading_lines_at_the_ends_of_the_years_loses_nothing(case: str) -> None:
+    reader = read_incidents(io.StringIO(text_of(UNEVALUABLE[case])), errors="collect")
+    assert [inc.id for inc in reader] == ["G", "A", "G"]
+    assert not reader.errors
+
+
+INVALID_UTF8 = GOOD.encode() + b"\n" + record(ident="B").encode().replace(b"B", b"\xff") + b"\n"
+
+
+@pytest.mark.parametrize("reader_name", list(READERS))
+def test_invalid_utf8_in_a_path_is_one_lines_error(reader_name: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(INVALID_UTF8 + GOOD.encode() + b"\n")
+    rows, errors = collect(reader_name, path)
+    assert len(rows) == 2
+    assert [e.line for e in errors] == [2]
+    assert "not valid UTF-8" in str(errors[0])
+
+
+@pytest.mark.parametrize("reader_name", list(READERS))
+def test_invalid_utf8_in_a_surrogateescape_handle_is_one_lines_error(
+    reader_name: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(INVALID_UTF8 + GOOD.encode() + b"\n")
+    with path.open(encoding="utf-8", errors="surrogateescape") as handle:
+        rows, errors = collect(reader_name, handle)
+    assert len(rows) == 2
+    assert [e.line for e in errors] == [2]
+    assert "not valid UTF-8" in str(errors[0])
+
+
+def test_a_bare_cr_inside_a_record_reads_the_same_from_a_path_and_a_handle(
+    tmp_path: Path,
+) -> None:
+    text = record().replace('"type": "failure",', '"type": "failure",\r') + "\n" + GOOD + "\r\n"
+    path = tmp_path / "cr.jsonl"
+    path.write_bytes(text.encode())
+    from_path = list(read_incidents(path))
+    from_handle = list(read_incidents(io.StringIO(text)))
+    assert from_path == from_handle
+    assert [inc.id for inc in from_path] == ["A", "G"]
+    rows = [list(evaluate_jsonl(src, TIER)) for src in (path, io.StringIO(text))]
+    assert rows[0] == rows[1] and len(rows[0]) == 2
+
+
+def test_a_json_array_file_on_many_lines_says_one_object_per_line() -> None:
+    text = f"[\n{GOOD},\n{GOOD}\n]\n"
+    for name in READERS:
+        rows, errors = collect(name, io.StringIO(text))
+        # The last object, without its comma, is a record of its own.
+        assert len(rows) == 1 and [e.line for e in errors] == [1, 2, 4]
+        for error in errors:
+            assert "expected one JSON object per line" in str(error)
+            assert GOOD not in str(error)
+
+
+def test_a_line_with_escapes_still_evaluates_on_the_careful_path() -> None:
+    line = record(ident="caf\\u00e9")
+    for name in READERS:
+        rows, errors = collect(name, io.StringIO(line + "\n"))
+        assert len(rows) == 1 and not errors
+
+
+def test_a_lone_surrogate_id_is_refused_and_printable() -> None:
+    _, errors = collect("read_incidents", io.StringIO(UNREADABLE["lone_surrogate_id"]))
+    [error] = errors
+    assert error.path == "id"
+    print(error)  # would raise UnicodeEncodeError on a lone surrogate
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def test_a_collected_error_keeps_no_traceback_context_or_cause() -> None:
+    for name in READERS:
+        _, errors = collect(name, io.StringIO(text_of(UNREADABLE["duplicate_id"])))
+        [error] = errors
+        assert error.__traceback__ is None
+        assert error.__context__ is None
+        assert error.__cause__ is None
 
 
 def test_quote_cuts_a_long_value_to_a_readable_length() -> None:
@@ -125,3 +254,20 @@ def test_a_5kb_value_is_not_quoted_in_full(bad: str) -> None:
     [error] = errors
     assert len(str(error)) < 400, str(error)
     assert "..." in str(error)
+
+
+@pytest.mark.parametrize("reader_name", ["read_incidents", "python-json", "numpy-orjson"])
+def test_ten_thousand_collected_errors_stay_small(reader_name: str, tmp_path: Path) -> None:
+    bad = record(more=', {"type": "' + "x" * 5000 + '", "at": "2026-11-27T18:00:00+03:00"}')
+    path = tmp_path / "bad.jsonl"
+    path.write_text((bad + "\n") * 10_000, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        reader = READERS[reader_name](path, "collect")
+        for _ in reader:
+            pass
+        current, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(reader.errors) == 10_000
+    assert current < 12_000_000, current
