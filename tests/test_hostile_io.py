@@ -8,6 +8,7 @@ same for both engines, both decoders, a path and a handle.
 from __future__ import annotations
 
 import io
+import json
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -16,8 +17,12 @@ from typing import Any
 import pytest
 
 from slaclock import (
+    Calendar,
     IncidentError,
+    SpecError,
     default_catalog,
+    load_catalog,
+    load_catalog_text,
     read_incidents,
 )
 from slaclock.analysis import evaluate_jsonl
@@ -271,3 +276,70 @@ def test_ten_thousand_collected_errors_stay_small(reader_name: str, tmp_path: Pa
         tracemalloc.stop()
     assert len(reader.errors) == 10_000
     assert current < 12_000_000, current
+
+
+# --------------------------------------------------------------------------- files
+
+
+def catalog_json() -> str:
+    return json.dumps(default_catalog().to_dict(), indent=1)
+
+
+def test_a_json_catalog_with_a_tier_twice_is_refused_with_the_key_and_line(
+    tmp_path: Path,
+) -> None:
+    text = catalog_json()
+    start = text.index('"tiers": {') + len('"tiers": {')
+    text = text[:start] + '\n  "SLA-2": {},' + text[start:]
+    second = text.index('"SLA-2": {', start + 20)
+    path = tmp_path / "dup.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as raised:
+        load_catalog(path)
+    assert "'SLA-2' appears twice" in str(raised.value)
+    assert raised.value.line == text.count("\n", 0, second) + 1
+    assert "dup.json" in str(raised.value)
+    with pytest.raises(SpecError, match="appears twice"):
+        load_catalog_text(text, format="json")
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("deep.json", '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("deep.toml", "a = " + "[" * 100_000 + "]" * 100_000 + "\n"),
+        ("deep_tables.toml", "a = " + "{b = " * 3000 + "1" + "}" * 3000 + "\n"),
+    ],
+)
+def test_deep_nesting_in_catalogs_and_calendars_is_a_spec_error(
+    name: str, content: str, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    for load in (load_catalog, Calendar.load):
+        with pytest.raises(SpecError, match="nested too deeply") as raised:
+            load(path)
+        assert name in str(raised.value)
+
+
+def test_a_utf16_catalog_is_a_spec_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "wide.json"
+    path.write_text(catalog_json(), encoding="utf-16")
+    with pytest.raises(SpecError, match="UTF-16") as raised:
+        load_catalog(path)
+    assert "wide.json" in str(raised.value) and raised.value.line == 1
+    bare = tmp_path / "wide.toml"
+    bare.write_text("x = 1\n", encoding="utf-16-le")  # no BOM: NULs between characters
+    with pytest.raises(SpecError, match="UTF-16"):
+        Calendar.load(bare)
+
+
+def test_invalid_utf8_in_a_catalog_names_the_file_and_line(tmp_path: Path) -> None:
+    raw = catalog_json().encode()
+    cut = raw.index(b"\n", 200)
+    path = tmp_path / "bad.json"
+    path.write_bytes(raw[:cut] + b"\xff" + raw[cut:])
+    with pytest.raises(SpecError, match="not UTF-8") as raised:
+        load_catalog(path)
+    assert raised.value.line == raw.count(b"\n", 0, cut) + 1
+    assert "bad.json" in str(raised.value)
