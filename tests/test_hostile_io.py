@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from slaclock import (
     read_incidents,
 )
 from slaclock.analysis import evaluate_jsonl
+from slaclock.cli import main
 from slaclock.errors import quote
 
 OPENED = "2026-11-27T17:30:00+03:00"
@@ -343,3 +346,125 @@ def test_invalid_utf8_in_a_catalog_names_the_file_and_line(tmp_path: Path) -> No
         load_catalog(path)
     assert raised.value.line == raw.count(b"\n", 0, cut) + 1
     assert "bad.json" in str(raised.value)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Iterator[Path]:
+    (tmp_path / "deep.jsonl").write_text("[" * 100_000 + "\n", encoding="utf-8")
+    (tmp_path / "deep.toml").write_text("a = " + "[" * 100_000 + "\n", encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_bytes(INVALID_UTF8)
+    (tmp_path / "y9999.jsonl").write_text(
+        GOOD + "\n" + UNEVALUABLE["instant_in_year_9999"] + "\n", encoding="utf-8"
+    )
+    (tmp_path / "big.jsonl").write_text(
+        GOOD + "\n" + UNREADABLE["duration_of_99999999999_hours"] + "\n", encoding="utf-8"
+    )
+    (tmp_path / "plain.jsonl").write_text(record() + "\n", encoding="utf-8")
+    catalog = default_catalog().to_dict()
+    catalog["tiers"] = {"gold": catalog["tiers"]["SLA-2"]}
+    (tmp_path / "gold.json").write_text(json.dumps(catalog), encoding="utf-8")
+    yield tmp_path
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as done:  # argparse's own usage errors
+        code = int(done.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err + out
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "args,line",
+    [
+        (("evaluate", "--catalog", "missing.toml"), None),
+        (("evaluate", "bad.jsonl"), 2),
+        (("evaluate", "deep.jsonl"), 1),
+        (("evaluate", "--catalog", "deep.toml"), None),
+        (("evaluate", "y9999.jsonl"), 2),
+        (("evaluate", "big.jsonl"), 2),
+    ],
+    ids=["missing_catalog", "invalid_utf8", "deep_nesting", "deep_catalog", "year_9999", "huge"],
+)
+def test_bad_data_on_the_command_line_exits_1_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+    files: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    line: int | None,
+) -> None:
+    monkeypatch.chdir(files)
+    code, out, err = cli(capsys, *args)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("slaclock: error: ")
+    if line is not None:
+        assert f"line {line}" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("deadline", "9999-12-31T20:00:00Z", "PT1H"),
+        ("deadline", "0001-01-01T00:30:00+03:00", "PT1H"),
+        ("elapsed", "0001-01-01T00:30:00+03:00", "9999-12-31T23:00:00Z"),
+        ("deadline", OPENED, "PT99999999999H"),
+        ("deadline", OPENED, "PT" + "9" * 5000 + "H"),
+        ("deadline", OPENED),
+        ("deadline", OPENED, "PT1H", "-x"),
+    ],
+    ids=["year_9999", "year_1", "elapsed_year_1", "huge_duration", "5000_digits", "no", "extra"],
+)
+def test_a_bad_command_line_exits_2_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    code, _, err = cli(capsys, *args)
+    assert code == 2, err
+    assert len(err) < 600
+
+
+@pytest.mark.parametrize("duration", ["-PT1H", "-1h"])
+def test_deadline_with_a_negative_duration_works_as_typed(
+    capsys: pytest.CaptureFixture[str], duration: str
+) -> None:
+    code, out, err = cli(capsys, "deadline", OPENED, duration)
+    assert (code, out, err) == (0, "2026-11-27T16:30:00+03:00\n", "")
+    code, out, _ = cli(capsys, "deadline", OPENED, duration, "--calendar-name", "moscow")
+    assert (code, out) == (0, "2026-11-27T16:30:00+03:00\n")
+
+
+def test_version_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import slaclock
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"slaclock {slaclock.__version__}\n"
+
+
+def test_an_incident_naming_no_tier_is_not_said_to_name_one(
+    capsys: pytest.CaptureFixture[str], files: Path
+) -> None:
+    code, _, err = cli(
+        capsys, "evaluate", str(files / "plain.jsonl"), "--catalog", str(files / "gold.json")
+    )
+    assert code == 1
+    assert "names tier" not in err and "names no tier" in err and "line 1" in err
+
+
+def test_piping_into_head_ends_quietly(tmp_path: Path) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(record(ident=f"I{n}") + "\n" for n in range(3000)), encoding="utf-8")
+    run = subprocess.run(
+        f"{sys.executable} -m slaclock evaluate --json {path} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.count("\n") == 1
+    assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr, run.stderr
