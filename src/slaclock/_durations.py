@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from slaclock.errors import SlaclockTypeError, SpecError
+from slaclock.errors import SlaclockTypeError, SpecError, quote
 
 __all__ = ["format_duration", "parse_duration"]
 
@@ -52,7 +52,7 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
         return value
     if not isinstance(value, str):
         raise SpecError(
-            f"expected a duration ({_ACCEPTED}), got {value!r} of type {type(value).__name__}",
+            f"expected a duration ({_ACCEPTED}), got {quote(value)} of type {type(value).__name__}",
             path=path,
         )
     text = value.strip()
@@ -81,18 +81,18 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
                 )
             except OverflowError:
                 raise SpecError(
-                    f"duration {value!r} is too large; the longest is "
-                    f"{format_duration(timedelta.max)!r}",
+                    f"duration {quote(value)} is too large; the longest is "
+                    f"{quote(format_duration(timedelta.max))}",
                     path=path,
                 ) from None
             return -result if match.group("sign") == "-" else result
     if re.fullmatch(r"[-+]?P.*[YWD].*", text, re.IGNORECASE) or re.search(r"\d\s*[dw]", text, re.I):
         raise SpecError(
-            f"duration {value!r} uses days, weeks, months or years, which are ambiguous on a "
+            f"duration {quote(value)} uses days, weeks, months or years, which are ambiguous on a "
             f"working calendar; give hours instead ({_ACCEPTED})",
             path=path,
         )
-    raise SpecError(f"cannot read duration {value!r}; expected {_ACCEPTED}", path=path)
+    raise SpecError(f"cannot read duration {quote(value)}; expected {_ACCEPTED}", path=path)
 
 
 def format_duration(value: timedelta) -> str:
@@ -104,7 +104,7 @@ def format_duration(value: timedelta) -> str:
     'PT0S'
     """
     if not isinstance(value, timedelta):
-        raise SlaclockTypeError(f"expected a timedelta, got {value!r}")
+        raise SlaclockTypeError(f"expected a timedelta, got {quote(value)}")
     total = value // _ONE_US
     sign = "-" if total < 0 else ""
     total = abs(total)

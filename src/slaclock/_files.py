@@ -12,7 +12,10 @@ friends import this module when called.
 from __future__ import annotations
 
 import json
+import json.decoder
+import json.scanner
 import os
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import Any, Literal, TypeVar
 
 from slaclock._toml import TOMLDecodeError, error_line
 from slaclock._toml import loads as toml_loads
-from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote, shorten
 
 __all__ = ["FORMATS", "format_of", "load_file", "load_text", "parse_text"]
 
@@ -36,19 +39,101 @@ def parse_text(text: object, *, format: str, source: str | None = None) -> Any:
     if format not in FORMATS:
         raise SlaclockValueError(f"format must be 'toml' or 'json', got {format!r}")
     where = f" in {source}" if source else ""
+    if "\x00" in text:
+        # UTF-16 text of ASCII characters read as UTF-8: every other character a NUL.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise SpecError(
+            f"invalid {format.upper()}{where}: it holds NUL characters "
+            "(UTF-16 text? save the file as UTF-8)",
+            line=line,
+        )
     if format == "toml":
         try:
             return toml_loads(text, parse_float=Decimal)
         except TOMLDecodeError as exc:
             raise SpecError(f"invalid TOML{where}: {exc}", line=error_line(exc, text)) from None
+        except RecursionError:
+            raise SpecError(f"invalid TOML{where}: nested too deeply") from None
     try:
-        return json.loads(text, parse_float=Decimal)
+        return _JSON.decode(text)
     except json.JSONDecodeError as exc:
         raise SpecError(
             f"invalid JSON{where}: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
+    except _Duplicate as exc:
+        key, start = exc.args
+        line = text.count("\n", 0, _second_key(text, start, key)) + 1
+        raise SpecError(
+            f"invalid JSON{where}: the key {quote(key)} appears twice in one object; "
+            "give each key once",
+            line=line,
+        ) from None
     except RecursionError:
         raise SpecError(f"invalid JSON{where}: nested too deeply") from None
+    except ValueError as exc:  # a number beyond Python's digit limit for int()
+        raise SpecError(f"invalid JSON{where}: {shorten(str(exc), 80)}") from None
+
+
+class _Duplicate(Exception):
+    """A JSON object with a key twice (args: the key, then where the object starts)."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key, None)
+            seen.add(key)
+    return record
+
+
+def _parse_object(state: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+    """json's object parser, noting where an object with a key twice starts."""
+    try:
+        return json.decoder.JSONObject(state, *args, **kwargs)  # type: ignore[attr-defined]
+    except _Duplicate as exc:
+        if exc.args[1] is None:
+            raise _Duplicate(exc.args[0], state[1] - 1) from None
+        raise
+
+
+_BLANK = re.compile(r"[ \t\n\r]*")
+
+
+def _second_key(text: str, start: int, key: str) -> int:
+    """Where the second ``key`` of the object at ``start`` is (for its line number)."""
+    seen = 0
+    pos = start + 1
+    while True:
+        pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+        name, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+        if name == key:
+            seen += 1
+            if seen == 2:
+                return int(pos)
+        pos = _BLANK.match(text, pos).end() + 1  # type: ignore[union-attr]  # the ':'
+        pos = _BLANK.match(text, pos).end()  # type: ignore[union-attr]
+        _, pos = _RAW.raw_decode(text, pos)
+        pos = _BLANK.match(text, pos).end() + 1  # type: ignore[union-attr]  # ',' or '}'
+
+
+def _decoder() -> json.JSONDecoder:
+    """A JSON decoder that reads decimals exactly and refuses a key given twice.
+
+    Specs are small, so the pure-Python scanner (which calls the object parser
+    above, where the C scanner would not) costs nothing that matters.
+    """
+    decoder = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=_pairs)
+    decoder.parse_object = _parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    return decoder
+
+
+_JSON = _decoder()
+# Values inside an object already read without complaint: any decoder will do.
+_RAW = json.JSONDecoder(parse_float=Decimal)
 
 
 def load_text(
@@ -103,5 +188,10 @@ def load_file(
             raise
         raise SpecError(f"cannot read {what} file {str(file)!r}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
-        raise SpecError(f"{what} file {str(file)!r} is not UTF-8 text (byte {exc.start})") from None
+        raw = file.read_bytes()
+        utf16 = " (UTF-16? save the file as UTF-8)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise SpecError(
+            f"{what} file {quote(str(file))} is not UTF-8 text (byte {exc.start}){utf16}",
+            line=raw.count(b"\n", 0, exc.start) + 1,
+        ) from None
     return load_text(text, format=format, build=build, source=str(file), what=what)

@@ -11,14 +11,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from slaclock._sla.incident import Incident
-from slaclock.errors import IncidentError
+from slaclock.errors import IncidentError, SlaclockError, compact, quote, shorten
 
 __all__ = [
     "IncidentReadErrors",
     "IncidentReader",
+    "open_lines",
     "parse_line",
     "read_incidents",
     "write_incidents",
@@ -73,7 +74,7 @@ class IncidentReader(Iterator[Incident]):
 
     def _read(self, source: str | PathLike[str] | IO[str]) -> Iterator[Incident]:
         if isinstance(source, str | PathLike):
-            with Path(source).open(encoding="utf-8") as handle:
+            with open_lines(source) as handle:
                 yield from self._lines(handle)
         else:
             yield from self._lines(source)
@@ -87,21 +88,122 @@ class IncidentReader(Iterator[Incident]):
             except IncidentError as exc:
                 if not self._collect:
                     raise
+                compact(exc)
                 self.errors.errors.append(exc)
 
 
-def parse_line(line: str, number: int) -> Incident:
+def open_lines(path: str | PathLike[str]) -> IO[str]:
+    """A JSON Lines file opened for reading line by line, as a text handle would give it.
+
+    Bytes that are not UTF-8 become lone surrogates (``surrogateescape``), so one bad
+    line is reported by :func:`parse_line` and the lines after it are still read.
+    ``newline="\\n"`` ends lines at LF only (CRLF keeps its CR, which JSON reads as a
+    blank), as ``io.StringIO`` does: a bare CR inside a record does not split it, and a
+    path and a StringIO of the same text read the same.
+    """
+    return Path(path).open(encoding="utf-8", errors="surrogateescape", newline="\n")
+
+
+class _Duplicate(Exception):
+    """A JSON object with a key twice: JSON decoders keep the last, slaclock refuses."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (as TOML does)."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
+    return record
+
+
+def _unencodable(text: str) -> int | None:
+    """The index of the first character of ``text`` that is no Unicode scalar (a lone surrogate)."""
+    if text.isascii():
+        return None
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def _surrogate_fields(record: Any) -> str | None:
+    """The first top-level key of a record whose text holds a lone surrogate (from a JSON escape)."""
+    if type(record) is not dict:
+        return None
+    for key, value in record.items():
+        if _unencodable(key) is not None or (
+            type(value) is str and _unencodable(value) is not None
+        ):
+            return str(key)
+    return None
+
+
+_ARRAY_HINT = (
+    "expected one JSON object per line (JSON Lines), got a JSON array; "
+    "write each incident on its own line, without the enclosing [ ]"
+)
+
+
+def parse_line(line: str, number: int) -> Incident:
+    """The incident of one JSON Lines line; every refusal is an ``IncidentError`` at ``number``.
+
+    Whatever the line holds (invalid UTF-8, deep nesting, huge numbers, instants at
+    the ends of the years datetime covers, a key twice), the error names the line
+    and quotes at most a short piece of it, so a reader collecting errors goes on.
+    """
+    bad = _unencodable(line)
+    if bad is not None:
         raise IncidentError(
-            f"not valid JSON ({exc.msg} at column {exc.colno}): {line.strip()[:80]!r}",
+            f"not valid UTF-8 (a bad byte or lone surrogate at column {bad + 1}): "
+            f"{quote(line.strip()[:80])}",
+            line=number,
+        )
+    text = line.strip()
+    try:
+        record = json.loads(line, object_pairs_hook=_object)
+    except json.JSONDecodeError as exc:
+        # A JSON array file read as JSON Lines: "[", "{...},", "]" on their lines.
+        if text.startswith(("[", "]")) or text.endswith(","):
+            raise IncidentError(_ARRAY_HINT, line=number) from None
+        raise IncidentError(
+            f"not valid JSON ({exc.msg} at column {exc.colno}): {quote(text[:80])}",
             line=number,
         ) from None
+    except _Duplicate as exc:
+        raise IncidentError(
+            f"the key {quote(exc.args[0])} appears twice in one object; give each key once",
+            path=str(exc.args[0]),
+            line=number,
+        ) from None
+    except RecursionError:
+        raise IncidentError("not valid JSON: nested too deeply", line=number) from None
+    except ValueError as exc:  # a number beyond Python's digit limit for int()
+        raise IncidentError(
+            f"not valid JSON here: a number with too many digits ({shorten(str(exc), 60)})",
+            line=number,
+        ) from None
+    if type(record) is list:
+        raise IncidentError(_ARRAY_HINT, line=number)
+    surrogate = _surrogate_fields(record)
+    if surrogate is not None:
+        raise IncidentError(
+            f"{surrogate} holds a lone surrogate (\\ud800-\\udfff), which is no Unicode text",
+            path=surrogate,
+            line=number,
+        )
     try:
         return Incident.from_dict(record)
     except IncidentError as exc:
         raise exc.at(line=number) from None
+    except (SlaclockError, ValueError, OverflowError, RecursionError) as exc:
+        # Values the checks let through that datetime or the calendar cannot hold
+        # (an instant at the very edge of the years 1 to 9999): still this line's error.
+        raise IncidentError(f"cannot read this record: {shorten(str(exc))}", line=number) from None
 
 
 def read_incidents(
@@ -142,7 +244,7 @@ def _write(handle: IO[str], incidents: Iterable[Incident]) -> int:
     count = 0
     for incident in incidents:
         if not isinstance(incident, Incident):
-            raise IncidentError(f"expected an Incident to write, got {incident!r}")
+            raise IncidentError(f"expected an Incident to write, got {quote(incident)}")
         handle.write(json.dumps(incident.to_dict(), ensure_ascii=False) + "\n")
         count += 1
     return count

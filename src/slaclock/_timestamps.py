@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slaclock.errors import NaiveDatetimeError, SlaclockValueError
+from slaclock.errors import NaiveDatetimeError, SlaclockValueError, quote
 
 __all__ = ["FORM", "parse_instant", "read_instant", "zone_refusal"]
 
@@ -94,7 +94,7 @@ def parse_instant(
     if isinstance(value, datetime):
         if value.utcoffset() is None:
             raise naive(
-                f"{what} {value.isoformat()!r} has no UTC offset, and slaclock never guesses "
+                f"{what} {quote(value.isoformat())} has no UTC offset, and slaclock never guesses "
                 f"one; expected {FORM}"
             )
         return value
@@ -131,27 +131,27 @@ def parse_instant(
     # Python reads any character between date and time, and a date alone as a naive
     # midnight: refuse both as text without a time rather than as a missing zone.
     if "T" not in text.upper() and " " not in text:
-        raise error(f"cannot read {what} {value!r}: it has no time of day; expected {FORM}")
+        raise error(f"cannot read {what} {quote(value)}: it has no time of day; expected {FORM}")
     try:
         result = datetime.fromisoformat(text)
     except ValueError:
-        raise error(f"cannot read {what} {value!r}; expected {FORM}") from None
+        raise error(f"cannot read {what} {quote(value)}; expected {FORM}") from None
     offset = result.utcoffset()
     if offset is None:
         raise naive(
-            f"{what} {value!r} has no UTC offset, and slaclock never guesses one; expected {FORM}"
+            f"{what} {quote(value)} has no UTC offset, and slaclock never guesses one; expected {FORM}"
         )
     if zone is None:
         return result
     try:
         local = result.astimezone(zone)
     except OverflowError:
-        raise error(f"{what} {value!r} lies outside the years 1 to 9999") from None
+        raise error(f"{what} {quote(value)} lies outside the years 1 to 9999") from None
     if text.upper().endswith("Z"):
         return local  # RFC 9557: a UTC instant, to be shown in the zone
     if local.utcoffset() != offset:
         raise error(
-            f"{what} {value!r}: the offset {_offset(result)} is not the offset of "
+            f"{what} {quote(value)}: the offset {_offset(result)} is not the offset of "
             f"{zone.key} at that instant ({_offset(local)}); give the zone's offset "
             f"or leave out the zone"
         )
@@ -162,7 +162,7 @@ def _suffix_zone(suffix: str, value: str, *, what: str, error: ErrorFactory) -> 
     match = _SUFFIX.fullmatch(suffix)
     if match is None:
         raise error(
-            f"cannot read the zone suffix {suffix!r} of {what} {value!r}; expected one IANA "
+            f"cannot read the zone suffix {quote(suffix)} of {what} {quote(value)}; expected one IANA "
             f"zone name in brackets, such as '[Europe/Moscow]'"
         )
     name = match.group(2)
@@ -173,7 +173,7 @@ def _suffix_zone(suffix: str, value: str, *, what: str, error: ErrorFactory) -> 
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise error(
-            f"{what} {value!r} names an unknown time zone {name!r}; expected an IANA name "
+            f"{what} {quote(value)} names an unknown time zone {quote(name)}; expected an IANA name "
             f"such as 'Europe/Moscow'"
         ) from None
 

@@ -15,15 +15,18 @@ offers every caller.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+import slaclock
 from slaclock import Calendar, format_duration, parse_duration
 from slaclock import parse_instant as read_instant
-from slaclock.errors import SlaclockError
+from slaclock.errors import SlaclockError, shorten
 
 __all__ = ["build_parser", "main"]
 
@@ -41,6 +44,20 @@ def _usage(parse: Callable[[], _T]) -> _T:
         return parse()
     except SlaclockError as error:
         raise _UsageError(str(error)) from None
+
+
+def _answer(compute: Callable[[], _T]) -> _T:
+    """A calendar answer for command-line values; one it cannot give is a usage error.
+
+    An instant in year 1 or 9999, or a deadline past the years the calendars cover,
+    is a value typed on the command line, refused in one line like any other.
+    """
+    try:
+        return compute()
+    except SlaclockError as error:
+        raise _UsageError(str(error)) from None
+    except (ValueError, OverflowError) as error:
+        raise _UsageError(f"cannot answer for these instants: {error}") from None
 
 
 def parse_instant(text: str, *, name: str = "instant") -> datetime:
@@ -65,7 +82,7 @@ def _deadline(args: argparse.Namespace) -> int:
     start = _usage(lambda: parse_instant(args.start, name="start"))
     duration = _usage(lambda: parse_duration(args.duration, path="duration"))
     calendar = _calendar(args)
-    print(calendar.deadline(start, duration).isoformat())
+    print(_answer(lambda: calendar.deadline(start, duration)).isoformat())
     return 0
 
 
@@ -73,7 +90,7 @@ def _elapsed(args: argparse.Namespace) -> int:
     start = _usage(lambda: parse_instant(args.start, name="start"))
     end = _usage(lambda: parse_instant(args.end, name="end"))
     calendar = _calendar(args)
-    print(format_duration(calendar.elapsed(start, end)))
+    print(format_duration(_answer(lambda: calendar.elapsed(start, end))))
     return 0
 
 
@@ -102,22 +119,33 @@ def _evaluate(args: argparse.Namespace) -> int:
     with as_file(source) as example:
         path = args.file if args.file is not None else example
         try:
-            incidents = list(read_incidents(path))
+            # Same opening as read_incidents(path): bad bytes are one line's error.
+            with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
+                counted = _Counted(handle)
+                incidents = [(inc, counted.number) for inc in read_incidents(counted)]  # type: ignore[arg-type]
         except OSError as error:
             raise SlaclockValueError(
                 f"cannot read incidents file {str(path)!r}: {error.strerror}"
             ) from None
     results = []
     by_tier: dict[str, list[Incident]] = {}
-    for incident in incidents:
+    for incident, line in incidents:
         name = args.tier or incident.tier or "SLA-2"
         if name not in catalog.tiers:
             known = ", ".join(catalog.tiers)
-            raise SlaclockValueError(
-                f"incident {incident.id!r} names tier {name!r}, which is not in the catalog; "
-                f"known: {known}"
+            named = (
+                f"names tier {name!r}, which is not in the catalog"
+                if incident.tier is not None
+                else f"names no tier, and the catalog has no {name!r} to fall back on; "
+                "add a 'tier' field or pass --tier"
             )
-        results.append(evaluate(incident, catalog.tiers[name], at=at))
+            raise SlaclockValueError(
+                f"line {line}: incident {incident.id!r} {named}; known: {known}"
+            )
+        try:
+            results.append(evaluate(incident, catalog.tiers[name], at=at))
+        except (SlaclockError, ValueError, OverflowError) as error:
+            raise SlaclockValueError(f"line {line}: incident {incident.id!r}: {error}") from None
         by_tier.setdefault(name, []).append(incident)
     budgets: list[tuple[str, str, BudgetUsage]] = []
     for name, group in by_tier.items():
@@ -144,6 +172,19 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Counted:
+    """The lines of a handle, counting them: the number of the line last read."""
+
+    def __init__(self, handle: Iterator[str]) -> None:
+        self._handle = handle
+        self.number = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for number, line in enumerate(self._handle, start=1):
+            self.number = number
+            yield line
+
+
 def _add_calendar_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("calendar (default: the default catalog's Moscow calendar)")
     group.add_argument(
@@ -167,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="slaclock",
         description="Exact SLA clocks: deadlines, elapsed business time and breaches.",
     )
+    parser.add_argument("--version", action="version", version=f"slaclock {slaclock.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     deadline = commands.add_parser(
@@ -176,7 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
         "since START (negative DURATION counts backwards).",
     )
     deadline.add_argument("start", help="ISO 8601 instant with offset, e.g. 2026-11-27T17:30+03:00")
-    deadline.add_argument("duration", help="PT2H, 2h, 1h30m, -PT1H ...")
+    # nargs="?": a negative duration (-PT1H) looks like an option to argparse, and
+    # main() takes it from the unrecognised arguments (so "--" is not needed).
+    deadline.add_argument("duration", nargs="?", help="PT2H, 2h, 1h30m, -PT1H ...")
     _add_calendar_options(deadline)
     deadline.set_defaults(handler=_deadline)
 
@@ -219,13 +263,32 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 bad data, 2 bad usage)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if (
+        args.command == "deadline"
+        and args.duration is None
+        and extra[:1]
+        and _NEGATIVE.fullmatch(extra[0])
+    ):
+        args.duration = extra.pop(0)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "deadline" and args.duration is None:
+        parser.error("deadline: the following arguments are required: duration")
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
         return 2
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # The reader left (``| head``): stop quietly, as the Python docs advise; point
+        # stdout at devnull so the interpreter's own flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program ended by the pipe
     except _UsageError as error:
         print(f"slaclock: error: {error}", file=sys.stderr)
         return 2
@@ -240,3 +303,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename is not None else ""
         print(f"slaclock: error: {where}{error.strerror or error}", file=sys.stderr)
         return 1
+    except (ValueError, OverflowError, RecursionError) as error:
+        # Whatever input a check above missed: still one line, never a traceback.
+        print(f"slaclock: error: {shorten(str(error))}", file=sys.stderr)
+        return 1
+
+
+# A negative duration as typed: "-PT1H", "-1h30m", "-90m".
+_NEGATIVE = re.compile(r"-(?:P|\d)[^=\s]*", re.IGNORECASE)

@@ -19,7 +19,42 @@ __all__ = [
     "SlaclockTypeError",
     "SlaclockValueError",
     "SpecError",
+    "compact",
+    "quote",
+    "shorten",
 ]
+
+#: The longest a quoted value may be in a message: a message names the bad value,
+#: it does not carry it (a collected error of a 5 kB line stays small, and readable).
+QUOTE_LIMIT = 100
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)``, cut to ``limit`` characters ending in ``...`` when longer.
+
+    >>> quote("PT1H")
+    "'PT1H'"
+    >>> quote("9" * 500, limit=12)
+    "'99999999..."
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: max(limit - 3, 1)] + "..."
+
+
+def shorten(text: str, limit: int = 3 * QUOTE_LIMIT) -> str:
+    """``text`` (a message) cut to ``limit`` characters ending in ``...`` when longer."""
+    return text if len(text) <= limit else text[: max(limit - 3, 1)] + "..."
+
+
+def compact(error: BaseException) -> None:
+    """Drop what a kept error holds besides its words: traceback, context, cause.
+
+    A collected error (``errors="collect"``) lives as long as the reader; its
+    traceback would keep the frames, and with them the decoded record, alive.
+    """
+    error.__traceback__ = None
+    error.__context__ = None
+    error.__cause__ = None
 
 
 class SlaclockError(Exception):
@@ -97,7 +132,7 @@ class IncidentError(SpecError):
         self.event_index = event_index
         where = []
         if incident_id is not None:
-            where.append(f"incident {incident_id!r}")
+            where.append(f"incident {quote(incident_id)}")
         if event_index is not None:
             where.append(f"event {event_index}")
         text = f"{', '.join(where)}: {message}" if where else message

@@ -38,7 +38,7 @@ from slaclock._sla.lifecycle import (
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES, replace_fields
 from slaclock._timestamps import FORM as _TIMESTAMP_FORM
 from slaclock._timestamps import parse_instant, zone_refusal
-from slaclock.errors import IncidentError, SpecError
+from slaclock.errors import IncidentError, SpecError, quote
 
 __all__ = [
     "CHANNELS",
@@ -83,34 +83,35 @@ class Event:
     def __post_init__(self) -> None:
         if self.kind not in EVENT_KINDS:
             raise IncidentError(
-                f"unknown event type {self.kind!r}; expected one of {_choices(EVENT_KINDS)}",
+                f"unknown event type {quote(self.kind)}; expected one of {_choices(EVENT_KINDS)}",
                 path="type",
             )
         if not isinstance(self.at, datetime):
             raise IncidentError(
-                f"event time {self.at!r} is not a datetime; expected {_TIMESTAMP_FORM}", path="at"
+                f"event time {quote(self.at)} is not a datetime; expected {_TIMESTAMP_FORM}",
+                path="at",
             )
         if self.at.utcoffset() is None:
             raise IncidentError(
-                f"event time {self.at.isoformat()!r} has no time zone; expected {_TIMESTAMP_FORM}",
+                f"event time {quote(self.at.isoformat())} has no time zone; expected {_TIMESTAMP_FORM}",
                 path="at",
             )
         if self.kind == "work_logged":
             if not isinstance(self.duration, timedelta):
                 raise IncidentError(
-                    f"a 'work_logged' event needs a duration such as 'PT1H30M', got {self.duration!r}",
+                    f"a 'work_logged' event needs a duration such as 'PT1H30M', got {quote(self.duration)}",
                     path="duration",
                 )
             if self.duration < timedelta(0):
                 raise IncidentError(
-                    f"work duration {format_duration(self.duration)!r} is negative; "
+                    f"work duration {quote(format_duration(self.duration))} is negative; "
                     "expected zero or more, such as 'PT1H30M'",
                     path="duration",
                 )
         elif self.duration is not None:
             raise IncidentError(
-                f"only 'work_logged' events carry a duration, not {self.kind!r} "
-                f"(got {self.duration!r})",
+                f"only 'work_logged' events carry a duration, not {quote(self.kind)} "
+                f"(got {quote(self.duration)})",
                 path="duration",
             )
         if self.kind == "opened":
@@ -118,11 +119,12 @@ class Event:
                 object.__setattr__(self, "by", "customer")
             elif self.by not in OPENERS:
                 raise IncidentError(
-                    f"unknown opener {self.by!r}; expected one of {_choices(OPENERS)}", path="by"
+                    f"unknown opener {quote(self.by)}; expected one of {_choices(OPENERS)}",
+                    path="by",
                 )
         elif self.by is not None:
             raise IncidentError(
-                f"only 'opened' events say who opened them, not {self.kind!r} (got by={self.by!r})",
+                f"only 'opened' events say who opened them, not {quote(self.kind)} (got by={quote(self.by)})",
                 path="by",
             )
 
@@ -152,19 +154,24 @@ class Event:
     def from_dict(cls, record: Mapping[str, Any]) -> Event:
         """An event from its JSON shape: ``{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}``."""
         if not isinstance(record, Mapping):
-            raise IncidentError(f"an event must be an object with 'type' and 'at', got {record!r}")
+            raise IncidentError(
+                f"an event must be an object with 'type' and 'at', got {quote(record)}"
+            )
         for key in record:
             if key not in _EVENT_KEYS:
                 raise IncidentError(
-                    f"unknown event key {key!r}; expected {_choices(_EVENT_KEYS)}", path=str(key)
+                    f"unknown event key {quote(key)}; expected {_choices(_EVENT_KEYS)}",
+                    path=str(key),
                 )
         for key in ("type", "at"):
             if key not in record:
-                raise IncidentError(f"an event needs {key!r}; got {dict(record)!r}", path=key)
+                raise IncidentError(
+                    f"an event needs {quote(key)}; got {quote(dict(record))}", path=key
+                )
         kind = record["type"]
         if not isinstance(kind, str):
             raise IncidentError(
-                f"event type {kind!r} is not text; expected one of {_choices(EVENT_KINDS)}",
+                f"event type {quote(kind)} is not text; expected one of {_choices(EVENT_KINDS)}",
                 path="type",
             )
         duration = None
@@ -176,7 +183,7 @@ class Event:
         by = record.get("by")
         if by is not None and not isinstance(by, str):
             raise IncidentError(
-                f"opener {by!r} is not text; expected one of {_choices(OPENERS)}", path="by"
+                f"opener {quote(by)} is not text; expected one of {_choices(OPENERS)}", path="by"
             )
         at = parse_instant(record["at"], what="event time", error=_at_error)
         return cls(kind, at, duration, by)
@@ -238,29 +245,29 @@ class Incident:
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
-            raise IncidentError(f"incident id {self.id!r} must be non-empty text", path="id")
+            raise IncidentError(f"incident id {quote(self.id)} must be non-empty text", path="id")
         ident = self.id
         if self.type not in INCIDENT_TYPES:
             raise IncidentError(
-                f"unknown incident type {self.type!r}; expected one of {_choices(INCIDENT_TYPES)}",
+                f"unknown incident type {quote(self.type)}; expected one of {_choices(INCIDENT_TYPES)}",
                 path="type",
                 incident_id=ident,
             )
         if self.channel is not None and self.channel not in CHANNELS:
             raise IncidentError(
-                f"unknown channel {self.channel!r}; expected one of {_choices(CHANNELS)}",
+                f"unknown channel {quote(self.channel)}; expected one of {_choices(CHANNELS)}",
                 path="channel",
                 incident_id=ident,
             )
         if not isinstance(self.third_party, bool):
             raise IncidentError(
-                f"third_party must be true or false, got {self.third_party!r}",
+                f"third_party must be true or false, got {quote(self.third_party)}",
                 path="third_party",
                 incident_id=ident,
             )
         if self.tier is not None and (not isinstance(self.tier, str) or not self.tier):
             raise IncidentError(
-                f"tier {self.tier!r} must be a tier id such as 'SLA-2'",
+                f"tier {quote(self.tier)} must be a tier id such as 'SLA-2'",
                 path="tier",
                 incident_id=ident,
             )
@@ -269,7 +276,7 @@ class Incident:
         for index, event in enumerate(self.events):
             if not isinstance(event, Event):
                 raise IncidentError(
-                    f"expected an Event, got {event!r}",
+                    f"expected an Event, got {quote(event)}",
                     path=f"events.{index}",
                     incident_id=ident,
                     event_index=index,
@@ -317,23 +324,23 @@ class Incident:
     def from_dict(cls, record: Mapping[str, Any]) -> Incident:
         """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event."""
         if not isinstance(record, Mapping):
-            raise IncidentError(f"an incident must be an object, got {record!r}")
+            raise IncidentError(f"an incident must be an object, got {quote(record)}")
         raw_id = record.get("id")
         ident = raw_id if isinstance(raw_id, str) and raw_id else None
         for key in record:
             if key not in _RECORD_KEYS:
                 raise IncidentError(
-                    f"unknown incident key {key!r}; expected {_choices(_RECORD_KEYS)}",
+                    f"unknown incident key {quote(key)}; expected {_choices(_RECORD_KEYS)}",
                     path=str(key),
                     incident_id=ident,
                 )
         for key in ("id", "type", "events"):
             if key not in record:
-                raise IncidentError(f"an incident needs {key!r}", path=key, incident_id=ident)
+                raise IncidentError(f"an incident needs {quote(key)}", path=key, incident_id=ident)
         events_raw = record["events"]
         if not isinstance(events_raw, list | tuple):
             raise IncidentError(
-                f"events must be a list of event objects, got {events_raw!r}",
+                f"events must be a list of event objects, got {quote(events_raw)}",
                 path="events",
                 incident_id=ident,
             )
@@ -394,7 +401,7 @@ def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...])
             raise _event_error(
                 ident,
                 index,
-                f"{event.kind!r} at {event.at.isoformat()} comes before the previous event at "
+                f"{quote(event.kind)} at {event.at.isoformat()} comes before the previous event at "
                 f"{events[index - 1].at.isoformat()}; events must be in time order",
             )
     if fault is not None:
@@ -402,9 +409,9 @@ def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...])
         event = events[index]
         kind, at = event.kind, event.at.isoformat()
         message = {
-            FIRST_NOT_OPENED: f"the first event must be 'opened', got {kind!r} at {at}",
+            FIRST_NOT_OPENED: f"the first event must be 'opened', got {quote(kind)} at {at}",
             SECOND_OPENED: f"a second 'opened' event at {at}; only one is allowed",
-            AFTER_CLOSED: f"{kind!r} at {at} comes after 'closed'",
+            AFTER_CLOSED: f"{quote(kind)} at {at} comes after 'closed'",
             RESOLVED_TWICE: f"'resolved' at {at} while already resolved",
             REOPENED_UNRESOLVED: f"'reopened' at {at} but the incident is not resolved",
             PENDING_RESOLVED: f"'pending' at {at} while resolved; record 'reopened' first",
