@@ -8,9 +8,7 @@ compiled, never by timing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -68,6 +66,61 @@ def answers_or_refuses(call: Callable[[], object]) -> None:
     # Anything else (OverflowError, IndexError, KeyError, ValueError) fails the test.
 
 
+@pytest.mark.parametrize("at", EXTREME_INSTANTS, ids=repr)
+def test_extreme_instants_answer_or_refuse_in_every_query(at: Any) -> None:
+    cal = moscow()
+    for call in (
+        lambda: cal.deadline(at, H),
+        lambda: cal.deadline(at, -H),
+        lambda: cal.elapsed(at, NORMAL),
+        lambda: cal.elapsed(NORMAL, at),
+        lambda: cal.is_open(at),
+        lambda: cal.next_open(at),
+        lambda: cal.next_close(at),
+        lambda: cal.day_end(at),
+        lambda: cal.add_working_days(at, 3),
+        lambda: cal.deadline_many([at], H),
+        lambda: cal.elapsed_many([at], [NORMAL]),
+    ):
+        answers_or_refuses(call)
+
+
+def test_an_instant_outside_the_range_is_refused_naming_it() -> None:
+    with pytest.raises(slaclock.SlaclockValueError, match="9999-12-31"):
+        moscow().deadline(datetime.max.replace(tzinfo=UTC), H)
+    with pytest.raises(slaclock.SlaclockValueError, match="not a time"):
+        moscow().is_open(pd.NaT)
+
+
+@pytest.mark.parametrize("duration", EXTREME_DURATIONS, ids=repr)
+def test_extreme_durations_answer_or_refuse(duration: timedelta) -> None:
+    cal = moscow()
+    answers_or_refuses(lambda: cal.deadline(NORMAL, duration))
+    answers_or_refuses(lambda: cal.deadline_many([NORMAL], duration))
+
+
+def test_numpy_extremes_do_not_wrap_around_int64() -> None:
+    cal = moscow()
+    starts = np.array(["2026-01-05T10:00"], dtype="datetime64[us]")
+    for huge in (np.timedelta64(2**63 - 1, "us"), np.timedelta64(-(2**63) + 1, "us")):
+        with pytest.raises(SlaclockError):
+            cal.deadline_many(starts, np.array([huge]))
+    beyond = np.array(["10000-01-01T00:00", "-0005-01-01"], dtype="datetime64[us]")
+    for instant in beyond:
+        with pytest.raises(slaclock.SlaclockValueError):
+            cal.deadline_many(np.array([instant]), np.timedelta64(1, "h"))
+        with pytest.raises(slaclock.SlaclockValueError):
+            cal.elapsed_many(starts, np.array([instant]))
+
+
+def test_evaluate_and_schedule_at_extreme_instants() -> None:
+    tier = slaclock.default_catalog().tiers["SLA-2"]
+    incident = Incident.from_dict(RECORD)
+    for at in EXTREME_INSTANTS:
+        answers_or_refuses(lambda at=at: slaclock.evaluate(incident, tier, at=at))
+        answers_or_refuses(lambda at=at: slaclock.schedule(incident, tier, at=at))
+
+
 # -- durations ------------------------------------------------------------------------------
 
 
@@ -93,3 +146,97 @@ def test_a_pre_holiday_near_timedelta_max_is_a_spec_error() -> None:
         Calendar.from_dict({**MOSCOW_SPEC, "pre_holiday": timedelta.max})
 
 
+# -- bounded cost ---------------------------------------------------------------------------
+
+
+def test_a_billion_working_days_is_refused_without_walking() -> None:
+    cal = moscow()
+    with pytest.raises(SlaclockError):
+        cal.add_working_days(NORMAL, 10**9)
+    assert cal.timeline.compiled <= 2 and cal.timeline.totalled == 0
+
+
+def test_a_million_working_days_passes_years_by_their_counts() -> None:
+    cal = moscow()
+    end = cal.add_working_days(NORMAL, 1_000_000)
+    assert end.year > 5000
+    assert cal.timeline.compiled <= 5
+    assert cal.timeline.totalled <= 120  # the years of country data, then one per kind of year
+
+
+def test_a_ten_million_hour_deadline_on_the_moscow_calendar() -> None:
+    cal = moscow()
+    due = cal.deadline(NORMAL, 10_000_000 * H)
+    assert cal.timeline.compiled <= 5
+    assert cal.timeline.totalled <= 120
+    assert cal.elapsed(NORMAL, due) == 10_000_000 * H
+    back = cal.deadline(due, -10_000_000 * H)
+    assert cal.elapsed(back, due) == 10_000_000 * H
+
+
+def test_a_microsecond_a_week_has_no_answer_decided_without_walking() -> None:
+    cal = Calendar.from_dict({"tz": "UTC", "week": {"mon": [["10:00", "10:00:00.000001"]]}})
+    with pytest.raises(SlaclockError):
+        cal.deadline(datetime(2026, 1, 1, tzinfo=UTC), H)
+    assert cal.timeline.compiled <= 2
+    assert cal.timeline.totalled <= 400 - 2026 + 2100 + 30
+
+
+def test_the_only_working_hour_in_9990() -> None:
+    cal = Calendar.from_dict(
+        {"tz": "UTC", "week": {}, "overrides": {"9990-03-04": [["10:00", "11:00"]]}}
+    )
+    due = cal.deadline(datetime(2026, 1, 1, tzinfo=UTC), 30 * timedelta(minutes=1))
+    assert due == datetime(9990, 3, 4, 10, 30, tzinfo=ZoneInfo("UTC"))
+    assert cal.next_open(datetime(2026, 1, 1, tzinfo=UTC)).year == 9990
+    assert cal.timeline.compiled <= 5
+
+
+def test_elapsed_from_year_3_to_9997() -> None:
+    cal = moscow()
+    total = cal.elapsed(datetime(3, 1, 1, tzinfo=MSK), datetime(9997, 1, 1, tzinfo=MSK))
+    assert total > timedelta(days=365 * 1000)
+    assert cal.timeline.compiled <= 2
+    many = cal.elapsed_many(
+        np.array(["0003-01-01"], dtype="datetime64[us]"),
+        np.array(["9997-01-01"], dtype="datetime64[us]"),
+    )
+    assert many.tolist() == [
+        cal.elapsed(datetime(3, 1, 1, tzinfo=UTC), datetime(9997, 1, 1, tzinfo=UTC))
+    ]
+    assert cal.timeline.compiled <= 4
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MOSCOW_SPEC,
+        {**MOSCOW_SPEC, "pre_holiday": "PT1H", "holidays": ["2031-01-01"]},
+        {"tz": "Europe/Berlin", "week": WEEKDAYS, "country": {"code": "DE"}},
+        {"tz": "America/Sao_Paulo", "week": {"sun": [["00:00", "02:00"], ["10:00", "18:00"]]}},
+        {"tz": "Australia/Lord_Howe", "week": {d: [["01:30", "02:30"]] for d in ("sat", "sun")}},
+        {"tz": "Africa/Casablanca", "week": WEEKDAYS, "overrides": {"2087-05-02": []}},
+        {"tz": "America/New_York", "week": {"sun": [["22:00", "03:00"]]}},  # overnight
+    ],
+    ids=lambda spec: spec["tz"],
+)
+def test_year_totals_equal_those_of_compiled_blocks(spec: dict[str, Any]) -> None:
+    # Totals are worked out without compiling (by date, by weekday counts, once per kind
+    # of year where years repeat): they must equal the compiled blocks' totals.
+    totalled, compiled = Calendar.from_dict(spec).timeline, Calendar.from_dict(spec).timeline
+    years = [2, 3, 1500, 1799, 1800, 1801, 1890, 1918, 1990, 1991, 1992, 2011, 2014, 2026, 2030]
+    years += [2031, 2037, 2038, 2086, 2087, 2088, 2100, 2101, 2102, 2103, 2150, 2500, 9000, 9998]
+    got = [totalled.year_total(year) for year in years]
+    want = [(compiled.block(y).total, len(compiled.block(y).day_ends)) for y in years]
+    assert got == want
+    assert totalled.compiled == 0
+
+
+def test_the_block_cache_is_bounded() -> None:
+    from slaclock._calendar.timeline import BLOCKS_KEPT
+
+    cal = Calendar.from_dict({"tz": "UTC", "week": WEEKDAYS})
+    for year in range(2000, 2000 + 3 * BLOCKS_KEPT):
+        cal.is_open(datetime(year, 6, 1, tzinfo=UTC))
+    assert len(cal.timeline._blocks) <= BLOCKS_KEPT
+    assert cal.is_open(datetime(2000, 6, 1, 12, tzinfo=UTC))  # evicted, compiled again
