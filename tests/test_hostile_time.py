@@ -8,7 +8,10 @@ compiled, never by timing.
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -240,3 +243,91 @@ def test_the_block_cache_is_bounded() -> None:
         cal.is_open(datetime(year, 6, 1, tzinfo=UTC))
     assert len(cal.timeline._blocks) <= BLOCKS_KEPT
     assert cal.is_open(datetime(2000, 6, 1, 12, tzinfo=UTC))  # evicted, compiled again
+
+
+# -- threads --------------------------------------------------------------------------------
+
+
+def test_eight_threads_give_the_single_threaded_answers() -> None:
+    # Threads switch every few bytecodes instead of every 5 ms, so races show.
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        _run_threads()
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def _run_threads() -> None:
+    rng = np.random.default_rng(7)
+    base = np.datetime64("2020-01-01T00:00", "us")
+    starts = base + rng.integers(0, 10 * 365 * 86_400 * 10**6, 2000).astype("timedelta64[us]")
+    durations = rng.integers(1, 400 * 3600 * 10**6, 2000).astype("timedelta64[us]")
+    ends = starts + rng.integers(0, 400 * 86_400 * 10**6, 2000).astype("timedelta64[us]")
+    scalar_starts = [
+        datetime(2020 + k % 10, 1 + k % 12, 1 + k % 27, 9, tzinfo=MSK) for k in range(60)
+    ]
+    # Batches over many different years: the span cache churns past its size in every thread.
+    windows = [
+        (np.datetime64(f"{year}-03-01T09:00", "us") + np.arange(50) * np.timedelta64(7, "h"))
+        for year in range(2005, 2035)
+    ]
+    window_hours = np.timedelta64(30, "h")
+    expected_w = [moscow().deadline_many(w, window_hours) for w in windows]
+    expected_d = moscow().deadline_many(starts, durations)
+    expected_e = moscow().elapsed_many(starts, ends)
+    reference = moscow()
+    expected_s = [reference.deadline(s, 37 * H) for s in scalar_starts]
+    expected_x = [reference.elapsed(s, s + 900 * H) for s in scalar_starts]
+
+    from slaclock.analysis import evaluate_jsonl
+
+    records = []
+    for k in range(40):
+        day = datetime(2021 + k % 6, 1 + k % 12, 1 + k % 27, 9 + k % 9, tzinfo=MSK)
+        record = {**RECORD, "id": f"INC-{k}"}
+        record["events"] = [
+            {"type": "opened", "at": day.isoformat()},
+            {"type": "agent_reply", "at": (day + (k + 1) * H).isoformat()},
+        ]
+        records.append(record)
+    lines = [json.dumps(r) for r in records]
+    at = datetime(2027, 6, 1, tzinfo=MSK)
+
+    def sla(cal: Calendar) -> Tier:
+        return slaclock.default_catalog().tiers["SLA-2"].replace(calendar=cal)
+
+    incidents = [Incident.from_dict(r) for r in records]
+    tier0 = sla(moscow())
+    expected_ev = [slaclock.evaluate(i, tier0, at=at) for i in incidents]
+    expected_sc = [slaclock.schedule(i, tier0, at=at) for i in incidents]
+    expected_rows = {
+        e: list(evaluate_jsonl(lines, sla(moscow()), at=at, engine=e)) for e in ENGINES
+    }
+
+    for _ in range(3):
+        cal = moscow()  # fresh: compilation races happen
+        tier = sla(cal)
+
+        def work(k: int, cal: Calendar = cal, tier: Tier = tier) -> bool:
+            order = scalar_starts[k % 7 :] + scalar_starts[: k % 7]
+            got_s = {s: cal.deadline(s, 37 * H) for s in order}
+            got_x = {s: cal.elapsed(s, s + 900 * H) for s in order}
+            ok = [got_s[s] for s in scalar_starts] == expected_s
+            ok &= [got_x[s] for s in scalar_starts] == expected_x
+            ok &= bool((cal.deadline_many(starts, durations) == expected_d).all())
+            ok &= bool((cal.elapsed_many(starts, ends) == expected_e).all())
+            for j in range(len(windows)):
+                n = (j + 5 * k) % len(windows)
+                ok &= bool((cal.deadline_many(windows[n], window_hours) == expected_w[n]).all())
+                ok &= bool((cal.elapsed_many(windows[n], windows[n] + window_hours) >= 0).all())
+            ok &= [slaclock.evaluate(i, tier, at=at) for i in incidents] == expected_ev
+            ok &= [slaclock.schedule(i, tier, at=at) for i in incidents] == expected_sc
+            for engine in ENGINES:
+                ok &= (
+                    list(evaluate_jsonl(lines, tier, at=at, engine=engine)) == expected_rows[engine]
+                )
+            return ok
+
+        with ThreadPoolExecutor(8) as pool:
+            assert all(pool.map(work, range(16)))

@@ -13,6 +13,7 @@ element on the integer timeline).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -201,8 +202,11 @@ class _Span:
         return worked
 
 
-# Spans laid out for a timeline, reused while the same years are asked about.
+# Spans laid out for a timeline, reused while the same years are asked about.  Batch
+# calls come from many threads at once: the cache is read and changed under a lock
+# (a span is laid out outside it; two threads may lay the same one, both correct).
 _spans: WeakKeyDictionary[Timeline, dict[tuple[int, int], _Span]] = WeakKeyDictionary()
+_spans_lock = threading.Lock()
 _SPANS_KEPT = 8
 # A span lays every block in it end to end: wider ones (inputs thousands of years
 # apart) are answered element by element on the timeline, which passes through years
@@ -215,14 +219,17 @@ _LONGEST_US = (LAST_YEAR - FIRST_YEAR + 1) * 366 * 86_400_000_000
 
 
 def _span(timeline: Timeline, first: int, last: int) -> _Span:
-    kept = _spans.get(timeline)
-    if kept is None:
-        kept = _spans[timeline] = {}
-    found = kept.get((first, last))
+    with _spans_lock:
+        kept = _spans.get(timeline)
+        if kept is None:
+            kept = _spans[timeline] = {}
+        found = kept.get((first, last))
     if found is None:
-        if len(kept) >= _SPANS_KEPT:
-            kept.pop(next(iter(kept)))
-        found = kept[(first, last)] = _Span(timeline, first, last)
+        found = _Span(timeline, first, last)
+        with _spans_lock:
+            while len(kept) >= _SPANS_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[(first, last)] = found
     return found
 
 
