@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import MOSCOW_SPEC
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import slaclock
 from slaclock import Calendar, Incident, Tier
@@ -59,6 +61,9 @@ RECORD: dict[str, Any] = {
 
 def moscow() -> Calendar:
     return Calendar.from_dict(MOSCOW_SPEC)
+
+
+CALENDAR = moscow()  # shared by the property: its blocks are compiled once
 
 
 def answers_or_refuses(call: Callable[[], object]) -> None:
@@ -331,3 +336,42 @@ def _run_threads() -> None:
 
         with ThreadPoolExecutor(8) as pool:
             assert all(pool.map(work, range(16)))
+
+
+# -- properties -----------------------------------------------------------------------------
+
+ZONES = st.sampled_from(
+    [
+        UTC,
+        timezone(timedelta(hours=14)),
+        timezone(timedelta(hours=-12)),
+        MSK,
+        ZoneInfo("America/New_York"),
+    ]
+)
+ANY_INSTANT = st.datetimes(min_value=datetime.min, max_value=datetime.max, timezones=ZONES)
+NEAR_EDGES = st.one_of(
+    ANY_INSTANT,
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(3, 1, 1), timezones=ZONES),
+    st.datetimes(min_value=datetime(9997, 6, 1), max_value=datetime.max, timezones=ZONES),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(at=NEAR_EDGES, other=NEAR_EDGES, duration=st.timedeltas(), days=st.integers(0, 10**12))
+def test_property_every_query_answers_or_refuses_at_extremes(
+    at: datetime, other: datetime, duration: timedelta, days: int
+) -> None:
+    cal = CALENDAR
+    for call in (
+        lambda: cal.deadline(at, duration),
+        lambda: cal.elapsed(at, other),
+        lambda: cal.is_open(at),
+        lambda: cal.next_open(at),
+        lambda: cal.next_close(at),
+        lambda: cal.day_end(at),
+        lambda: cal.add_working_days(at, days),
+        lambda: cal.deadline_many([at, other], duration),
+        lambda: cal.elapsed_many([at], [other]),
+    ):
+        answers_or_refuses(call)
