@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
-from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
+from slaclock._calendar.timeline import BLOCKS_KEPT, FIRST_YEAR, LAST_YEAR, Timeline
 from slaclock.errors import SlaclockTypeError, SlaclockValueError
 
 if TYPE_CHECKING:
@@ -210,8 +210,9 @@ _spans_lock = threading.Lock()
 _SPANS_KEPT = 8
 # A span lays every block in it end to end: wider ones (inputs thousands of years
 # apart) are answered element by element on the timeline, which passes through years
-# by their totals instead.
-_SPAN_YEARS = 16
+# by their totals instead.  As wide as the timeline's block cache, so that decades of
+# history stay vectorised and laying a span out never evicts its own blocks.
+_SPAN_YEARS = BLOCKS_KEPT
 # Durations beyond this cannot have an answer inside the years slaclock covers, and
 # adding them to running totals could wrap around int64: they go the scalar way,
 # which refuses them.
