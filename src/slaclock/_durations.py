@@ -13,7 +13,12 @@ from datetime import timedelta
 
 from slaclock.errors import SlaclockTypeError, SpecError, quote
 
-__all__ = ["format_duration", "parse_duration"]
+__all__ = ["MAX_DURATION", "check_duration", "format_duration", "parse_duration"]
+
+# The longest duration slaclock takes: targets, budgets and work logged beyond a
+# century mean nothing on a working calendar, and refusing them where they are
+# given keeps every later sum inside the calendar's range and numpy's int64.
+MAX_DURATION = timedelta(days=36_525)  # 100 years of 365.25 days
 
 _ISO = re.compile(
     r"(?P<sign>[-+])?P(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:[.,]\d{1,6})?)S)?)",
@@ -46,10 +51,10 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
     if isinstance(value, timedelta):
         if getattr(value, "nanoseconds", 0):  # a pandas.Timedelta would be cut to microseconds
             raise SpecError(
-                f"duration {value!r} is not a whole number of microseconds; round it first",
+                f"duration {quote(value)} is not a whole number of microseconds; round it first",
                 path=path,
             )
-        return value
+        return check_duration(value, path=path)
     if not isinstance(value, str):
         raise SpecError(
             f"expected a duration ({_ACCEPTED}), got {quote(value)} of type {type(value).__name__}",
@@ -82,10 +87,10 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
             except OverflowError:
                 raise SpecError(
                     f"duration {quote(value)} is too large; the longest is "
-                    f"{quote(format_duration(timedelta.max))}",
+                    f"{format_duration(MAX_DURATION)!r} (100 years)",
                     path=path,
                 ) from None
-            return -result if match.group("sign") == "-" else result
+            return check_duration(-result if match.group("sign") == "-" else result, path=path)
     if re.fullmatch(r"[-+]?P.*[YWD].*", text, re.IGNORECASE) or re.search(r"\d\s*[dw]", text, re.I):
         raise SpecError(
             f"duration {quote(value)} uses days, weeks, months or years, which are ambiguous on a "
@@ -93,6 +98,18 @@ def parse_duration(value: object, *, path: str = "") -> timedelta:
             path=path,
         )
     raise SpecError(f"cannot read duration {quote(value)}; expected {_ACCEPTED}", path=path)
+
+
+def check_duration(value: timedelta, *, path: str = "") -> timedelta:
+    """``value`` itself, or a ``SpecError`` at ``path`` when longer than :data:`MAX_DURATION`."""
+    if -MAX_DURATION <= value <= MAX_DURATION:
+        return value
+    name = f"{path} " if path else "duration "
+    raise SpecError(
+        f"{name}{format_duration(value)!r} is too large; the longest accepted is "
+        f"{format_duration(MAX_DURATION)!r} (100 years)",
+        path=path,
+    )
 
 
 def format_duration(value: timedelta) -> str:

@@ -13,6 +13,7 @@ element on the integer timeline).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
-from slaclock._calendar.timeline import Timeline
+from slaclock._calendar.timeline import BLOCKS_KEPT, FIRST_YEAR, LAST_YEAR, Timeline
 from slaclock.errors import SlaclockTypeError, SlaclockValueError
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ def deadline_many(timeline: Timeline, zone: ZoneInfo, starts: Any, durations: An
     d_list = _durations_list(durations, "durations", len(a_list))
     if not a_list:
         return []
-    if not _has_numpy():
+    if not _has_numpy() or any(not -_LONGEST_US <= d <= _LONGEST_US for d in d_list):
+        # Element by element: also for durations too long for int64 (the scalar way refuses them).
         out = [timeline.deadline_us(a, d) for a, d in zip(a_list, d_list, strict=True)]
     else:
         import numpy as np
@@ -200,20 +202,35 @@ class _Span:
         return worked
 
 
-# Spans laid out for a timeline, reused while the same years are asked about.
+# Spans laid out for a timeline, reused while the same years are asked about.  Batch
+# calls come from many threads at once: the cache is read and changed under a lock
+# (a span is laid out outside it; two threads may lay the same one, both correct).
 _spans: WeakKeyDictionary[Timeline, dict[tuple[int, int], _Span]] = WeakKeyDictionary()
+_spans_lock = threading.Lock()
 _SPANS_KEPT = 8
+# A span lays every block in it end to end: wider ones (inputs thousands of years
+# apart) are answered element by element on the timeline, which passes through years
+# by their totals instead.  As wide as the timeline's block cache, so that decades of
+# history stay vectorised and laying a span out never evicts its own blocks.
+_SPAN_YEARS = BLOCKS_KEPT
+# Durations beyond this cannot have an answer inside the years slaclock covers, and
+# adding them to running totals could wrap around int64: they go the scalar way,
+# which refuses them.
+_LONGEST_US = (LAST_YEAR - FIRST_YEAR + 1) * 366 * 86_400_000_000
 
 
 def _span(timeline: Timeline, first: int, last: int) -> _Span:
-    kept = _spans.get(timeline)
-    if kept is None:
-        kept = _spans[timeline] = {}
-    found = kept.get((first, last))
+    with _spans_lock:
+        kept = _spans.get(timeline)
+        if kept is None:
+            kept = _spans[timeline] = {}
+        found = kept.get((first, last))
     if found is None:
-        if len(kept) >= _SPANS_KEPT:
-            kept.pop(next(iter(kept)))
-        found = kept[(first, last)] = _Span(timeline, first, last)
+        found = _Span(timeline, first, last)
+        with _spans_lock:
+            while len(kept) >= _SPANS_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[(first, last)] = found
     return found
 
 
@@ -232,18 +249,24 @@ def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
 
     if not a.size:
         return a.copy()
+    first, last = _year_of(timeline, int(a.min())), _year_of(timeline, int(a.max()))
+    if last - first >= _SPAN_YEARS or bool(((d > _LONGEST_US) | (d < -_LONGEST_US)).any()):
+        return _scalar(timeline.deadline_us, a, d)
     if a.size <= _CHUNK:
-        return _deadline_chunk(timeline, _initial_span(timeline, a), a, d)[0]
+        return _deadline_chunk(timeline, _span(timeline, first, last), a, d)[0]
     out = np.empty_like(a)
-    span = _initial_span(timeline, a)
+    span = _span(timeline, first, last)
     for lo in range(0, a.size, _CHUNK):
         part = slice(lo, lo + _CHUNK)
         out[part], span = _deadline_chunk(timeline, span, a[part], d[part])
     return out
 
 
-def _initial_span(timeline: Timeline, a: Int64s) -> _Span:
-    return _span(timeline, _year_of(timeline, int(a.min())), _year_of(timeline, int(a.max())))
+def _scalar(query: Any, a: Int64s, b: Int64s) -> Int64s:
+    """``query`` element by element: for inputs too far apart to lay out as one span."""
+    import numpy as np
+
+    return np.array([query(x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)], np.int64)
 
 
 def _deadline_chunk(timeline: Timeline, span: _Span, a: Int64s, d: Int64s) -> tuple[Int64s, _Span]:
@@ -268,7 +291,10 @@ def _deadline_chunk(timeline: Timeline, span: _Span, a: Int64s, d: Int64s) -> tu
         if target[i] < 0:
             first = _year_of(timeline, timeline.deadline_us(int(a[i]), int(d[i])))
     if (first, last) != (span.first, span.last):
-        span = _span(timeline, min(first, span.first), max(last, span.last))
+        first, last = min(first, span.first), max(last, span.last)
+        if last - first >= _SPAN_YEARS:
+            return _scalar(timeline.deadline_us, a, d), span
+        span = _span(timeline, first, last)
         target = span.work_at(a)
         target += d
     if all_forward:
@@ -305,7 +331,10 @@ def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
     if not a.size:
         return a.copy()
     lo, hi = min(int(a.min()), int(b.min())), max(int(a.max()), int(b.max()))
-    span = _span(timeline, _year_of(timeline, lo), _year_of(timeline, hi))
+    first, last = _year_of(timeline, lo), _year_of(timeline, hi)
+    if last - first >= _SPAN_YEARS:
+        return _scalar(timeline.elapsed_us, a, b)
+    span = _span(timeline, first, last)
     out = np.empty_like(a)
     for start in range(0, a.size, _CHUNK):
         part = slice(start, start + _CHUNK)
@@ -347,7 +376,9 @@ def _durations_array(value: Any, name: str) -> Int64s:
     import numpy as np
 
     if isinstance(value, timedelta):
-        return np.array(td_to_us(value, name=name), dtype=np.int64)
+        us = td_to_us(value, name=name)
+        # Clamped into int64: any duration this long is refused by the scalar way anyway.
+        return np.array(max(-_LONGEST_US - 1, min(us, _LONGEST_US + 1)), dtype=np.int64)
     arr = np.asarray(value)
     if arr.dtype.kind != "m":
         raise SlaclockTypeError(

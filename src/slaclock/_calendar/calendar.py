@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar import spec as _spec
-from slaclock._calendar.country import check_country
+from slaclock._calendar.country import check_country, country_range
 from slaclock._calendar.hours import (
     DAY_US,
     WEEKDAYS,
@@ -37,6 +37,7 @@ __all__ = ["Calendar", "deadline", "elapsed"]
 _FULL_DAY: Spans = ((0, DAY_US),)
 _ONE_US = timedelta(microseconds=1)
 _MIN_S, _MAX_S = -(-MIN_US // 1_000_000), MAX_US // 1_000_000
+_ZONE_RECORDS = (1800, 2100)
 
 
 class _PathLike(Protocol):
@@ -127,6 +128,7 @@ class Calendar:
             overrides=MappingProxyType(dict(self.overrides)),
             country=(self.country, self.subdiv) if self.country else None,
             pre_holiday_us=td_to_us(self.pre_holiday) if self.pre_holiday else 0,
+            country_years=country_range(self.country, self.subdiv) if self.country else (1, 9999),
         )
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_rules", rules)
@@ -195,12 +197,33 @@ class Calendar:
             dated = [*self.holidays, *(day for day, _ in self.overrides)]
             dated += [start for start, _ in self.weeks]
             never_closes_after = max((day.year + 1 for day in dated), default=FIRST_YEAR)
+        # Years whose hours may depend on the date beyond its weekday: dated entries,
+        # country data, and the zones' recorded transitions (the tz database records
+        # them between 1800 and 2100 for every zone; outside, each zone keeps one offset
+        # or repeats a rule by weekday, which tests/test_hostile_time.py checks).
+        years = [day.year for day in self.holidays]
+        years += [day.year for day, _ in self.overrides]
+        years += [start.year for start, _ in self.weeks]
+        low, high = min([_ZONE_RECORDS[0], *years]), max([_ZONE_RECORDS[1], *years])
+        if self.country is not None:
+            first, last = country_range(self.country, self.subdiv)
+            low, high = min(low, first), max(high, last)
         return Timeline(
             rules,
             zone,
             last_year=last_year,
             first_year=first_year,
             never_closes_after=never_closes_after,
+            irregular=(low, high),
+            # A holiday on 1 January may shorten 31 December: the year before counts too.
+            dated_years=frozenset(y for year in years for y in (year - 1, year)),
+            within_days=all(
+                e <= DAY_US
+                for week in (self.week, *(w for _, w in self.weeks))
+                for spans in week
+                for _, e in spans
+            )
+            and all(e <= DAY_US for _, spans in self.overrides for _, e in spans),
         )
 
     def __reduce__(self) -> tuple[Any, ...]:

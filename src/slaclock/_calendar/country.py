@@ -15,7 +15,7 @@ from typing import Any
 
 from slaclock.errors import SpecError
 
-__all__ = ["CountryYear", "check_country", "country_year"]
+__all__ = ["CountryYear", "check_country", "country_range", "country_year"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +126,19 @@ def country_year(code: str, subdiv: str | None, year: int) -> CountryYear:
         holidays=off,
         workdays=tuple((day, substitutions.get(day)) for day in worked),
     )
+
+
+@lru_cache(maxsize=256)
+def country_range(code: str, subdiv: str | None) -> tuple[int, int]:
+    """The first and last year the ``holidays`` package has data for (outside: no days off).
+
+    Years outside it repeat with the weekday calendar, which lets the timeline
+    total them without walking each one.
+    """
+    import holidays
+
+    with _lock:
+        source = holidays.country_holidays(code, subdiv=subdiv)
+        first = getattr(source, "start_year", 1)
+        last = getattr(source, "end_year", 9999)
+    return (first if isinstance(first, int) else 1), (last if isinstance(last, int) else 9999)

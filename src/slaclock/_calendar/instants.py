@@ -25,9 +25,13 @@ def to_us(value: object, *, name: str = "start") -> int:
     """Microseconds since the epoch of an aware datetime; naive or non-datetimes are refused."""
     try:
         delta = value - EPOCH  # type: ignore[operator]
-        return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds  # type: ignore[no-any-return]
     except (TypeError, AttributeError):
         pass
+    else:
+        if isinstance(delta, timedelta):
+            return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        # pandas' NaT subtracts to NaT, whose fields are NaN: not a time.
+        raise SlaclockValueError(f"{name} {value!r} is not a time (a missing value?)")
     if not isinstance(value, datetime):
         raise SlaclockTypeError(
             f"{name} must be a timezone-aware datetime, got {value!r} of type {type(value).__name__}"

@@ -35,6 +35,9 @@ class DayRules:
     overrides: Mapping[date, Spans]
     country: tuple[str, str | None] | None
     pre_holiday_us: int
+    # The years the country data covers (outside them it has no days off): skipping
+    # the lookup there keeps totalling far years cheap.
+    country_years: tuple[int, int] = (1, 9999)
 
     def week_on(self, day: date) -> Week:
         """The weekly hours in force on ``day`` (the latest ``weeks`` entry starting on or before it)."""
@@ -47,7 +50,7 @@ class DayRules:
 
     def _country_says(self, day: date) -> tuple[str, date | None]:
         """``("holiday", None)``, ``("workday", stand_in)`` or ``("", None)`` from country data."""
-        if self.country is None:
+        if self.country is None or not self.country_years[0] <= day.year <= self.country_years[1]:
             return "", None
         data = country_year(self.country[0], self.country[1], day.year)
         if day in data.holidays:

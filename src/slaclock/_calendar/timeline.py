@@ -7,6 +7,13 @@ then costs a binary search in one or two blocks, so a 200-hour deadline costs
 the same as a one-hour one; only a query spanning years touches one block per
 year, and each block is compiled once per calendar, under a lock.
 
+Long distances (thousands of years) never compile the years they pass through:
+those only need a year's *total* working time and count of working days, kept
+for every year met.  Years outside the calendar's dated rules, its country data
+and its zone's recorded transitions repeat with the weekday calendar, so their
+totals are computed once per kind of year (weekday of 1 January, leap or not)
+rather than once per year.  Full blocks are kept in a bounded cache.
+
 Blocks partition the time line: block ``Y`` covers ``[start(Y), start(Y+1))``
 where ``start(Y)`` is local midnight of 1 January of ``Y``.  An overnight
 interval of 31 December is cut at the boundary and its tail belongs to the
@@ -18,8 +25,11 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
+from calendar import isleap
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -33,6 +43,19 @@ _ONE_DAY = timedelta(days=1)
 _YEAR_US = 366 * 86_400_000_000
 FIRST_YEAR = 2
 LAST_YEAR = 9998
+# Full blocks kept per calendar: a dense calendar (48 intervals a day) holds some
+# 5 MB a year, so a service asked about many years must not keep them all.
+BLOCKS_KEPT = 64
+
+
+def describe_us(us: object) -> str:
+    """An instant for an error message: ISO UTC when representable, else the raw number."""
+    if isinstance(us, int):
+        try:
+            return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)).isoformat()
+        except OverflowError:
+            return f"{us} µs since 1970-01-01 UTC"
+    return f"{us!r} (not a time: NaT or NaN?)"
 
 
 class Block:
@@ -131,6 +154,9 @@ class Timeline:
         last_year: int | None,
         first_year: int | None,
         never_closes_after: int | None,
+        irregular: tuple[int, int] = (FIRST_YEAR, LAST_YEAR),
+        within_days: bool = False,
+        dated_years: frozenset[int] = frozenset(),
     ) -> None:
         self._rules = rules
         self._zone = zone
@@ -138,12 +164,22 @@ class Timeline:
         self._last_year = LAST_YEAR if last_year is None else min(last_year, LAST_YEAR)
         self._first_year = FIRST_YEAR if first_year is None else max(first_year, FIRST_YEAR)
         self._never_closes_after = never_closes_after
-        self._blocks: dict[int, Block] = {}
+        self._blocks: OrderedDict[int, Block] = OrderedDict()  # least recently asked first
         self._starts: dict[int, int] = {}
         self._lock = threading.Lock()
         self._last: Block | None = None
         self._index: tuple[list[int], list[Block]] = ([], [])  # compiled blocks by start
+        # Years whose hours may depend on dates (rules, country data, zone transitions);
+        # the others repeat with their kind of year.
+        self._irregular = irregular
+        self._dated_years = dated_years  # years with a dated rule (or just before one)
+        self._within_days = within_days  # no hours cross midnight: totals by date, see _count_dates
+        self._totals: dict[int, tuple[int, int]] = {}  # year -> (working time, working days)
+        self._kinds: dict[tuple[int, int, bool, bool], tuple[int, int]] = {}
+        self._spare: Block | None = None
+        self._range = (0, 0)  # [first instant, end) slaclock covers, filled on first use
         self.compiled = 0  # blocks compiled so far: tests check that queries never walk
+        self.totalled = 0  # years compiled only for their totals
 
     # -- blocks ---------------------------------------------------------------------------
 
@@ -161,6 +197,9 @@ class Timeline:
     def block(self, year: int) -> Block:
         found = self._blocks.get(year)
         if found is not None:
+            # Evicted by another thread meanwhile: the block is still valid to use.
+            with suppress(KeyError):
+                self._blocks.move_to_end(year)
             return found
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise SlaclockValueError(
@@ -170,8 +209,15 @@ class Timeline:
         with self._lock:
             found = self._blocks.get(year)
             if found is None:
-                found = self._blocks[year] = self._compile(year)
+                spare = self._spare
+                if spare is not None and spare.year == year:
+                    found = self._blocks[year] = spare
+                else:
+                    found = self._blocks[year] = self._compile(year)
                 self.compiled += 1
+                self._totals[year] = (found.total, len(found.day_ends))
+                while len(self._blocks) > BLOCKS_KEPT:
+                    self._blocks.popitem(last=False)
                 # A fresh index, swapped in whole: readers never see a half-built one.
                 ordered = sorted(self._blocks.values(), key=lambda b: b.start)
                 self._index = ([b.start for b in ordered], ordered)
@@ -218,6 +264,14 @@ class Timeline:
         if i >= 0 and us < blocks[i].end:
             found = self._last = blocks[i]
             return found
+        lo, hi = self._range
+        if not lo <= us < hi:
+            lo, hi = self._range = (self.year_start(FIRST_YEAR), self.year_start(LAST_YEAR + 1))
+            if not lo <= us < hi:
+                raise SlaclockValueError(
+                    f"instant {describe_us(us)} is outside the range slaclock calendars cover "
+                    f"(years {FIRST_YEAR} to {LAST_YEAR} in the calendar's zone)"
+                )
         year = (EPOCH + timedelta(microseconds=us)).year
         if us < self.year_start(year):
             year -= 1
@@ -226,27 +280,169 @@ class Timeline:
         found = self._last = self.block(year)
         return found
 
-    def _after(self, block: Block, what: str) -> Block:
-        if block.year >= self._last_year:
-            if block.year >= LAST_YEAR:
-                raise SlaclockValueError(
-                    f"{what} lies after {LAST_YEAR}, the end of the range slaclock calendars cover"
-                )
-            raise NoWorkingTimeError(
-                f"the calendar has no working time after {block.year}, so {what} cannot be found"
-            )
-        return self.block(block.year + 1)
+    def year_total(self, year: int) -> tuple[int, int]:
+        """The working time and the count of working days of ``year``'s block.
 
-    def _before(self, block: Block, what: str) -> Block:
-        if block.year <= self._first_year:
-            if block.year <= FIRST_YEAR:
-                raise SlaclockValueError(
-                    f"{what} lies before {FIRST_YEAR}, the start of the range slaclock calendars cover"
-                )
-            raise NoWorkingTimeError(
-                f"the calendar has no working time before {block.year}, so {what} cannot be found"
+        Compiled for the totals only (the intervals are dropped) when the block is
+        not at hand, and once per kind of year where years repeat.
+        """
+        found = self._totals.get(year)
+        if found is not None:
+            return found
+        if year > self._last_year or year < self._first_year:
+            found = (0, 0)
+        else:
+            lo, hi = self._irregular
+            if year + 1 < lo or year - 1 > hi:
+                # Outside every dated rule and zone transition (with a year's margin for
+                # overnight hours and transfers across New Year): the year's hours repeat
+                # in every year that starts on the same weekday with the same leap days.
+                key = (int(year > hi), date(year, 1, 1).weekday(), isleap(year - 1), isleap(year))
+                found = self._kinds.get(key)
+                if found is None:
+                    found = self._kinds[key] = self._count(year)
+            else:
+                found = self._count(year)
+        self._totals[year] = found
+        return found
+
+    def _passing(self, year: int, origin: int) -> tuple[int, int]:
+        """:meth:`year_total` for a walk from ``origin``; the next year is compiled whole.
+
+        Most long answers still end in the year after their start (a 200-hour
+        deadline in December): totalling that year first and compiling it after
+        would walk its dates twice.
+        """
+        if abs(year - origin) == 1:
+            block = self.block(year)
+            return block.total, len(block.day_ends)
+        return self.year_total(year)
+
+    def _count(self, year: int) -> tuple[int, int]:
+        block = self._blocks.get(year)
+        if block is None and self._within_days:
+            return self._count_dates(year)
+        if block is None:
+            block = self._compile(year)
+            self.totalled += 1
+            # Kept until the next one: the year where a long deadline ends is totalled
+            # first and then asked for in full, and should not be compiled twice.
+            self._spare = block
+        return block.total, len(block.day_ends)
+
+    def _count_dates(self, year: int) -> tuple[int, int]:
+        """A year's totals without compiling it, for calendars whose hours never cross midnight.
+
+        Then the block holds exactly the intervals of its own dates, and a date whose
+        two midnights have the same UTC offset works its local lengths: only the
+        few dates around a zone transition need converting to UTC.
+        """
+        self.totalled += 1
+        rules = self._rules
+        first, last = rules.country_years
+        # (The year before the country data may shorten 31 December before its first holiday.)
+        if year not in self._dated_years and (
+            rules.country is None or not first - 1 <= year <= last
+        ):
+            return self._count_weekdays(year, rules.week_on(date(year, 1, 1)))
+        spans_of = rules.spans
+        zone = self._zone
+        total = days = 0
+        day = date(year, 1, 1)
+        offset = datetime(year, 1, 1, tzinfo=zone).utcoffset()
+        while day.year == year:
+            following = day + _ONE_DAY
+            next_offset = datetime(
+                following.year, following.month, following.day, tzinfo=zone
+            ).utcoffset()
+            spans = spans_of(day)
+            if spans:
+                if offset == next_offset:
+                    total += sum(e - s for s, e in spans)
+                    days += 1
+                else:
+                    worked = self._worked_utc(day, spans)
+                    total += worked
+                    days += worked > 0
+            day, offset = following, next_offset
+        return total, days
+
+    def _worked_utc(self, day: date, spans: tuple[tuple[int, int], ...]) -> int:
+        worked = 0
+        for s, e in spans:
+            length = self._local_us(day, e) - self._local_us(day, s)
+            if length > 0:  # a span swallowed by a DST gap holds nothing
+                worked += length
+        return worked
+
+    def _count_weekdays(
+        self, year: int, week: tuple[tuple[tuple[int, int], ...], ...]
+    ) -> tuple[int, int]:
+        """Totals of a year where every date works its weekday's hours: by weekday counts.
+
+        Dates around a zone transition are worked out in UTC; transitions are found
+        by the offsets a week apart (the tz database has no two within a week).
+        """
+        lengths = [sum(e - s for s, e in spans) for spans in week]
+        jan1 = date(year, 1, 1)
+        n_days = 366 if isleap(year) else 365
+        counts = [n_days // 7] * 7
+        for k in range(n_days % 7):
+            counts[(jan1.weekday() + k) % 7] += 1
+        total = sum(n * length for n, length in zip(counts, lengths, strict=True))
+        days = sum(n for n, length in zip(counts, lengths, strict=True) if length)
+        zone = self._zone
+
+        def offset(k: int) -> timedelta | None:
+            d = jan1 + timedelta(days=k)
+            return datetime(d.year, d.month, d.day, tzinfo=zone).utcoffset()
+
+        edges = [*range(0, n_days, 7), n_days]
+        seen = [offset(k) for k in edges]
+        for lo, hi, o_lo, o_hi in zip(edges, edges[1:], seen, seen[1:], strict=False):
+            if o_lo == o_hi:
+                continue
+            before = o_lo
+            for k in range(lo, hi):
+                after = offset(k + 1)
+                if after != before:
+                    day = jan1 + timedelta(days=k)
+                    spans = week[day.weekday()]
+                    if spans:
+                        worked = self._worked_utc(day, spans)
+                        total += worked - lengths[day.weekday()]
+                        days -= worked <= 0
+                before = after
+        return total, days
+
+    def _past_end(self, year: int, what: str) -> SlaclockValueError:
+        """The refusal when ``what`` would need working time after ``year``."""
+        if year >= LAST_YEAR:
+            return SlaclockValueError(
+                f"{what} lies after {LAST_YEAR}, the end of the range slaclock calendars cover"
             )
-        return self.block(block.year - 1)
+        return NoWorkingTimeError(
+            f"the calendar has no working time after {year}, so {what} cannot be found"
+        )
+
+    def _past_start(self, year: int, what: str) -> SlaclockValueError:
+        if year <= FIRST_YEAR:
+            return SlaclockValueError(
+                f"{what} lies before {FIRST_YEAR}, the start of the range slaclock calendars cover"
+            )
+        return NoWorkingTimeError(
+            f"the calendar has no working time before {year}, so {what} cannot be found"
+        )
+
+    def _next_block(self, block: Block, what: str, *, days: bool = False) -> Block:
+        """The first block after ``block`` with working time (or working days), skipping empty years."""
+        year = block.year
+        while True:
+            if year >= self._last_year:
+                raise self._past_end(year, what)
+            year += 1
+            if self.year_total(year)[days]:
+                return self.block(year)
 
     # -- queries --------------------------------------------------------------------------
 
@@ -269,7 +465,7 @@ class Timeline:
         second = self.block_of(b)
         total = block.total - block.work_at(a) + second.work_at(b)
         for year in range(block.year + 1, second.year):
-            total += self.block(year).total
+            total += self.year_total(year)[0]
         return total
 
     def deadline_us(self, start: int, duration: int) -> int:
@@ -291,9 +487,17 @@ class Timeline:
                         f"would reach past {self._last_year} (the last year with working time, "
                         f"or the end of the range slaclock covers)"
                     )
-                while target > block.total:
-                    target -= block.total
-                    block = self._after(block, "the deadline")
+                target -= block.total
+                year = block.year
+                while True:  # through the years by their totals: no block compiled on the way
+                    if year >= self._last_year:
+                        raise self._past_end(year, "the deadline")
+                    year += 1
+                    total = self._passing(year, block.year)[0]
+                    if target <= total:
+                        break
+                    target -= total
+                block = self.block(year)
             return block.instant_at(target)
         if duration == 0:
             return start
@@ -305,9 +509,13 @@ class Timeline:
                     f"would reach past {self._first_year} (the first year with working time, "
                     f"or the start of the range slaclock covers)"
                 )
+            year = block.year
             while target < 0:
-                block = self._before(block, "the instant")
-                target += block.total
+                if year <= self._first_year:
+                    raise self._past_start(year, "the instant")
+                year -= 1
+                target += self._passing(year, block.year)[0]
+            block = self.block(year)
         # The latest instant where W is ``target``: in the last span that starts with
         # at most ``target`` worked before it.
         return block.due_shift[bisect_right(block.cum, target) - 1] + target
@@ -323,9 +531,8 @@ class Timeline:
         i = bisect_right(block.opens, us)
         if i and us < block.closes[i - 1]:
             return us
-        while i == len(block.opens):
-            block = self._after(block, "the next opening")
-            i = 0
+        if i == len(block.opens):
+            block, i = self._next_block(block, "the next opening"), 0
         return block.opens[i]
 
     def next_close_us(self, us: int) -> int:
@@ -333,9 +540,8 @@ class Timeline:
         block = self.block_of(us)
         i = bisect_right(block.opens, us)
         if not (i and us < block.closes[i - 1]):
-            while i == len(block.opens):
-                block = self._after(block, "the next closing")
-                i = 0
+            if i == len(block.opens):
+                block, i = self._next_block(block, "the next closing"), 0
             i += 1
         close = block.closes[i - 1]
         # An interval cut at a block boundary goes on in the next block.
@@ -384,16 +590,25 @@ class Timeline:
             if before.day_ends and before.day_ends[-1] > us:
                 return before, bisect_right(before.day_ends, us)
         i = bisect_right(block.day_ends, us)
-        while i == len(block.day_ends):
-            block = self._after(block, "the next working day")
-            i = 0
+        if i == len(block.day_ends):
+            block, i = self._next_block(block, "the next working day", days=True), 0
         return block, i
 
     def day_end_us(self, us: int, days: int = 0) -> int:
         """The end of the current or next working day, or of the ``days``-th working day after it."""
         block, i = self._day_position(us)
         i += days
-        while i >= len(block.day_ends):
-            i -= len(block.day_ends)
-            block = self._after(block, "the working day")
-        return block.day_ends[i]
+        if i < len(block.day_ends):
+            return block.day_ends[i]
+        if days > 366 * (self._last_year - block.year + 1):  # more days than the years left hold
+            raise self._past_end(min(self._last_year, LAST_YEAR), f"the {days}th working day")
+        i -= len(block.day_ends)
+        year = block.year
+        while True:  # through the years by their counts of working days
+            if year >= self._last_year:
+                raise self._past_end(year, "the working day")
+            year += 1
+            count = self._passing(year, block.year)[1]
+            if i < count:
+                return self.block(year).day_ends[i]
+            i -= count

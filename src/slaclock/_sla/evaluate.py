@@ -18,7 +18,7 @@ from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier, options, plan_of
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Tier
-from slaclock.errors import SlaclockTypeError
+from slaclock.errors import SlaclockTypeError, SlaclockValueError
 
 __all__ = ["evaluate", "schedule"]
 
@@ -69,7 +69,12 @@ def evaluate(
     plan = _plan(tier, cycle_rule, pause_reaction_when_pending)
     at_us = None if at is None else to_us(at, name="at")
     zone = plan.zone
-    at_local = None if at is None else at.astimezone(zone)
+    try:
+        at_local = None if at is None else at.astimezone(zone)
+    except OverflowError:  # within a day of datetime's limits: not in the calendar's range
+        raise SlaclockValueError(
+            f"at {at!r} is outside the range slaclock calendars cover (years 2 to 9998)"
+        ) from None
     reason = plan.covers(incident.type, incident.third_party, incident.channel)
     log = None if reason is not None else known(incident._kinds, incident._us, at_us)
     cycles: list[Cycle] = []

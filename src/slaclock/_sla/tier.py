@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from slaclock._durations import format_duration, parse_duration
+from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
 
 if TYPE_CHECKING:
@@ -409,6 +409,14 @@ class Tier:
                 SlaclockValueError, f"{label}: {reason}", field=field, reason=reason
             )
 
+        def too_long(field: str, value: timedelta) -> _FieldError:
+            # A target so long that its deadline would leave the calendar's range.
+            reason = (
+                f"{field} {format_duration(value)!r} is too large; the longest accepted is "
+                f"{format_duration(MAX_DURATION)!r} (100 years)"
+            )
+            return _field_error(SpecError, f"{label}: {reason}", field=field, reason=reason)
+
         def wrong(field: str, reason: str) -> _FieldError:
             return _field_error(SlaclockTypeError, f"{label}: {reason}", field=field, reason=reason)
 
@@ -427,6 +435,8 @@ class Tier:
                 raise wrong(key, f"{key} must be a timedelta, got {value!r}")
             if value <= timedelta(0):
                 raise bad(key, f"{key} must be a positive duration, got {format_duration(value)!r}")
+            if value > MAX_DURATION:
+                raise too_long(key, value)
         if self.budget is not None:
             if not isinstance(self.budget, timedelta):
                 raise wrong(
@@ -434,6 +444,8 @@ class Tier:
                 )
             if self.budget < timedelta(0):
                 raise bad("budget", f"budget must be >= 0, got {format_duration(self.budget)!r}")
+            if self.budget > MAX_DURATION:
+                raise too_long("budget", self.budget)
         # Sets and lists are accepted for convenience and frozen here, so the tier stays hashable.
         types = self.types
         if isinstance(types, str) or not isinstance(types, Iterable):
