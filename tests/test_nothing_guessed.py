@@ -23,7 +23,7 @@ from slaclock import (
     evaluate,
     parse_instant,
 )
-from slaclock._durations import format_duration, parse_duration
+from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock.errors import SlaclockError, SpecError
 
 WEEK = {"mon": [["10:00", "18:00"]], "fri": [["10:00", "18:00"]]}
@@ -223,7 +223,8 @@ def test_a_price_beyond_exact_money_is_refused_at_load_naming_the_field(
 
 
 def test_a_year_past_the_longest_duration_is_refused_not_an_overflow() -> None:
-    tier = default_catalog().tiers["SLA-3"].replace(budget=timedelta.max)
+    # The tier takes at most a century of budget; the hours used are the caller's.
+    tier = default_catalog().tiers["SLA-3"].replace(budget=MAX_DURATION)
     with pytest.raises(SlaclockError, match="longest duration"):
         cost(tier, used=[timedelta.max] * 12, period="year")
 
@@ -253,8 +254,8 @@ def test_price_and_cost_to_dict_are_json_safe_and_exact(amount: Decimal) -> None
 def test_evaluation_and_budget_usage_to_dict_are_json_safe_at_extremes() -> None:
     tier = default_catalog().tiers["SLA-3"]
     late = "9998-12-30T23:59:59.999999+00:00"
-    # Near the longest timedelta (budget - used must still be one: see BudgetUsage).
-    work = timedelta(days=999_999_000, microseconds=1)
+    # The longest work a record may log, to the microsecond.
+    work = MAX_DURATION - timedelta(microseconds=1)
     incident = Incident.from_dict(
         {
             "id": "INC-X",
