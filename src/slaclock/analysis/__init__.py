@@ -34,7 +34,7 @@ import json
 import json.scanner
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from operator import getitem, itemgetter
 from os import PathLike
 from typing import IO, Any, Literal
@@ -170,7 +170,7 @@ class SummaryReader(Iterator[Summary]):
                     return MISSING
         except Exception:
             return MISSING
-        return record if _plain_text(line, [record]) else MISSING
+        return record if _plain_line(line, record) else MISSING
 
     def _lines(
         self,
@@ -246,44 +246,40 @@ class SummaryReader(Iterator[Summary]):
         return list(map(self._record, chunk))
 
 
-def _strings(record: Any) -> int:
-    """How many strings (keys and text values) a record and its events hold, as decoded.
-
-    Only what the fast path reads is counted (the record, its values, the objects in
-    its lists and those objects' values); anything deeper is not, which can only make
-    the count smaller than the text's and send the line the careful way.  A plain
-    loop: a few hundred nanoseconds a record, less than chains of maps here.
-    """
-    count = len(record)
-    for value in record.values():
-        kind = type(value)
-        if kind is str:
-            count += 1
-        elif kind is list:
-            for event in value:
-                count += len(event)
-                for inner in event.values():
-                    if type(inner) is str:
-                        count += 1
-    return count
-
-
 def _plain_text(text: str, records: list[Any]) -> bool:
     """Whether the fast decoders read ``text`` exactly as the careful reader would.
 
     json and orjson keep the last of a key given twice, where the careful reader
     refuses the line; and they pass lone surrogates through.  Without a backslash
     every ``"`` in JSON text opens or closes a string, so the text holds exactly
-    ``count('"') // 2`` strings; a key dropped as a duplicate leaves the decoded
-    records with fewer.  A line with a backslash (an escape, maybe of a surrogate)
-    or that is not Unicode text goes the careful way.  Exact, and two scans of the text.
+    ``count('"') // 2`` strings, and a key dropped as a duplicate leaves the decoded
+    records with fewer.  The decoded strings are counted as if every event value
+    were text: where one is not (a number, a list), the fast readers refuse the
+    event anyway and the line goes the careful way, so the count needs no walk in
+    Python, only C-level maps.  A line with a backslash (an escape, maybe of a
+    surrogate) or that is not Unicode text goes the careful way.
     """
     if "\\" in text or not (text.isascii() or _encodable(text)):
         return False
     try:
-        return text.count('"') == 2 * sum(map(_strings, records))
+        keys = sum(map(len, records))
+        texts = list(map(type, chain.from_iterable(map(dict.values, records)))).count(str)
+        events = sum(map(len, chain.from_iterable(map(_EVENTS, records))))
     except Exception:
         return False
+    return text.count('"') == 2 * (keys + texts + 2 * events)
+
+
+def _plain_line(text: str, record: Any) -> bool:
+    """:func:`_plain_text` of one line and its record, without building lists for it."""
+    if "\\" in text or not (text.isascii() or _encodable(text)):
+        return False
+    try:
+        texts = list(map(type, record.values())).count(str)
+        events = sum(map(len, record["events"]))
+    except Exception:
+        return False
+    return text.count('"') == 2 * (len(record) + texts + 2 * events)
 
 
 def _encodable(text: str) -> bool:
@@ -296,6 +292,7 @@ def _encodable(text: str) -> bool:
 
 _JSON_BLANKS = " \t\n\r"  # the whitespace json.loads allows around a document
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_EVENTS = itemgetter("events")
 
 
 def _row(
