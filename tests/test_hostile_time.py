@@ -375,3 +375,27 @@ def test_property_every_query_answers_or_refuses_at_extremes(
         lambda: cal.elapsed_many([at], [other]),
     ):
         answers_or_refuses(call)
+
+
+def test_a_work_log_built_in_code_is_held_to_the_century_limit() -> None:
+    from slaclock import Event
+    from slaclock._durations import MAX_DURATION
+    from slaclock.errors import IncidentError
+
+    at = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    assert Event("work_logged", at, duration=MAX_DURATION).duration == MAX_DURATION
+    with pytest.raises(IncidentError, match="too large") as caught:
+        Event("work_logged", at, duration=MAX_DURATION + timedelta(microseconds=1))
+    assert caught.value.path == "duration"
+
+
+def test_work_logged_past_what_python_holds_is_a_slaclock_error() -> None:
+    from slaclock import Event, Incident, budget, default_catalog
+    from slaclock._durations import MAX_DURATION
+    from slaclock.errors import SlaclockValueError
+
+    at = datetime(2026, 11, 2, 12, tzinfo=UTC)
+    events = [Event("opened", at)] + [Event("work_logged", at, duration=MAX_DURATION)] * 30_000
+    incident = Incident("INC-1", "consultation", events=tuple(events))
+    with pytest.raises(SlaclockValueError, match="adds up past"):
+        budget(default_catalog().tiers["SLA-3"], [incident], month="2026-11")

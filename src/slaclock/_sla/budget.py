@@ -100,7 +100,14 @@ def budget(
                 continue
             local = event.at.astimezone(zone)
             if local.year == year and local.month == number:
-                used += event.duration
+                try:
+                    used += event.duration
+                except OverflowError:
+                    raise SlaclockValueError(
+                        f"work logged in {year}-{number:02d} adds up past the longest "
+                        f"duration Python holds, at incident {incident.id!r}; "
+                        "check the work_logged durations"
+                    ) from None
     if tier.budget is None:
         return BudgetUsage(included=None, used=used, remaining=None, overage=_ZERO)
     return BudgetUsage(

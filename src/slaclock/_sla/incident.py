@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
-from slaclock._durations import format_duration, parse_duration
+from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock._sla.lifecycle import (
     AFTER_CLOSED,
     EVENT_KINDS,
@@ -106,6 +106,12 @@ class Event:
                 raise IncidentError(
                     f"work duration {quote(format_duration(self.duration))} is negative; "
                     "expected zero or more, such as 'PT1H30M'",
+                    path="duration",
+                )
+            if self.duration > MAX_DURATION:  # sums of work must stay in range
+                raise IncidentError(
+                    f"work duration {quote(format_duration(self.duration))} is too large; "
+                    f"the longest accepted is {format_duration(MAX_DURATION)!r} (100 years)",
                     path="duration",
                 )
         elif self.duration is not None:
