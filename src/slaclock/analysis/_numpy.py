@@ -255,7 +255,7 @@ def _verdicts(
     layout: _Layout,
     ids: list[str],
 ) -> list[Summary]:
-    """The rows of covered incidents whose clocks have no stops: ``analysis._summarize`` on arrays.
+    """The rows of covered incidents whose clocks have no stops: the row engine's verdicts on arrays.
 
     ``first`` is each incident's first event in ``us``, ``which`` its (cut) program's number.
     """
