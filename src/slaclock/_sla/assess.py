@@ -13,8 +13,10 @@ one reads:
   running clocks and for the resolution clock; a cycle answered sooner than its
   target on the wall clock (on time, whatever the calendar) after the first is
   left out;
-* ``WATCH``: every verdict; due instants only where a running clock needs one;
-  every ended cycle answered sooner than its target on the wall clock left out.
+* ``WATCH``: whether any clock is late, and the running clocks with their due
+  instants; every ended cycle answered sooner than its target on the wall clock
+  left out, and once one ended cycle is late, the ended cycles after it (so
+  ``breaches`` is then a lower bound, not a count).
 """
 
 from __future__ import annotations
@@ -123,6 +125,9 @@ def assess(
     stopped_now = program.pending_now
     full = need == FULL
     first_listed = need != WATCH  # the first cycle listed is reported whatever it took
+    # Watching needs only whether some clock is late: once an ended cycle is, the
+    # verdicts of the ended cycles after it change nothing.
+    late_seen = False
     first_target, later_target = plan.first_reaction, plan.reaction
     share = plan.risk
     clocks: list[ClockFacts] = []
@@ -138,7 +143,7 @@ def assess(
         start, end = points[s], points[e]
         running = e == n
         wanted = first_listed and not index
-        if not (running or full or wanted) and end - start < target:
+        if not (running or full or wanted) and (end - start < target or late_seen):
             continue  # answered within the target on the wall clock: on time
         if pause:
             stops = clip(pending, start, end)
@@ -169,6 +174,8 @@ def assess(
             found = due(tl, start, target, stops, end, used)
         facts = (index, target, start, end, running, used, found, verdict, stopped, stops, paused)
         clocks.append(facts)
+        if verdict and not first_listed:
+            late_seen = True
         if not index:
             first = facts
     if plan.resolution is not None:
