@@ -272,3 +272,16 @@ def test_evaluation_and_budget_usage_to_dict_are_json_safe_at_extremes() -> None
     ):
         text = json.dumps(result.to_dict(), allow_nan=False)
         assert json.loads(text) == result.to_dict()
+
+
+def test_a_pandas_timestamp_with_nanoseconds_is_refused_not_cut() -> None:
+    pd = pytest.importorskip("pandas")
+    cal = default_catalog().tiers["SLA-2"].calendar
+    exact = pd.Timestamp("2026-11-27 10:00:00.000001", tz="Europe/Moscow")
+    assert cal.deadline(exact, timedelta(hours=1)) == cal.deadline(
+        exact.to_pydatetime(), timedelta(hours=1)
+    )
+    with pytest.raises(SlaclockError, match="nanoseconds"):
+        cal.deadline(
+            pd.Timestamp("2026-11-27 10:00:00.000000001", tz="Europe/Moscow"), timedelta(hours=1)
+        )

@@ -413,6 +413,8 @@ class Calendar:
             raise
         if type(duration) is not timedelta:
             td_to_us(duration)  # refuses a non-timedelta or a sub-microsecond part, naming it
+        if type(a) is not timedelta:
+            to_us(start)  # a pandas Timestamp: refuses nanoseconds and NaT, naming them
         us = self._timeline.deadline_us(
             (a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds, d
         )
@@ -431,6 +433,9 @@ class Calendar:
             to_us(start)
             to_us(end, name="end")
             raise
+        if type(a) is not timedelta or type(b) is not timedelta:
+            to_us(start)  # pandas Timestamps: refuses nanoseconds and NaT, naming them
+            to_us(end, name="end")
         return _ONE_US * self._timeline.elapsed_us(
             (a.days * 86_400 + a.seconds) * 1_000_000 + a.microseconds,
             (b.days * 86_400 + b.seconds) * 1_000_000 + b.microseconds,

@@ -28,7 +28,14 @@ def to_us(value: object, *, name: str = "start") -> int:
     except (TypeError, AttributeError):
         pass
     else:
-        if isinstance(delta, timedelta):
+        if type(delta) is timedelta:
+            return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        if isinstance(delta, timedelta):  # pandas' Timedelta, from its Timestamp
+            if getattr(delta, "nanoseconds", 0):
+                raise SlaclockValueError(
+                    f"{name} {value!r} has nanoseconds, which slaclock does not cut off; "
+                    "round it to whole microseconds first (e.g. Timestamp.floor('us'))"
+                )
             return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
         # pandas' NaT subtracts to NaT, whose fields are NaN: not a time.
         raise SlaclockValueError(f"{name} {value!r} is not a time (a missing value?)")
