@@ -60,7 +60,7 @@ def parse_text(text: object, *, format: str, source: str | None = None) -> Any:
         raise SpecError(
             f"invalid JSON{where}: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
-    except _Duplicate as exc:
+    except DuplicateKey as exc:
         key, start = exc.args
         line = text.count("\n", 0, _second_key(text, start, key)) + 1
         raise SpecError(
@@ -74,17 +74,21 @@ def parse_text(text: object, *, format: str, source: str | None = None) -> Any:
         raise SpecError(f"invalid JSON{where}: {shorten(str(exc), 80)}") from None
 
 
-class _Duplicate(Exception):
-    """A JSON object with a key twice (args: the key, then where the object starts)."""
+class DuplicateKey(Exception):
+    """A JSON object with a key twice (args: the key, then where the object starts if known).
+
+    JSON decoders keep the last of the two; slaclock refuses, as TOML does.
+    """
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict, refusing a key given twice (an ``object_pairs_hook``)."""
     record = dict(pairs)
     if len(record) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _Duplicate(key, None)
+                raise DuplicateKey(key, None)
             seen.add(key)
     return record
 
@@ -93,9 +97,9 @@ def _parse_object(state: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
     """json's object parser, noting where an object with a key twice starts."""
     try:
         return json.decoder.JSONObject(state, *args, **kwargs)  # type: ignore[attr-defined]
-    except _Duplicate as exc:
+    except DuplicateKey as exc:
         if exc.args[1] is None:
-            raise _Duplicate(exc.args[0], state[1] - 1) from None
+            raise DuplicateKey(exc.args[0], state[1] - 1) from None
         raise
 
 
@@ -125,7 +129,7 @@ def _decoder() -> json.JSONDecoder:
     Specs are small, so the pure-Python scanner (which calls the object parser
     above, where the C scanner would not) costs nothing that matters.
     """
-    decoder = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=_pairs)
+    decoder = json.JSONDecoder(parse_float=Decimal, object_pairs_hook=unique_keys)
     decoder.parse_object = _parse_object  # type: ignore[attr-defined]
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     return decoder

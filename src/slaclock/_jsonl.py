@@ -13,6 +13,7 @@ from os import PathLike
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from slaclock._files import DuplicateKey, unique_keys
 from slaclock._sla.incident import Incident
 from slaclock.errors import IncidentError, SlaclockError, compact, quote, shorten
 
@@ -104,23 +105,7 @@ def open_lines(path: str | PathLike[str]) -> IO[str]:
     return Path(path).open(encoding="utf-8", errors="surrogateescape", newline="\n")
 
 
-class _Duplicate(Exception):
-    """A JSON object with a key twice: JSON decoders keep the last, slaclock refuses."""
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, refusing a key given twice (as TOML does)."""
-    record = dict(pairs)
-    if len(record) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _Duplicate(key)
-            seen.add(key)
-    return record
-
-
-def _unencodable(text: str) -> int | None:
+def unencodable(text: str) -> int | None:
     """The index of the first character of ``text`` that is no Unicode scalar (a lone surrogate)."""
     if text.isascii():
         return None
@@ -136,9 +121,7 @@ def _surrogate_fields(record: Any) -> str | None:
     if type(record) is not dict:
         return None
     for key, value in record.items():
-        if _unencodable(key) is not None or (
-            type(value) is str and _unencodable(value) is not None
-        ):
+        if unencodable(key) is not None or (type(value) is str and unencodable(value) is not None):
             return str(key)
     return None
 
@@ -156,7 +139,7 @@ def parse_line(line: str, number: int) -> Incident:
     the ends of the years datetime covers, a key twice), the error names the line
     and quotes at most a short piece of it, so a reader collecting errors goes on.
     """
-    bad = _unencodable(line)
+    bad = unencodable(line)
     if bad is not None:
         raise IncidentError(
             f"not valid UTF-8 (a bad byte or lone surrogate at column {bad + 1}): "
@@ -165,7 +148,7 @@ def parse_line(line: str, number: int) -> Incident:
         )
     text = line.strip()
     try:
-        record = json.loads(line, object_pairs_hook=_object)
+        record = json.loads(line, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         # A JSON array file read as JSON Lines: "[", "{...},", "]" on their lines.
         if text.startswith(("[", "]")) or text.endswith(","):
@@ -174,7 +157,7 @@ def parse_line(line: str, number: int) -> Incident:
             f"not valid JSON ({exc.msg} at column {exc.colno}): {quote(text[:80])}",
             line=number,
         ) from None
-    except _Duplicate as exc:
+    except DuplicateKey as exc:
         raise IncidentError(
             f"the key {quote(exc.args[0])} appears twice in one object; give each key once",
             path=str(exc.args[0]),

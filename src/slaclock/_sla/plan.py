@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -124,18 +125,6 @@ def plan_of(tier: Tier) -> Plan:
             _BY_ID.clear()
         # The plan holds the first equal tier; identity hits need this one.
         if found.tier is not tier:
-            found = Plan(
-                tier,
-                found.timeline,
-                found.zone,
-                found.restart,
-                found.pause,
-                found.reaction,
-                found.first_reaction,
-                found.resolution,
-                found.risk,
-                found.tables,
-                found.coverage,
-            )
+            found = dataclasses.replace(found, tier=tier)  # shares timeline, tables and memo
         _BY_ID[id(tier)] = found
     return found

@@ -40,7 +40,7 @@ from os import PathLike
 from typing import IO, Any, Literal
 
 from slaclock._calendar.instants import to_us
-from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
+from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line, unencodable
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
@@ -259,7 +259,7 @@ def _plain_text(text: str, records: list[Any]) -> bool:
     Python, only C-level maps.  A line with a backslash (an escape, maybe of a
     surrogate) or that is not Unicode text goes the careful way.
     """
-    if "\\" in text or not (text.isascii() or _encodable(text)):
+    if not _scannable(text):
         return False
     try:
         keys = sum(map(len, records))
@@ -272,7 +272,7 @@ def _plain_text(text: str, records: list[Any]) -> bool:
 
 def _plain_line(text: str, record: Any) -> bool:
     """:func:`_plain_text` of one line and its record, without building lists for it."""
-    if "\\" in text or not (text.isascii() or _encodable(text)):
+    if not _scannable(text):
         return False
     try:
         texts = list(map(type, record.values())).count(str)
@@ -282,12 +282,9 @@ def _plain_line(text: str, record: Any) -> bool:
     return text.count('"') == 2 * (len(record) + texts + 2 * events)
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _scannable(text: str) -> bool:
+    """No backslash (so every ``"`` delimits a string) and Unicode text (no lone surrogate)."""
+    return "\\" not in text and (text.isascii() or unencodable(text) is None)
 
 
 _JSON_BLANKS = " \t\n\r"  # the whitespace json.loads allows around a document
