@@ -34,13 +34,13 @@ import json
 import json.scanner
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from itertools import chain, islice, repeat
+from itertools import islice, repeat
 from operator import getitem, itemgetter
 from os import PathLike
 from typing import IO, Any, Literal
 
 from slaclock._calendar.instants import to_us
-from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line, unencodable
+from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
@@ -160,17 +160,18 @@ class SummaryReader(Iterator[Summary]):
             yield from lines(source, plans, at)
 
     def _record(self, line: str) -> Any:
-        """The record of one line by the fast decoder, or ``MISSING`` if it declines."""
+        """The record of one line by the fast decoder, or ``MISSING`` if it declines.
+
+        Whether the decoder read the line as the careful reader would (no key given
+        twice, no lone surrogate) is left to :func:`decode`, which counts its strings.
+        """
         try:
             if self._loads is not None:
-                record = self._loads(line)
-            else:
-                record, end = self._scan(line, 0)
-                if line[end:].strip(_JSON_BLANKS):
-                    return MISSING
+                return self._loads(line)
+            record, end = self._scan(line, 0)
         except Exception:
             return MISSING
-        return record if _plain_line(line, record) else MISSING
+        return MISSING if line[end:].strip(_JSON_BLANKS) else record
 
     def _lines(
         self,
@@ -210,7 +211,7 @@ class SummaryReader(Iterator[Summary]):
         number = 0  # lines before the chunk
         while chunk := list(islice(lines, chunks.CHUNK)):
             records = self._records(chunk)
-            made, left = _chunk_rows(chunks, records, plans, at)
+            made, left = _chunk_rows(chunks, records, chunk, plans, at)
             if not left:
                 yield from made  # type: ignore[misc]
             else:
@@ -224,72 +225,28 @@ class SummaryReader(Iterator[Summary]):
             number += len(chunk)
 
     def _records(self, chunk: list[str]) -> list[Any]:
-        """The chunk's records by the fast decoder (``MISSING`` where it declines a line)."""
+        """The chunk's records by the fast decoder (``MISSING`` where it declines a line).
+
+        Whether it read them as the careful reader would is the engine's to check.
+        """
         try:
             if self._loads is not None:
-                records = list(map(self._loads, chunk))
-                if _plain_text("".join(chunk), records):
-                    return records
-            else:
-                pairs = list(map(self._scan, chunk, repeat(0)))
-                # The scanner raises StopIteration where it finds no value, which ends
-                # map() early as if the chunk were shorter: count what came back.
-                ends = map(_SECOND, pairs)
-                if len(pairs) == len(chunk) and not "".join(
-                    map(getitem, chunk, map(slice, ends, repeat(None)))
-                ).strip(_JSON_BLANKS):
-                    records = list(map(_FIRST, pairs))
-                    if _plain_text("".join(chunk), records):
-                        return records
+                return list(map(self._loads, chunk))
+            pairs = list(map(self._scan, chunk, repeat(0)))
+            # The scanner raises StopIteration where it finds no value, which ends
+            # map() early as if the chunk were shorter: count what came back.
+            ends = map(_SECOND, pairs)
+            if len(pairs) == len(chunk) and not "".join(
+                map(getitem, chunk, map(slice, ends, repeat(None)))
+            ).strip(_JSON_BLANKS):
+                return list(map(_FIRST, pairs))
         except Exception:  # a line either declines: see which
             pass
         return list(map(self._record, chunk))
 
 
-def _plain_text(text: str, records: list[Any]) -> bool:
-    """Whether the fast decoders read ``text`` exactly as the careful reader would.
-
-    json and orjson keep the last of a key given twice, where the careful reader
-    refuses the line; and they pass lone surrogates through.  Without a backslash
-    every ``"`` in JSON text opens or closes a string, so the text holds exactly
-    ``count('"') // 2`` strings, and a key dropped as a duplicate leaves the decoded
-    records with fewer.  The decoded strings are counted as if every event value
-    were text: where one is not (a number, a list), the fast readers refuse the
-    event anyway and the line goes the careful way, so the count needs no walk in
-    Python, only C-level maps.  A line with a backslash (an escape, maybe of a
-    surrogate) or that is not Unicode text goes the careful way.
-    """
-    if not _scannable(text):
-        return False
-    try:
-        keys = sum(map(len, records))
-        texts = list(map(type, chain.from_iterable(map(dict.values, records)))).count(str)
-        events = sum(map(len, chain.from_iterable(map(_EVENTS, records))))
-    except Exception:
-        return False
-    return text.count('"') == 2 * (keys + texts + 2 * events)
-
-
-def _plain_line(text: str, record: Any) -> bool:
-    """:func:`_plain_text` of one line and its record, without building lists for it."""
-    if not _scannable(text):
-        return False
-    try:
-        texts = list(map(type, record.values())).count(str)
-        events = sum(map(len, record["events"]))
-    except Exception:
-        return False
-    return text.count('"') == 2 * (len(record) + texts + 2 * events)
-
-
-def _scannable(text: str) -> bool:
-    """No backslash (so every ``"`` delimits a string) and Unicode text (no lone surrogate)."""
-    return "\\" not in text and (text.isascii() or unencodable(text) is None)
-
-
 _JSON_BLANKS = " \t\n\r"  # the whitespace json.loads allows around a document
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
-_EVENTS = itemgetter("events")
 
 
 def _row(
@@ -304,7 +261,7 @@ def _row(
         if record is MISSING:
             raise Unusual
         plan = plans if isinstance(plans, Plan) else plans[record["tier"]]
-        return row(plan, decode(record), at)
+        return row(plan, decode(record, line), at)
     except Exception:
         if not line.strip():
             return None
@@ -312,11 +269,15 @@ def _row(
 
 
 def _chunk_rows(
-    chunks: Any, records: list[Any], plans: Mapping[str, Plan] | Plan, at: int | None
+    chunks: Any,
+    records: list[Any],
+    lines: list[str],
+    plans: Mapping[str, Plan] | Plan,
+    at: int | None,
 ) -> tuple[list[Summary | None], list[int]]:
-    """Rows of a chunk's records by the numpy engine, each on its plan, and positions it left."""
+    """Rows of a chunk's records (decoded from ``lines``) by the numpy engine, and positions it left."""
     if isinstance(plans, Plan) and MISSING not in records:
-        return chunks.rows_of(records, plans, at)  # type: ignore[no-any-return]
+        return chunks.rows_of(records, lines, plans, at)  # type: ignore[no-any-return]
     groups: dict[int, tuple[Plan, list[int]]] = {}
     left = []
     for j, record in enumerate(records):
@@ -327,7 +288,9 @@ def _chunk_rows(
             groups.setdefault(id(plan), (plan, []))[1].append(j)
     out: list[Summary | None] = [None] * len(records)
     for plan, positions in groups.values():
-        made, rest = chunks.rows_of([records[j] for j in positions], plan, at)
+        made, rest = chunks.rows_of(
+            [records[j] for j in positions], [lines[j] for j in positions], plan, at
+        )
         for j, summary in zip(positions, made, strict=True):
             out[j] = summary
         left += [positions[k] for k in rest]
