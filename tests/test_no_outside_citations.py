@@ -28,7 +28,7 @@ SUFFIXES = {".py", ".md", ".toml", ".json", ".jsonl", ".yml", ".yaml", ".txt", "
 
 
 def _files() -> list[Path]:
-    found = [ROOT / "README.md", ROOT / "CHANGELOG.md"]
+    found = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "mkdocs.yml"]
     for folder in ("src", "docs", "benchmarks"):
         found += [
             path
