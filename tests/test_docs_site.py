@@ -152,3 +152,14 @@ def test_docstring_examples_render_as_code(site: Path) -> None:
     section = html[start : html.find('class="doc doc-heading"', start + 40)]
     assert "highlight" in section and "&gt;&gt;&gt;" in section
     assert "<p>&gt;&gt;&gt;" not in html
+
+
+def test_docstring_roles_become_links_or_code(site: Path) -> None:
+    """``:meth:`from_dict``` in Tier's docstring links to Tier.from_dict; no role is left raw."""
+    html = _built(site, "reference/slaclock.md").read_text(encoding="utf-8")
+    start = html.index('id="slaclock.Tier"')
+    section = html[start : html.find('class="doc doc-heading"', start + 40)]
+    assert 'href="#slaclock.Tier.from_dict"><code>from_dict</code></a>' in section
+    for page in REFERENCE:
+        text = _built(site, page).read_text(encoding="utf-8")
+        assert not re.search(r":(class|func|meth|mod|attr|exc|data):", text), page

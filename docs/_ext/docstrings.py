@@ -4,33 +4,102 @@ The docstrings are written for ``help()`` and doctest: ``>>>`` examples, literal
 blocks after ``::`` and a few Sphinx roles (``:class:`Summary```).  Markdown would
 run an example's lines together into one paragraph and read ``[...]`` in an output
 as a link, so this extension fences each example as a ``pycon`` block, fences
-literal blocks as ``python``, and keeps only the name of a role (as code).  The
+literal blocks as ``python``, and turns a role into its name in code, linked to
+the reference entry when there is one (names in the documented modules'
+``__all__``; private modules have no entry).  The
 docstrings themselves stay as they are: this changes only what the site shows.
 
 >>> fence(">>> 1 + 1\\n2\\n\\nDone.").split("\\n")
 ['```pycon', '>>> 1 + 1', '2', '```', '', 'Done.']
 >>> fence("Use it::\\n\\n    f(x)\\n\\nThen.").split("\\n")
 ['Use it:', '', '```python', 'f(x)', '```', '', 'Then.']
->>> roles("a :class:`~slaclock.Tier` and :func:`evaluate`")
-'a `Tier` and `evaluate`'
+>>> roles("a :class:`~slaclock.Tier`, :func:`evaluate` and :func:`measure`")
+'a [`Tier`][slaclock.Tier], [`evaluate`][slaclock.evaluate] and `measure`'
+>>> roles(":meth:`from_dict` and :class:`~slaclock._sla.lifecycle.Program`", owner="Tier")
+'[`from_dict`][slaclock.Tier.from_dict] and `Program`'
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import re
+from pathlib import Path
 from typing import Any
 
 import griffe
 
-_ROLE = re.compile(r":(?:py:)?(?:class|func|meth|mod|attr|exc|data|obj|const):`(~?)([^`]+)`")
+_ROLE = re.compile(r":(?:py:)?(class|func|meth|mod|attr|exc|data|obj|const):`(~?)([^`]+)`")
+_SRC = Path(__file__).resolve().parents[2] / "src"
+# The modules the reference documents, each page showing its __all__.
+PUBLIC_MODULES = (
+    "slaclock",
+    "slaclock.analysis",
+    "slaclock.strategies",
+    "slaclock.errors",
+    "slaclock.display",
+)
 
 
-def roles(text: str) -> str:
-    """Each Sphinx role as the code of its target (``~`` keeps the last component)."""
+def _all_of(module: str) -> list[str]:
+    """The names in a module's ``__all__``, read from its source (nothing is imported)."""
+    base = _SRC.joinpath(*module.split("."))
+    path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            value = ast.literal_eval(node.value)  # type: ignore[attr-defined]
+            return [str(name) for name in value]
+    return []
+
+
+@functools.cache
+def public_paths() -> tuple[str, ...]:
+    """Every documented path: ``module.name`` for each name of each module's ``__all__``."""
+    return tuple(f"{module}.{name}" for module in PUBLIC_MODULES for name in _all_of(module))
+
+
+@functools.cache
+def public_names() -> dict[str, str]:
+    """Each public name and its documented path (the first module's, if several have it)."""
+    names: dict[str, str] = {}
+    for path in public_paths():
+        names.setdefault(path.rsplit(".", 1)[1], path)
+    return names
+
+
+def _target(kind: str, target: str, owner: str | None) -> str | None:
+    """The documented path a role points at, or ``None`` when the reference has no entry."""
+    parts = target.split(".")
+    if any(part.startswith("_") for part in parts):
+        return None
+    names = public_names()
+    if kind == "meth" and len(parts) == 1:
+        return f"{names[owner]}.{target}" if owner in names else None
+    if target in PUBLIC_MODULES:
+        return target
+    if parts[0] == "slaclock" and len(parts) > 1:
+        for cut in (2, 3):
+            head = ".".join(parts[:cut])
+            if head in public_paths():
+                return target
+        return None
+    if parts[0] in names:
+        return ".".join([names[parts[0]], *parts[1:]])
+    return None
+
+
+def roles(text: str, owner: str | None = None) -> str:
+    """Each Sphinx role as its target's name in code, linked where the reference has it.
+
+    ``~`` keeps the last component; ``owner`` is the class a bare ``:meth:`` belongs to.
+    """
 
     def name(match: re.Match[str]) -> str:
-        target = match.group(2)
-        return f"`{target.rsplit('.', 1)[-1] if match.group(1) else target}`"
+        kind, tilde, target = match.groups()
+        shown = f"`{target.rsplit('.', 1)[-1] if tilde else target}`"
+        path = _target(kind, target, owner)
+        return shown if path is None else f"[{shown}][{path}]"
 
     return _ROLE.sub(name, text)
 
@@ -93,5 +162,8 @@ class MarkdownDocstrings(griffe.Extension):
     """Rewrite every loaded object's docstring for Markdown, as ``fence`` and ``roles`` do."""
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        if obj.docstring is not None:
-            obj.docstring.value = fence(roles(obj.docstring.value))
+        if obj.docstring is None:
+            return
+        owner = obj if obj.is_class else obj.parent if obj.parent and obj.parent.is_class else None
+        text = roles(obj.docstring.value, None if owner is None else owner.name)
+        obj.docstring.value = fence(text)
