@@ -24,6 +24,7 @@ from slaclock.errors import (
 )
 
 __version__ = "0.1.0.dev0"
+"""The installed slaclock version, as in ``pyproject.toml``."""
 
 __all__ = [
     "Breach",

@@ -90,6 +90,12 @@ class Catalog:
     calendars and tiers, wherever each was loaded from (``source`` is not
     compared).
 
+    Attributes:
+        calendars: The named calendars, by key, in the file's order.
+        tiers: The tiers, by id, in the file's order.
+        source: Where the catalog was read from (a path or a given name; ``None`` for a mapping);
+            provenance, outside equality.
+
     >>> catalog = default_catalog()
     >>> list(catalog.tiers)
     ['SLA-1', 'SLA-2', 'SLA-3', 'SLA-4']

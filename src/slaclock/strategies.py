@@ -57,8 +57,6 @@ __all__ = [
     "tiers",
 ]
 
-#: Zones the strategies pick from: UTC first (it shrinks there), then zones with
-#: daylight saving in both hemispheres, a 30-minute shift, and Moscow (the origin).
 ZONES: tuple[str, ...] = (
     "UTC",
     "Europe/Moscow",
@@ -67,6 +65,9 @@ ZONES: tuple[str, ...] = (
     "Australia/Lord_Howe",
     "America/Santiago",
 )
+"""Zones the strategies pick from: UTC first (it shrinks there), then zones with
+daylight saving in both hemispheres, a 30-minute shift, and Moscow (the origin)."""
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NINE_TO_FIVE = {
     day: [["09:00", "17:00"]] if day not in ("sat", "sun") else [] for day in _WEEKDAYS

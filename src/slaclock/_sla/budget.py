@@ -26,6 +26,13 @@ class BudgetUsage:
 
     ``included`` and ``remaining`` are ``None`` when the tier's hours are
     unlimited (and ``overage`` is then always zero).
+
+    Attributes:
+        included: The tier's working hours per month; ``None`` when unlimited.
+        used: The ``work_logged`` durations that fall in the month, in the tier
+            calendar's zone (at or before ``at`` when given).
+        remaining: ``included - used``, never below zero; ``None`` when unlimited.
+        overage: ``used - included`` when positive, else zero.
     """
 
     included: timedelta | None

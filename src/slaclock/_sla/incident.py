@@ -70,6 +70,16 @@ class Event:
     Two events are equal when they have the same kind, instant, duration and
     opener, whatever the zone their instant is shown in.
 
+    Attributes:
+        kind: The event type: ``"opened"``, ``"customer_message"``, ``"agent_reply"``,
+            ``"pending"``, ``"resolved"``, ``"reopened"``, ``"closed"`` or
+            ``"work_logged"`` (the record's ``type`` key).
+        at: When it happened, an aware datetime (any zone).
+        duration: The working time logged, for ``work_logged`` only; ``None`` otherwise.
+        by: Who opened the ticket, for ``opened`` only: ``"customer"`` (the default) or
+            ``"agent"`` (then no cycle starts until the customer writes); ``None`` for
+            other kinds.
+
     >>> from datetime import datetime, timezone
     >>> Event("opened", datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc)).by
     'customer'
@@ -229,6 +239,15 @@ class Incident:
 
     ``tier`` optionally names the tier the ticket is served on (the command line
     uses it); evaluation always takes the tier as an argument.
+
+    Attributes:
+        id: The ticket's id.
+        type: The incident type: ``"failure"``, ``"module_failure"`` or
+            ``"consultation"`` (or a type the catalog declares).
+        channel: Where it came in (``"portal"``, ``"remote"``, ``"phone"``), or ``None``.
+        third_party: It concerns a third-party plugin or integration.
+        events: The event log, in time order (see `Event`).
+        tier: The id of the tier the ticket is served on, or ``None``.
 
     >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure", "channel": "portal",
     ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})

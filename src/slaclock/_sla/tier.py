@@ -212,6 +212,13 @@ def amount_to_data(amount: Decimal) -> int | str:
 class Price:
     """An exact amount of money, per ``"year"``, ``"month"``, ``"hour"``, or once (``None``).
 
+    Attributes:
+        amount: The exact amount, a ``Decimal`` (an ``int`` is taken as one).
+        currency: The currency code, such as ``"RUB"``.
+        per: ``"year"``, ``"month"``, ``"hour"``, or ``None`` for a one-off amount.
+        note: Free text kept with the price (the origin's "with an active
+            maintenance package"); it decides nothing.
+
     >>> Price(Decimal(20000), "RUB", "month")
     Price(amount=Decimal('20000'), currency='RUB', per='month', note='')
     """
@@ -376,6 +383,32 @@ class Tier:
     which an open clock is flagged.  ``calendar_name`` is the calendar's key
     in the catalog the tier came from; like ``Catalog.source`` it is
     provenance and does not take part in equality.
+
+    Attributes:
+        id: The tier's key in its catalog (``"SLA-2"``).
+        name: Its display name (``"Enterprise"``).
+        calendar: The working calendar every clock of the tier runs on.
+        reaction: The working time within which each reaction cycle must be answered.
+        first_reaction: The first cycle's own target; ``None``: the first cycle uses
+            ``reaction``.
+        resolution: Working time from ``opened`` to ``resolved``; ``None``: no
+            resolution clock.
+        types: The incident types the tier covers.
+        third_party: Whether third-party plugins and integrations are covered.
+        channels: The channels the tier serves, in order.
+        price: What the tier costs, or ``None`` when it has no price.
+        budget: Working time included per calendar month; ``None``: unlimited.
+        overage_rate: The hourly price of time beyond ``budget``, or ``None``.
+        contract_required: Whether the tier needs a contract and a prepaid period.
+        at_risk: The consumed share of a target (a ``Fraction``, 3/4 by default) at
+            which an open clock is at risk.
+        cycle_rule: ``"oldest_unanswered"`` (further messages do not restart a running
+            cycle) or ``"restart_on_message"`` (every customer message starts a new one).
+        pause_reaction_when_pending: Whether reaction cycles stand still while pending.
+        description: Free text describing the tier.
+        work_included: The kinds of work the tier includes, in words.
+        calendar_name: The calendar's key in the catalog the tier came from, or
+            ``None``; provenance, outside equality.
     """
 
     id: str

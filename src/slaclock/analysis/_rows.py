@@ -30,13 +30,21 @@ class Summary(NamedTuple):
     ``None``.  A named tuple rather than a dataclass because a million of them
     are built in one run.
 
-    * ``cycles``, ``breaches``, ``breached``: counts and the overall verdict;
-    * ``first_due``, ``first_answered``, ``first_taken``: the first response
-      (``Evaluation.first_response``): its due instant, answer and business time;
-    * ``worst_overdue``: the largest working time past due among the breaches (0 without);
-    * ``next_due``: the earliest due instant of a running clock not yet breached;
-    * ``at_risk``: some open clock has used its tier's at-risk share (only with ``at``);
-    * ``resolution_due``: the resolution clock's due instant, when the tier has one.
+    Attributes:
+        incident: The incident's id.
+        tier: The id of the tier it was evaluated on.
+        covered: Whether the tier covers the incident.
+        reason: Why it is not covered, in words; ``None`` when covered.
+        cycles: The number of reaction cycles.
+        breaches: The number of missed targets (``len(Evaluation.breaches)``).
+        breached: Some target was missed.
+        first_due: The first response's due instant (``Evaluation.first_response``).
+        first_answered: When the first response came; ``None`` while unanswered.
+        first_taken: The first response's business time, answered or not.
+        worst_overdue: The largest working time past due among the breaches (0 without).
+        next_due: The earliest due instant of a running clock not yet breached.
+        at_risk: Some open clock has used its tier's at-risk share (only with ``at``).
+        resolution_due: The resolution clock's due instant, when the tier has one.
     """
 
     incident: str
