@@ -134,8 +134,9 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
             assert found is not None  # a prefix of a valid log is valid
             program = found
         points = cut[1]
-    assessed = assess(plan, program, points, at, ROW)
-    first = assessed.first
+    _, breaches, worst, next_due, _, risky, first, resolution = assess(
+        plan, program, points, at, ROW
+    )
     if first is None:
         first_due = first_answered = first_taken = None
     else:
@@ -144,7 +145,6 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
         first_answered = (
             None if first[4] or program.cycles[0].ended_by == "superseded" else first[3]
         )
-    resolution = assessed.resolution
     return new_row(
         Summary,
         (
@@ -153,14 +153,14 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
             True,
             None,
             len(program.cycles),
-            assessed.breaches,
-            assessed.breaches > 0,
+            breaches,
+            breaches > 0,
             first_due,
             first_answered,
             first_taken,
-            assessed.worst,
-            assessed.next_due,
-            assessed.at_risk,
+            worst,
+            next_due,
+            risky,
             None if resolution is None else resolution[6],
         ),
     )
