@@ -46,6 +46,7 @@ from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
 from slaclock.analysis._decode import MISSING, Unusual, decode
 from slaclock.analysis._rows import Summary, instant, of_incident, row
+from slaclock.analysis._sample import sample, sample_records
 from slaclock.catalog import Catalog
 from slaclock.errors import (
     IncidentError,
@@ -63,6 +64,8 @@ __all__ = [
     "evaluate_jsonl",
     "evaluate_many",
     "instant",
+    "sample",
+    "sample_records",
     "summarize",
 ]
 
