@@ -135,3 +135,28 @@ def test_bad_arguments_are_refused_by_name(kwargs, words) -> None:
     n = kwargs.pop("n")
     with pytest.raises(SlaclockError, match=words.replace("(", r"\(").replace(".", r"\.")):
         analysis.sample_records(n, **kwargs)
+
+
+def test_the_command_line_writes_the_sample_as_json_lines(capsys) -> None:
+    from slaclock.cli import main
+
+    assert main(["sample", "--incidents", "1,000", "--seed", "9"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line) for line in lines] == list(analysis.sample_records(1000, seed=9))
+
+
+def test_the_command_line_refuses_a_count_that_is_not_a_number(capsys) -> None:
+    from slaclock.cli import main
+
+    with pytest.raises(SystemExit) as stop:  # argparse's own usage error
+        main(["sample", "--incidents", "many"])
+    assert stop.value.code == 2
+    assert "'many' is not a whole number of incidents" in capsys.readouterr().err
+
+
+def test_the_command_line_refuses_a_negative_count_in_one_line(capsys) -> None:
+    from slaclock.cli import main
+
+    assert main(["sample", "--incidents", "-5"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("slaclock: error: n=-5") and "Traceback" not in err
