@@ -160,3 +160,21 @@ def test_the_command_line_refuses_a_negative_count_in_one_line(capsys) -> None:
     assert main(["sample", "--incidents", "-5"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("slaclock: error: n=-5") and "Traceback" not in err
+
+
+def test_tables_convert_instants_to_a_zone_and_keep_their_dtypes(records) -> None:
+    lines = [json.dumps(record) for record in records[:300]]
+    table = analysis.summarize(analysis.evaluate_jsonl(lines, CATALOG))
+    utc = table.to_pandas()
+    local = table.to_pandas(zone="Europe/Moscow")
+    assert str(utc["next_due"].dtype).startswith("datetime64[") and "UTC" in str(
+        utc["next_due"].dtype
+    )
+    assert "Europe/Moscow" in str(local["first_due"].dtype)
+    assert str(local["first_taken"].dtype).startswith("timedelta64[")
+    assert (utc["first_due"].dropna() == local["first_due"].dropna()).all()  # the same instants
+    from zoneinfo import ZoneInfo
+
+    assert table.to_pandas(zone=ZoneInfo("Asia/Tokyo"))["first_due"].dt.tz is not None
+    with pytest.raises(SlaclockError, match=r"zone.*'Mars/Base'"):
+        table.to_pandas(zone="Mars/Base")
