@@ -410,3 +410,102 @@ def test_events_in_the_repeated_hour_of_a_dst_fold_are_ordered_by_instant() -> N
         Incident(
             "F", "failure", "portal", False, (Event("opened", second), Event("agent_reply", first))
         )
+
+
+# ----------------------------------------------------------------- whom it is for
+
+
+def test_customer_contract_and_attributes_read_and_round_trip() -> None:
+    attributes = {"priority": "P2", "tags": ["vip", 3, 1.5, None, True], "sla": {"x": {"y": []}}}
+    rec = record(OPENED, customer="ACME", contract="C-2026-17", attributes=attributes)
+    inc = Incident.from_dict(rec)
+    assert (inc.customer, inc.contract) == ("ACME", "C-2026-17")
+    assert inc.attributes["tags"] == ("vip", 3, 1.5, None, True)  # frozen: lists as tuples
+    assert inc.attributes["sla"]["x"]["y"] == ()
+    written = inc.to_dict()
+    assert written["attributes"] == attributes and list(written["attributes"]) == list(attributes)
+    assert (written["customer"], written["contract"]) == ("ACME", "C-2026-17")
+    assert Incident.from_dict(json.loads(json.dumps(written))) == inc
+    assert pickle.loads(pickle.dumps(inc)) == inc
+    assert hash(pickle.loads(pickle.dumps(inc))) == hash(inc)
+
+
+def test_absent_owner_fields_are_not_written() -> None:
+    inc = Incident.from_dict(record(OPENED))
+    assert (inc.customer, inc.contract, dict(inc.attributes)) == (None, None, {})
+    assert not {"customer", "contract", "attributes"} & set(inc.to_dict())
+    assert Incident.from_dict(record(OPENED, customer=None, attributes={})) == inc
+
+
+def test_attributes_are_immutable_and_compare_as_json_values() -> None:
+    inc = Incident.from_dict(record(OPENED, attributes={"a": [1], "b": {"c": 1}}))
+    with pytest.raises(TypeError):
+        inc.attributes["a"] = 2  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        inc.attributes["a"].append(2)
+    same = Incident.from_dict(record(OPENED, attributes={"b": {"c": 1.0}, "a": [1]}))
+    assert same == inc and hash(same) == hash(inc)  # key order aside, 1 == 1.0
+    assert Incident.from_dict(record(OPENED, attributes={"a": [True], "b": {"c": 1}})) != inc
+    assert inc.attributes == {"a": [1], "b": {"c": 1}}  # equal to the plain JSON object
+
+
+def test_given_mapping_is_copied_so_later_changes_do_not_leak_in() -> None:
+    given = {"tags": ["a"]}
+    inc = Incident.from_dict(record(OPENED)).replace(attributes=given)
+    given["tags"].append("b")
+    assert inc.attributes.to_dict() == {"tags": ["a"]}
+
+
+def test_owner_fields_are_part_of_equality_and_replace() -> None:
+    inc = Incident.from_dict(record(OPENED, customer="ACME"))
+    assert inc != inc.replace(customer="Globex")
+    assert inc != inc.replace(contract="C-1")
+    assert inc != inc.replace(attributes={"p": 1})
+    assert inc.replace(contract="C-1").replace(contract=None) == inc
+
+
+def _deep(depth: int) -> dict[str, object]:
+    value: dict[str, object] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "words"),
+    [
+        ({"customer": ""}, "customer", "customer '' must be non-empty text"),
+        ({"customer": "  "}, "customer", "must be non-empty text"),
+        ({"contract": 17}, "contract", "contract 17 must be non-empty text"),
+        ({"contract": "\ud800"}, "contract", "lone surrogate"),
+        ({"attributes": ["P2"]}, "attributes", "attributes must be a JSON object"),
+        ({"attributes": "P2"}, "attributes", "attributes must be a JSON object"),
+        ({"attributes": {"s": float("nan")}}, "attributes.s", "nan is not a JSON number"),
+        ({"attributes": {"s": [1, float("inf")]}}, "attributes.s.1", "inf is not a JSON number"),
+        ({"attributes": {"s": {1: "x"}}}, "attributes.s", "key 1 is not text"),
+        ({"attributes": {"s": {"x", "y"}}}, "attributes.s", "is not a JSON value"),
+        ({"attributes": {"s": b"x"}}, "attributes.s", "is not a JSON value"),
+        ({"attributes": {"s": 10**5000}}, "attributes.s", "too many digits"),
+        ({"attributes": {"\udc00": 1}}, "attributes", "lone surrogate"),
+        ({"attributes": _deep(65)}, "attributes." + ".".join(["a"] * 64), "deeper than 64"),
+    ],
+)
+def test_bad_owner_fields_name_the_key_path(
+    fields: dict[str, object], path: str, words: str
+) -> None:
+    err = error_of(record(OPENED, **fields))
+    assert words in err.reason
+    assert err.path == path
+    assert err.incident_id == "INC-1"
+
+
+def test_attributes_at_the_depth_limit_are_kept() -> None:
+    inc = Incident.from_dict(record(OPENED, attributes=_deep(63)))
+    assert inc.attributes.to_dict() == _deep(63)  # 64 objects, the outermost included
+
+
+def test_a_cyclic_attributes_value_is_refused_not_looped_on() -> None:
+    cyclic: list[object] = []
+    cyclic.append(cyclic)
+    err = error_of(record(OPENED, attributes={"c": cyclic}))
+    assert "deeper than 64" in err.reason

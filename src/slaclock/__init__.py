@@ -5,7 +5,7 @@ from __future__ import annotations
 from slaclock._calendar.calendar import Calendar, deadline, elapsed
 from slaclock._durations import format_duration, parse_duration
 from slaclock._jsonl import read_incidents, write_incidents
-from slaclock._sla.budget import BudgetUsage, budget
+from slaclock._sla.budget import BudgetUsage, budget, budgets
 from slaclock._sla.cost import Cost, CostLine, cost
 from slaclock._sla.evaluate import evaluate, schedule
 from slaclock._sla.incident import Event, Incident
@@ -49,6 +49,7 @@ __all__ = [
     "Tier",
     "__version__",
     "budget",
+    "budgets",
     "cost",
     "deadline",
     "default_catalog",

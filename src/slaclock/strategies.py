@@ -501,4 +501,31 @@ def incidents(
         channel=channel,
         third_party=third_party,
         events=tuple(events),
+        customer=draw(st.none() | st.sampled_from(_CUSTOMERS)),
+        contract=draw(st.none() | st.sampled_from(_CONTRACTS)),
+        attributes=draw(st.just({}) | _ATTRIBUTES),
     )
+
+
+# Whom an incident is for: a few names, so that budgets per contract group several.
+_CUSTOMERS = ("ACME", "Globex", "Initech")
+_CONTRACTS = ("C-1", "C-2", "ACME-2026")
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+)
+_ATTRIBUTES = st.dictionaries(
+    st.text(max_size=8),
+    st.recursive(
+        _JSON_LEAVES,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        ),
+        max_leaves=6,
+    ),
+    min_size=1,
+    max_size=3,
+)

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
+from slaclock._sla.attributes import EMPTY, Attributes, check_text, freeze
 from slaclock._sla.lifecycle import (
     AFTER_CLOSED,
     EVENT_KINDS,
@@ -44,14 +45,26 @@ __all__ = [
     "CHANNELS",
     "EVENT_KINDS",
     "INCIDENT_TYPES",
+    "Attributes",
     "Event",
     "Incident",
+    "check_owner",
     "log_fault",
 ]
 
 OPENERS = ("customer", "agent")
 
-_RECORD_KEYS = ("id", "type", "channel", "third_party", "events", "tier")
+_RECORD_KEYS = (
+    "id",
+    "type",
+    "channel",
+    "third_party",
+    "events",
+    "tier",
+    "customer",
+    "contract",
+    "attributes",
+)
 _EVENT_KEYS = ("type", "at", "duration", "by")
 
 
@@ -228,7 +241,11 @@ class Incident:
     """One ticket's identity and event log; evaluate it with :func:`slaclock.evaluate`.
 
     ``tier`` optionally names the tier the ticket is served on (the command line
-    uses it); evaluation always takes the tier as an argument.
+    uses it); evaluation always takes the tier as an argument.  ``customer`` and
+    ``contract`` say whom the ticket is for (budgets are counted per contract,
+    :func:`slaclock.budgets`); ``attributes`` holds the helpdesk's own fields, a
+    JSON object kept verbatim as a frozen, hashable :class:`Attributes` mapping
+    (``attributes.to_dict()`` gives plain dicts and lists back).
 
     >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure", "channel": "portal",
     ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})
@@ -244,6 +261,9 @@ class Incident:
     third_party: bool = False
     events: tuple[Event, ...] = field(default=())
     tier: str | None = None
+    customer: str | None = None
+    contract: str | None = None
+    attributes: Mapping[str, Any] = EMPTY
     # Each event's instant in epoch microseconds and its kind, computed once here so
     # that schedule() and evaluate() replay on integers; derived, so outside repr.
     _us: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -277,6 +297,8 @@ class Incident:
                 path="tier",
                 incident_id=ident,
             )
+        attributes = check_owner(ident, self.customer, self.contract, self.attributes)
+        object.__setattr__(self, "attributes", attributes)
         if not isinstance(self.events, tuple):
             object.__setattr__(self, "events", tuple(self.events))
         for index, event in enumerate(self.events):
@@ -300,6 +322,9 @@ class Incident:
             self.channel,
             self.third_party,
             self.tier,
+            self.customer,
+            self.contract,
+            self.attributes,
             self._kinds,
             self._us,
             tuple((event.duration, event.by) for event in self.events),
@@ -369,6 +394,9 @@ class Incident:
                 third_party=record.get("third_party", False),
                 events=tuple(events),
                 tier=record.get("tier"),
+                customer=record.get("customer"),
+                contract=record.get("contract"),
+                attributes=record.get("attributes", EMPTY),
             )
         except IncidentError as exc:
             if exc.incident_id is None and ident is not None:
@@ -378,7 +406,11 @@ class Incident:
             raise
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON record :meth:`from_dict` reads back (``tier`` only when set)."""
+        """The JSON record :meth:`from_dict` reads back.
+
+        ``tier``, ``customer`` and ``contract`` are written only when set,
+        ``attributes`` only when not empty.
+        """
         out: dict[str, Any] = {"id": self.id, "type": self.type}
         if self.channel is not None:
             out["channel"] = self.channel
@@ -386,7 +418,45 @@ class Incident:
         out["events"] = [event.to_dict() for event in self.events]
         if self.tier is not None:
             out["tier"] = self.tier
+        if self.customer is not None:
+            out["customer"] = self.customer
+        if self.contract is not None:
+            out["contract"] = self.contract
+        if self.attributes:
+            out["attributes"] = freeze(self.attributes).to_dict()
         return out
+
+
+def check_owner(ident: str, customer: object, contract: object, attributes: object) -> Attributes:
+    """Refuse a bad ``customer``, ``contract`` or ``attributes``; the attributes frozen.
+
+    The one check of these fields: :class:`Incident` and the fast readers of
+    ``slaclock.analysis`` both call it.
+    """
+    _check_party(ident, "customer", customer)
+    _check_party(ident, "contract", contract)
+    if type(attributes) is Attributes:
+        return attributes
+    try:
+        return freeze(attributes)
+    except IncidentError as exc:
+        raise IncidentError(exc.reason, path=exc.path, incident_id=ident) from None
+
+
+def _check_party(ident: str, key: str, value: object) -> None:
+    """``customer`` and ``contract``: absent (``None``) or text that names someone."""
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise IncidentError(
+            f"{key} {quote(value)} must be non-empty text, such as 'ACME' or 'C-2026-17'",
+            path=key,
+            incident_id=ident,
+        )
+    try:
+        check_text(value, key, key)
+    except IncidentError as exc:
+        raise IncidentError(exc.reason, path=key, incident_id=ident) from None
 
 
 def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...]) -> None:

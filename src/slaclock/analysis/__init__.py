@@ -267,7 +267,11 @@ def _plain_text(text: str, records: list[Any]) -> bool:
         events = sum(map(len, chain.from_iterable(map(_EVENTS, records))))
     except Exception:
         return False
-    return text.count('"') == 2 * (keys + texts + 2 * events)
+    quotes = text.count('"')
+    if quotes == 2 * (keys + texts + 2 * events):
+        return True
+    # Records with attributes hold strings inside them too: counted only then.
+    return quotes == 2 * (keys + texts + 2 * events + sum(map(_attribute_strings, records)))
 
 
 def _plain_line(text: str, record: Any) -> bool:
@@ -279,7 +283,27 @@ def _plain_line(text: str, record: Any) -> bool:
         events = sum(map(len, record["events"]))
     except Exception:
         return False
-    return text.count('"') == 2 * (len(record) + texts + 2 * events)
+    quotes = text.count('"')
+    strings = len(record) + texts + 2 * events
+    return quotes == 2 * strings or quotes == 2 * (strings + _attribute_strings(record))
+
+
+def _attribute_strings(record: Any) -> int:
+    """How many strings (keys and text values) a record's ``attributes`` hold, at any depth."""
+    if type(record) is not dict or "attributes" not in record:
+        return 0
+    count = 0
+    stack = [record["attributes"]]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            count += len(value)
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+        elif type(value) is str:
+            count += 1
+    return count
 
 
 def _scannable(text: str) -> bool:

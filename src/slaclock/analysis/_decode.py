@@ -14,10 +14,20 @@ from typing import Any, NamedTuple
 
 from slaclock._calendar.instants import td_to_us, to_us
 from slaclock._durations import parse_duration
+from slaclock._sla.incident import check_owner
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
 from slaclock._timestamps import parse_instant
 
-__all__ = ["MISSING", "RECORD_KEYS", "Decoded", "Unusual", "decode", "parse_instant_us"]
+__all__ = [
+    "MISSING",
+    "OWNER_KEYS",
+    "RECORD_KEYS",
+    "Decoded",
+    "Unusual",
+    "check_owner_keys",
+    "decode",
+    "parse_instant_us",
+]
 
 MISSING: Any = object()
 
@@ -46,6 +56,10 @@ def _unusual(message: str) -> Exception:
 
 
 RECORD_KEYS = frozenset(("id", "type", "channel", "third_party", "events", "tier"))
+# Whom the incident is for and the helpdesk's own fields: no clock reads them, so the
+# readers only check them, by Incident's own rule, and only when a record has them.
+OWNER_KEYS = frozenset(("customer", "contract", "attributes"))
+_ALL_KEYS = RECORD_KEYS | OWNER_KEYS
 _EVENT_KEYS = frozenset(("type", "at", "duration", "by"))
 _TYPES = frozenset(INCIDENT_TYPES)
 _CHANNELS = frozenset(CHANNELS)
@@ -100,6 +114,21 @@ def check_scope(incident_type: Any, channel: Any) -> None:
         raise Unusual
 
 
+def check_owner_keys(record: dict[str, Any]) -> None:
+    """Refuse (as unusual) a record with unknown keys, or owner fields ``Incident`` refuses."""
+    if not record.keys() <= _ALL_KEYS:
+        raise Unusual
+    ident = record.get("id")
+    if type(ident) is not str or not ident:
+        raise Unusual
+    try:
+        check_owner(
+            ident, record.get("customer"), record.get("contract"), record.get("attributes", {})
+        )
+    except Exception:
+        raise Unusual from None
+
+
 def _odd_event(event: Any) -> tuple[Any, Any]:
     """An event with keys besides ``type`` and ``at``, checked: its kind and time text."""
     if not event.keys() <= _EVENT_KEYS:
@@ -145,8 +174,10 @@ def decode(record: Any) -> Decoded:
     Raises :class:`Unusual` (or any other exception) on anything it does not
     accept; the caller then reads the line with ``Incident.from_dict``.
     """
-    if type(record) is not dict or not record.keys() <= RECORD_KEYS:
+    if type(record) is not dict:
         raise Unusual
+    if not record.keys() <= RECORD_KEYS:
+        check_owner_keys(record)
     ident = record["id"]
     incident_type = record["type"]
     channel = record.get("channel")

@@ -35,7 +35,7 @@ from slaclock._calendar.batch import deadline_us_many, elapsed_us_many
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
 from slaclock._sla import clocks
 from slaclock._sla.lifecycle import KIND_CODES, Program, programs
-from slaclock.analysis._decode import MISSING, RECORD_KEYS, check_scope
+from slaclock.analysis._decode import MISSING, RECORD_KEYS, Unusual, check_owner_keys, check_scope
 from slaclock.analysis._rows import Summary, empty, new_row, uncovered
 
 if TYPE_CHECKING:
@@ -89,8 +89,9 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     record is not a plain object of known keys and values of the right types.
     """
     m = len(records)
-    if set(map(type, records)) != _DICT or not RECORD_KEYS.issuperset(chain.from_iterable(records)):
+    if set(map(type, records)) != _DICT:
         raise Irregular
+    owned = not RECORD_KEYS.issuperset(chain.from_iterable(records))
     ids = list(map(_id, records))
     if set(map(type, ids)) != _STR or not all(ids):
         raise Irregular
@@ -115,6 +116,13 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     first: Ints = np.array(bounds[:-1], dtype=np.int64)  # each incident's first event
     owner = np.repeat(np.arange(m), counts)  # each event's incident
     rowwise = np.zeros(m, dtype=bool)  # incidents left to the row reader
+    if owned:  # some record says whom it is for: checked one by one, as the row reader does
+        for j, record in enumerate(records):
+            if not RECORD_KEYS.issuperset(record):
+                try:
+                    check_owner_keys(record)
+                except Unusual:
+                    rowwise[j] = True
 
     # Coverage: the plan's memo holds answers for valid types and channels only.
     reasons = list(
