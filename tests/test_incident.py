@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slaclock import (
     Event,
@@ -18,6 +20,7 @@ from slaclock import (
     read_incidents,
     write_incidents,
 )
+from slaclock.strategies import incidents
 
 MSK = timezone(timedelta(hours=3))
 
@@ -509,3 +512,136 @@ def test_a_cyclic_attributes_value_is_refused_not_looped_on() -> None:
     cyclic.append(cyclic)
     err = error_of(record(OPENED, attributes={"c": cyclic}))
     assert "deeper than 64" in err.reason
+
+
+# ----------------------------------------------------------------- the update loop
+
+STORED = record(OPENED, ev("agent_reply", "2026-11-27T18:00:00+03:00"), customer="ACME")
+
+
+def test_with_events_appends_and_keeps_the_rest() -> None:
+    inc = Incident.from_dict(STORED)
+    message = Event.from_dict(ev("customer_message", "2026-11-30T10:00:00+03:00"))
+    later = inc.with_events(message, ev("agent_reply", "2026-11-30T10:20:00Z"))
+    assert [e.kind for e in later.events] == [
+        "opened",
+        "agent_reply",
+        "customer_message",
+        "agent_reply",
+    ]
+    assert later.events[2] is message
+    assert (later.id, later.customer, later.channel) == (inc.id, inc.customer, inc.channel)
+    assert len(inc.events) == 2  # the stored incident is unchanged
+    assert later == Incident.from_dict(
+        {
+            **STORED,
+            "events": [
+                *STORED["events"],
+                message.to_dict(),  # type: ignore[misc]
+                ev("agent_reply", "2026-11-30T10:20:00Z"),
+            ],
+        }
+    )
+    assert inc.with_events() is inc
+
+
+def test_with_events_at_the_instant_of_the_last_is_in_order() -> None:
+    inc = Incident.from_dict(STORED)
+    same = inc.with_events(ev("customer_message", "2026-11-27T15:00:00Z"))  # 18:00 Moscow
+    assert same.events[-1].kind == "customer_message"
+
+
+def test_with_events_refuses_one_earlier_than_the_last_naming_both_instants() -> None:
+    inc = Incident.from_dict(STORED)
+    with pytest.raises(IncidentError) as info:
+        inc.with_events(ev("customer_message", "2026-11-27T17:59:59+03:00"))
+    err = info.value
+    assert (err.path, err.event_index, err.incident_id) == ("events.2", 2, "INC-1")
+    assert "2026-11-27T17:59:59+03:00" in err.reason and "2026-11-27T18:00:00+03:00" in err.reason
+
+
+@pytest.mark.parametrize(
+    ("events", "path", "words"),
+    [
+        ([ev("reopened", "2026-11-30T10:00:00+03:00")], "events.2", "not resolved"),
+        ([ev("opened", "2026-11-30T10:00:00+03:00")], "events.2", "second 'opened'"),
+        (
+            [
+                ev("resolved", "2026-11-30T10:00:00+03:00"),
+                ev("resolved", "2026-11-30T11:00:00+03:00"),
+            ],
+            "events.3",
+            "already resolved",
+        ),
+        ([ev("agent_reply", "2026-11-30T10:00:00")], "events.2.at", "2026-11-30T10:00:00"),
+        ([ev("work_logged", "2026-11-30T10:00:00+03:00")], "events.2.duration", "needs a duration"),
+        ([ev("escalated", "2026-11-30T10:00:00+03:00")], "events.2.type", "unknown event type"),
+        (["agent_reply"], "events.2", "must be an object"),
+    ],
+)
+def test_with_events_refuses_what_a_new_incident_refuses(
+    events: list[object], path: str, words: str
+) -> None:
+    inc = Incident.from_dict(STORED)
+    with pytest.raises(IncidentError) as info:
+        inc.with_events(*events)  # type: ignore[arg-type]
+    assert info.value.path == path
+    assert words in info.value.reason
+    assert info.value.incident_id == "INC-1"
+
+
+def test_event_from_dict_reads_the_record_form() -> None:
+    event = Event.from_dict(
+        {"type": "work_logged", "at": "2026-11-30T10:20:00+03:00", "duration": "1h30m"}
+    )
+    assert event == Event(
+        "work_logged", datetime(2026, 11, 30, 7, 20, tzinfo=UTC), timedelta(minutes=90)
+    )
+    assert Event.from_dict(event.to_dict()) == event
+
+
+@pytest.mark.parametrize(
+    ("args", "path", "words"),
+    [
+        (("agent_reply", "2026-11-30T10:20:00+03:00"), "at", "for ISO text use Event.from_dict"),
+        (("agent_reply", 1764487200), "at", "expected an aware datetime"),
+        (("agent_reply", datetime(2026, 11, 30, 10, 20)), "at", "tzinfo=ZoneInfo"),
+        (
+            ("work_logged", datetime(2026, 11, 30, 10, 20, tzinfo=UTC), "PT1H"),
+            "duration",
+            "expected a timedelta; for ISO text use Event.from_dict",
+        ),
+    ],
+)
+def test_event_constructor_errors_suggest_the_form_it_takes(
+    args: tuple[object, ...], path: str, words: str
+) -> None:
+    with pytest.raises(IncidentError) as info:
+        Event(*args)  # type: ignore[arg-type]
+    assert info.value.path == path
+    assert words in info.value.reason
+
+
+@given(st.data())
+def test_a_log_built_by_with_events_equals_the_whole_log(data: st.DataObject) -> None:
+    incident = data.draw(incidents())
+    split = data.draw(st.integers(1, len(incident.events)))
+    stored = incident.replace(events=incident.events[:split])
+    tail = incident.events[split:]
+    as_records = data.draw(st.booleans())
+    later = stored.with_events(*(e.to_dict() for e in tail) if as_records else tail)
+    assert later == incident and later.to_dict() == incident.to_dict()
+
+
+def test_attributes_built_directly_are_checked_and_frozen() -> None:
+    from slaclock import Attributes
+
+    attrs = Attributes({"tags": ["a"], "n": {"m": 1}})
+    assert attrs["tags"] == ("a",) and isinstance(attrs["n"], Attributes)
+    assert Attributes() == {} and Attributes(attrs) == attrs
+    with pytest.raises(IncidentError) as info:
+        Attributes({"x": [float("nan")]})
+    assert info.value.path == "attributes.x.0"
+    inc = Incident("INC-1", "failure", events=(Event.from_dict(OPENED),), attributes=attrs)
+    assert inc.attributes is attrs
+    assert repr(attrs) == "Attributes({'tags': ['a'], 'n': {'m': 1}})"

@@ -8,7 +8,7 @@ from slaclock._jsonl import read_incidents, write_incidents
 from slaclock._sla.budget import BudgetUsage, budget, budgets
 from slaclock._sla.cost import Cost, CostLine, cost
 from slaclock._sla.evaluate import evaluate, schedule
-from slaclock._sla.incident import Event, Incident
+from slaclock._sla.incident import Attributes, Event, Incident
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Price, Tier
 from slaclock._timestamps import read_instant as parse_instant
@@ -26,6 +26,7 @@ from slaclock.errors import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Attributes",
     "Breach",
     "BudgetUsage",
     "Calendar",

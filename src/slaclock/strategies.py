@@ -43,7 +43,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'slaclock[hypothesis]'"
     ) from error
 
-from slaclock import Calendar, Event, Incident, Tier
+from slaclock import Attributes, Calendar, Event, Incident, Tier
 from slaclock._sla.lifecycle import NEW, OPEN, STATES, allowed_kinds, next_state
 from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
 
@@ -503,7 +503,7 @@ def incidents(
         events=tuple(events),
         customer=draw(st.none() | st.sampled_from(_CUSTOMERS)),
         contract=draw(st.none() | st.sampled_from(_CONTRACTS)),
-        attributes=draw(st.just({}) | _ATTRIBUTES),
+        attributes=Attributes(draw(st.just({}) | _ATTRIBUTES)),
     )
 
 

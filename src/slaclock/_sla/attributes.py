@@ -31,17 +31,28 @@ class Attributes(Mapping[str, Any]):
     Equal when the JSON values are equal (key order aside); ``true`` is not ``1``.
     :meth:`to_dict` gives the plain JSON shape back, in the order given.
 
-    >>> attrs = freeze({"priority": "P2", "tags": ["vip", 3]})
+    >>> attrs = Attributes({"priority": "P2", "tags": ["vip", 3]})
     >>> attrs["tags"], attrs.to_dict()
     (('vip', 3), {'priority': 'P2', 'tags': ['vip', 3]})
     """
 
     __slots__ = ("_data", "_hash")
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        # Use freeze(): this takes values already checked and frozen.
-        self._data = data
-        self._hash: int | None = None
+    _data: dict[str, Any]
+    _hash: int | None
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        frozen = freeze({} if data is None else data)
+        self._data = frozen._data
+        self._hash = None
+
+    @classmethod
+    def _of(cls, data: dict[str, Any]) -> Attributes:
+        """An instance around values already checked and frozen."""
+        made = object.__new__(cls)
+        made._data = data
+        made._hash = None
+        return made
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
@@ -79,7 +90,7 @@ class Attributes(Mapping[str, Any]):
         return thawed
 
 
-EMPTY = Attributes({})
+EMPTY = Attributes._of({})
 
 
 def freeze(value: object, *, path: str = "attributes") -> Attributes:
@@ -131,7 +142,7 @@ def _freeze(value: object, path: str, depth: int) -> object:
                     )
                 check_text(key, path, "key")
                 data[key] = _freeze(item, f"{path}.{key}", depth + 1)
-            return Attributes(data)
+            return Attributes._of(data)
         return tuple(_freeze(item, f"{path}.{i}", depth + 1) for i, item in enumerate(value))
     raise IncidentError(f"{quote(value)} is not {_FORM}", path=path)
 

@@ -37,7 +37,6 @@ from slaclock._sla.lifecycle import (
     log_fault,
 )
 from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES, replace_fields
-from slaclock._timestamps import FORM as _TIMESTAMP_FORM
 from slaclock._timestamps import parse_instant, zone_refusal
 from slaclock.errors import IncidentError, SpecError, quote
 
@@ -101,15 +100,23 @@ class Event:
             )
         if not isinstance(self.at, datetime):
             raise IncidentError(
-                f"event time {quote(self.at)} is not a datetime; expected {_TIMESTAMP_FORM}",
+                f"event time {quote(self.at)} is not a datetime; expected an aware datetime"
+                f"{_FROM_TEXT if isinstance(self.at, str) else ''}",
                 path="at",
             )
         if self.at.utcoffset() is None:
             raise IncidentError(
-                f"event time {quote(self.at.isoformat())} has no time zone; expected {_TIMESTAMP_FORM}",
+                f"event time {quote(self.at.isoformat())} has no time zone; expected an aware "
+                "datetime, such as datetime(2026, 11, 30, 10, 20, tzinfo=ZoneInfo('Europe/Moscow'))",
                 path="at",
             )
         if self.kind == "work_logged":
+            if isinstance(self.duration, str):
+                raise IncidentError(
+                    f"work duration {quote(self.duration)} is text; expected a timedelta"
+                    f"{_FROM_TEXT}",
+                    path="duration",
+                )
             if not isinstance(self.duration, timedelta):
                 raise IncidentError(
                     f"a 'work_logged' event needs a duration such as 'PT1H30M', got {quote(self.duration)}",
@@ -221,6 +228,13 @@ class Event:
         return out
 
 
+# What the constructor's errors suggest for the record form, text instants and durations.
+_FROM_TEXT = (
+    "; for ISO text use Event.from_dict({'type': 'work_logged', "
+    "'at': '2026-11-30T10:20:00+03:00', 'duration': 'PT1H30M'})"
+)
+
+
 def _instant_text(at: datetime) -> str:
     zone = at.tzinfo
     key = zone.key if isinstance(zone, ZoneInfo) else None
@@ -263,7 +277,7 @@ class Incident:
     tier: str | None = None
     customer: str | None = None
     contract: str | None = None
-    attributes: Mapping[str, Any] = EMPTY
+    attributes: Attributes = EMPTY
     # Each event's instant in epoch microseconds and its kind, computed once here so
     # that schedule() and evaluate() replay on integers; derived, so outside repr.
     _us: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -351,6 +365,35 @@ class Incident:
         incident: Incident = replace_fields(self, changes)
         return incident
 
+    def with_events(self, *events: Event | Mapping[str, Any]) -> Incident:
+        """A new incident with ``events`` appended, checked like a new incident.
+
+        The call of a helpdesk's update loop: store the incident, append what
+        happened.  Each event is an :class:`Event` or its record form
+        (``{"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"}``); one
+        earlier than the event before it, or one the log's rules refuse, raises
+        :class:`~slaclock.IncidentError` naming its index in the new log.
+
+        >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure",
+        ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})
+        >>> later = inc.with_events({"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"})
+        >>> [event.kind for event in later.events], len(inc.events)
+        (['opened', 'agent_reply'], 1)
+        >>> later.with_events({"type": "customer_message", "at": "2026-11-30T10:00:00+03:00"})
+        Traceback (most recent call last):
+        ...
+        slaclock.errors.IncidentError: events.2: incident 'INC-1', event 2: 'customer_message' at 2026-11-30T10:00:00+03:00 comes before the previous event at 2026-11-30T10:20:00+03:00; events must be in time order
+        """
+        first = len(self.events)
+        added = tuple(
+            event if type(event) is Event else _read_event(event, first + offset, self.id)
+            for offset, event in enumerate(events)
+        )
+        if not added:
+            return self
+        incident: Incident = replace_fields(self, {"events": self.events + added})
+        return incident
+
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Incident:
         """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event."""
@@ -375,17 +418,7 @@ class Incident:
                 path="events",
                 incident_id=ident,
             )
-        events = []
-        for index, raw in enumerate(events_raw):
-            try:
-                events.append(Event.from_dict(raw))
-            except IncidentError as exc:
-                raise IncidentError(
-                    exc.reason,
-                    path=".".join(p for p in ("events", str(index), exc.path) if p),
-                    incident_id=ident,
-                    event_index=index,
-                ) from None
+        events = [_read_event(raw, index, ident) for index, raw in enumerate(events_raw)]
         try:
             return cls(
                 id=record["id"],
@@ -423,7 +456,7 @@ class Incident:
         if self.contract is not None:
             out["contract"] = self.contract
         if self.attributes:
-            out["attributes"] = freeze(self.attributes).to_dict()
+            out["attributes"] = self.attributes.to_dict()
         return out
 
 
@@ -457,6 +490,19 @@ def _check_party(ident: str, key: str, value: object) -> None:
         check_text(value, key, key)
     except IncidentError as exc:
         raise IncidentError(exc.reason, path=key, incident_id=ident) from None
+
+
+def _read_event(raw: object, index: int, ident: str | None) -> Event:
+    """Event ``index`` of a log from its record form; errors placed at ``events.<index>``."""
+    try:
+        return Event.from_dict(raw)  # type: ignore[arg-type]
+    except IncidentError as exc:
+        raise IncidentError(
+            exc.reason,
+            path=".".join(p for p in ("events", str(index), exc.path) if p),
+            incident_id=ident,
+            event_index=index,
+        ) from None
 
 
 def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...]) -> None:
