@@ -11,6 +11,7 @@ from slaclock._sla.evaluate import evaluate, schedule
 from slaclock._sla.incident import Attributes, Event, Incident
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Price, Tier
+from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import read_instant as parse_instant
 from slaclock.catalog import Catalog, default_catalog, load_catalog, load_catalog_text
 from slaclock.errors import (
@@ -48,6 +49,7 @@ __all__ = [
     "SlaclockValueError",
     "SpecError",
     "Tier",
+    "Vocabulary",
     "__version__",
     "budget",
     "budgets",

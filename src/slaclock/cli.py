@@ -122,7 +122,8 @@ def _evaluate(args: argparse.Namespace) -> int:
             # Same opening as read_incidents(path): bad bytes are one line's error.
             with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
                 counted = _Counted(handle)
-                incidents = [(inc, counted.number) for inc in read_incidents(counted)]  # type: ignore[arg-type]
+                reader = read_incidents(counted, vocabulary=catalog.vocabulary)  # type: ignore[arg-type]
+                incidents = [(inc, counted.number) for inc in reader]
         except OSError as error:
             raise SlaclockValueError(
                 f"cannot read incidents file {str(path)!r}: {error.strerror}"

@@ -46,6 +46,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
 from slaclock import Attributes, Calendar, Event, Incident, Tier
 from slaclock._sla.lifecycle import NEW, OPEN, STATES, allowed_kinds, next_state
 from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
+from slaclock._sla.vocabulary import DEFAULT_VOCABULARY
 
 __all__ = [
     "ZONES",
@@ -470,8 +471,9 @@ def incidents(
     on = calendar if calendar is not None else (tier.calendar if tier is not None else None)
     zone: tzinfo = on.zone if on is not None else UTC
     start = draw(instants(on))
-    kind_of_ticket = draw(st.sampled_from(INCIDENT_TYPES))
-    channel: str | None = draw(st.sampled_from(CHANNELS) | st.none())
+    vocabulary = tier.vocabulary if tier is not None else DEFAULT_VOCABULARY
+    kind_of_ticket = draw(st.sampled_from(vocabulary.types))
+    channel: str | None = draw(st.sampled_from(vocabulary.channels) | st.none())
     third_party = draw(st.booleans())
     if tier is not None and draw(st.integers(0, 3)) < 3:
         kind_of_ticket = draw(st.sampled_from(sorted(tier.types)))
@@ -504,6 +506,7 @@ def incidents(
         customer=draw(st.none() | st.sampled_from(_CUSTOMERS)),
         contract=draw(st.none() | st.sampled_from(_CONTRACTS)),
         attributes=Attributes(draw(st.just({}) | _ATTRIBUTES)),
+        vocabulary=vocabulary,
     )
 
 

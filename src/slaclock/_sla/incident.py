@@ -36,7 +36,8 @@ from slaclock._sla.lifecycle import (
     SECOND_OPENED,
     log_fault,
 )
-from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES, replace_fields
+from slaclock._sla.tier import replace_fields
+from slaclock._sla.vocabulary import CHANNELS, DEFAULT_VOCABULARY, INCIDENT_TYPES, Vocabulary
 from slaclock._timestamps import parse_instant, zone_refusal
 from slaclock.errors import IncidentError, SpecError, quote
 
@@ -278,6 +279,9 @@ class Incident:
     customer: str | None = None
     contract: str | None = None
     attributes: Attributes = EMPTY
+    # The types and channels the record was checked against (a catalog's); not part of
+    # the record, so outside equality and repr, and kept by replace() and with_events().
+    vocabulary: Vocabulary = field(default=DEFAULT_VOCABULARY, compare=False, repr=False)
     # Each event's instant in epoch microseconds and its kind, computed once here so
     # that schedule() and evaluate() replay on integers; derived, so outside repr.
     _us: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -287,18 +291,20 @@ class Incident:
         if not isinstance(self.id, str) or not self.id:
             raise IncidentError(f"incident id {quote(self.id)} must be non-empty text", path="id")
         ident = self.id
-        if self.type not in INCIDENT_TYPES:
+        vocabulary = self.vocabulary
+        if not isinstance(vocabulary, Vocabulary):
             raise IncidentError(
-                f"unknown incident type {quote(self.type)}; expected one of {_choices(INCIDENT_TYPES)}",
-                path="type",
+                f"vocabulary must be a Vocabulary (a catalog's .vocabulary), got {quote(vocabulary)}",
+                path="vocabulary",
                 incident_id=ident,
             )
-        if self.channel is not None and self.channel not in CHANNELS:
-            raise IncidentError(
-                f"unknown channel {quote(self.channel)}; expected one of {_choices(CHANNELS)}",
-                path="channel",
-                incident_id=ident,
-            )
+        refusal = vocabulary.type_refusal(self.type)
+        if refusal is not None:
+            raise IncidentError(refusal, path="type", incident_id=ident)
+        if self.channel is not None:
+            refusal = vocabulary.channel_refusal(self.channel)
+            if refusal is not None:
+                raise IncidentError(refusal, path="channel", incident_id=ident)
         if not isinstance(self.third_party, bool):
             raise IncidentError(
                 f"third_party must be true or false, got {quote(self.third_party)}",
@@ -395,8 +401,14 @@ class Incident:
         return incident
 
     @classmethod
-    def from_dict(cls, record: Mapping[str, Any]) -> Incident:
-        """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event."""
+    def from_dict(
+        cls, record: Mapping[str, Any], *, vocabulary: Vocabulary | None = None
+    ) -> Incident:
+        """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event.
+
+        ``type`` and ``channel`` are checked against ``vocabulary`` (a catalog's
+        ``.vocabulary``; the origin's three types and channels by default).
+        """
         if not isinstance(record, Mapping):
             raise IncidentError(f"an incident must be an object, got {quote(record)}")
         raw_id = record.get("id")
@@ -430,6 +442,7 @@ class Incident:
                 customer=record.get("customer"),
                 contract=record.get("contract"),
                 attributes=record.get("attributes", EMPTY),
+                vocabulary=DEFAULT_VOCABULARY if vocabulary is None else vocabulary,
             )
         except IncidentError as exc:
             if exc.incident_id is None and ident is not None:

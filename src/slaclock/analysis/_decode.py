@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from slaclock._calendar.instants import td_to_us, to_us
 from slaclock._durations import parse_duration
 from slaclock._sla.incident import check_owner
-from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
+from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import parse_instant
 
 __all__ = [
@@ -61,8 +61,6 @@ RECORD_KEYS = frozenset(("id", "type", "channel", "third_party", "events", "tier
 OWNER_KEYS = frozenset(("customer", "contract", "attributes"))
 _ALL_KEYS = RECORD_KEYS | OWNER_KEYS
 _EVENT_KEYS = frozenset(("type", "at", "duration", "by"))
-_TYPES = frozenset(INCIDENT_TYPES)
-_CHANNELS = frozenset(CHANNELS)
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 
 # ``2026-11-27T17:30:00+03:00`` read as two cached parts, split at its first colon:
@@ -104,12 +102,15 @@ def parse_instant_us(text: str) -> int:
     return us
 
 
-def check_scope(incident_type: Any, channel: Any) -> None:
+def check_scope(vocabulary: Vocabulary, incident_type: Any, channel: Any) -> None:
     """Refuse (as unusual) a type or channel that ``Incident.from_dict`` would refuse."""
     if (
         type(incident_type) is not str
-        or incident_type not in _TYPES
-        or (channel is not None and (type(channel) is not str or channel not in _CHANNELS))
+        or incident_type not in vocabulary.type_set
+        or (
+            channel is not None
+            and (type(channel) is not str or channel not in vocabulary.channel_set)
+        )
     ):
         raise Unusual
 

@@ -132,7 +132,7 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
         for j, reason in enumerate(reasons):
             if reason is MISSING:
                 try:
-                    check_scope(types[j], channels[j])
+                    check_scope(plan.tier.vocabulary, types[j], channels[j])
                 except Exception:
                     rowwise[j] = True
                 else:
