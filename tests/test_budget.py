@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slaclock import BudgetUsage, Incident, SlaclockError, budget, budgets, default_catalog
+from slaclock.strategies import incidents
 
 CATALOG = default_catalog()
 SLA2, SLA3 = CATALOG.tiers["SLA-2"], CATALOG.tiers["SLA-3"]
@@ -218,3 +221,31 @@ def test_budgets_of_no_incidents_is_empty_and_bad_values_are_refused() -> None:
 def test_budgets_of_an_unlimited_tier_have_no_included_hours() -> None:
     usage = budgets(SLA2, HELPDESK, month="2026-11")["C-1"]
     assert (usage.included, usage.used, usage.remaining) == (None, 9 * H, None)
+
+
+@given(st.lists(incidents(tier=SLA3), max_size=8), st.data())
+def test_budgets_agree_with_a_sum_per_key_and_with_budget(
+    logs: list[Incident], data: st.DataObject
+) -> None:
+    zone = SLA3.calendar.zone
+    months = sorted({f"{e.at.astimezone(zone):%Y-%m}" for i in logs for e in i.events}) or [
+        "2026-11"
+    ]
+    month = data.draw(st.sampled_from(months))
+    want: dict[str | None, timedelta] = {}
+    for incident in logs:  # the slow reference: every event, by hand
+        key = incident.contract if incident.contract is not None else incident.customer
+        want.setdefault(key, timedelta(0))
+        for event in incident.events:
+            if event.kind == "work_logged" and f"{event.at.astimezone(zone):%Y-%m}" == month:
+                assert event.duration is not None
+                want[key] += event.duration
+    got = budgets(SLA3, logs, month=month)
+    assert list(got) == list(want)
+    assert {key: usage.used for key, usage in got.items()} == want
+    for key, usage in got.items():
+        assert usage.remaining == max(8 * H - usage.used, timedelta(0))
+        assert usage.overage == max(usage.used - 8 * H, timedelta(0))
+        if key is not None and any(i.contract == key for i in logs):
+            assert usage == budget(SLA3, logs, month=month, contract=key)
+    assert sum(want.values(), timedelta(0)) == budget(SLA3, logs, month=month).used
