@@ -300,11 +300,11 @@ class Incident:
             )
         refusal = vocabulary.type_refusal(self.type)
         if refusal is not None:
-            raise IncidentError(refusal, path="type", incident_id=ident)
+            raise IncidentError(refusal + _hint(vocabulary), path="type", incident_id=ident)
         if self.channel is not None:
             refusal = vocabulary.channel_refusal(self.channel)
             if refusal is not None:
-                raise IncidentError(refusal, path="channel", incident_id=ident)
+                raise IncidentError(refusal + _hint(vocabulary), path="channel", incident_id=ident)
         if not isinstance(self.third_party, bool):
             raise IncidentError(
                 f"third_party must be true or false, got {quote(self.third_party)}",
@@ -471,6 +471,13 @@ class Incident:
         if self.attributes:
             out["attributes"] = self.attributes.to_dict()
         return out
+
+
+def _hint(vocabulary: Vocabulary) -> str:
+    """For records read without their catalog's vocabulary: how to pass it."""
+    if vocabulary != DEFAULT_VOCABULARY:
+        return ""
+    return " (the default vocabulary; for a catalog's own, pass vocabulary=catalog.vocabulary)"
 
 
 def check_owner(ident: str, customer: object, contract: object, attributes: object) -> Attributes:

@@ -467,7 +467,9 @@ class Tier:
         for i, kind in enumerate(listed):
             refusal = vocabulary.type_refusal(kind)
             if refusal is not None:
-                raise bad(f"types[{i}]" if indexed else "types", refusal)
+                raise bad(
+                    f"types[{i}]" if indexed else "types", refusal + _declare(vocabulary, "types")
+                )
         object.__setattr__(self, "types", frozenset(listed))
         channels = vocabulary.channels if self.channels is CHANNELS else self.channels
         if isinstance(channels, str) or not isinstance(channels, Iterable):
@@ -482,7 +484,7 @@ class Tier:
         for i, channel in enumerate(channels):
             refusal = vocabulary.channel_refusal(channel)
             if refusal is not None:
-                raise bad(f"channels[{i}]", refusal)
+                raise bad(f"channels[{i}]", refusal + _declare(vocabulary, "channels"))
             if channel in channels[:i]:
                 raise bad(f"channels[{i}]", f"channel {channel!r} is listed twice in channels")
         object.__setattr__(self, "channels", channels)
@@ -730,6 +732,13 @@ class Tier:
         if self.price is not None:
             parts.append(f"price={str(self.price)!r}")
         return f"Tier({', '.join(parts)})"
+
+
+def _declare(vocabulary: Vocabulary, key: str) -> str:
+    """For a scope outside the default vocabulary: a catalog may declare its own."""
+    if vocabulary != DEFAULT_VOCABULARY:
+        return ""
+    return f" (a catalog may declare its own with a top-level {key} = [...])"
 
 
 def _read_calendar(
