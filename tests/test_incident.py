@@ -645,3 +645,8 @@ def test_attributes_built_directly_are_checked_and_frozen() -> None:
     inc = Incident("INC-1", "failure", events=(Event.from_dict(OPENED),), attributes=attrs)
     assert inc.attributes is attrs
     assert repr(attrs) == "Attributes({'tags': ['a'], 'n': {'m': 1}})"
+
+
+def test_read_incidents_refuses_a_vocabulary_that_is_not_one() -> None:
+    with pytest.raises(SlaclockError, match="vocabulary="):
+        read_incidents(io.StringIO(""), vocabulary=["incident"])  # type: ignore[arg-type]

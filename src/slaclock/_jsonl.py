@@ -16,7 +16,14 @@ from typing import IO, Any, Literal
 from slaclock._files import DuplicateKey, unique_keys
 from slaclock._sla.incident import Incident
 from slaclock._sla.vocabulary import Vocabulary
-from slaclock.errors import IncidentError, SlaclockError, compact, quote, shorten
+from slaclock.errors import (
+    IncidentError,
+    SlaclockError,
+    SlaclockTypeError,
+    compact,
+    quote,
+    shorten,
+)
 
 __all__ = [
     "IncidentReadErrors",
@@ -68,6 +75,11 @@ class IncidentReader(Iterator[Incident]):
     ) -> None:
         if errors not in ("raise", "collect"):
             raise IncidentError(f"errors={errors!r}; expected 'raise' or 'collect'")
+        if vocabulary is not None and not isinstance(vocabulary, Vocabulary):
+            raise SlaclockTypeError(
+                f"vocabulary={quote(vocabulary)}; expected a catalog's .vocabulary or None "
+                "(the origin's types and channels)"
+            )
         self.errors = IncidentReadErrors()
         self._vocabulary = vocabulary
         self._collect = errors == "collect"
