@@ -21,12 +21,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import slaclock
 from slaclock import Calendar, format_duration, parse_duration
 from slaclock import parse_instant as read_instant
 from slaclock.errors import SlaclockError, shorten
+
+if TYPE_CHECKING:
+    from slaclock import BudgetUsage, Incident, Tier
 
 __all__ = ["build_parser", "main"]
 
@@ -99,9 +102,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     from importlib.resources import as_file, files
 
     from slaclock import (
-        BudgetUsage,
-        Incident,
-        budget,
         default_catalog,
         evaluate,
         load_catalog,
@@ -122,7 +122,8 @@ def _evaluate(args: argparse.Namespace) -> int:
             # Same opening as read_incidents(path): bad bytes are one line's error.
             with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
                 counted = _Counted(handle)
-                incidents = [(inc, counted.number) for inc in read_incidents(counted)]  # type: ignore[arg-type]
+                reader = read_incidents(counted, vocabulary=catalog.vocabulary)  # type: ignore[arg-type]
+                incidents = [(inc, counted.number) for inc in reader]
         except OSError as error:
             raise SlaclockValueError(
                 f"cannot read incidents file {str(path)!r}: {error.strerror}"
@@ -147,28 +148,18 @@ def _evaluate(args: argparse.Namespace) -> int:
         except (SlaclockError, ValueError, OverflowError) as error:
             raise SlaclockValueError(f"line {line}: incident {incident.id!r}: {error}") from None
         by_tier.setdefault(name, []).append(incident)
-    budgets: list[tuple[str, str, BudgetUsage]] = []
+    budget_lines: list[tuple[str, str, BudgetUsage]] = []
     for name, group in by_tier.items():
         tier = catalog.tiers[name]
-        if tier.budget is None:
-            continue
-        months = sorted(
-            {
-                f"{e.at.astimezone(tier.calendar.zone):%Y-%m}"
-                for incident in group
-                for e in incident.events
-                if e.kind == "work_logged"
-                and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
-            }
-        )
-        budgets.extend((name, month, budget(tier, group, month=month, at=at)) for month in months)
+        if tier.budget is not None:
+            budget_lines.extend(_budget_lines(tier, group, at))
     if args.json:
         for result in results:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
     elif args.explain:
         print("\n\n".join(result.explain() for result in results))
     else:
-        print(format_table(results, budgets=budgets))
+        print(format_table(results, budgets=budget_lines))
     return 0
 
 
@@ -194,6 +185,41 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a whole number of incidents, like 1000"
         ) from None
+
+
+def _budget_lines(
+    tier: Tier, incidents: list[Incident], at: datetime | None
+) -> list[tuple[str, str, BudgetUsage]]:
+    """One budget line per month with work and per contract (else customer) of a tier.
+
+    A log that names no contract or customer gives one line per month, pooled.
+    """
+    from slaclock import budgets
+
+    worked: dict[str, list[Incident]] = {}  # the incidents of each month with work
+    for incident in incidents:
+        for month in sorted(
+            {
+                f"{e.at.astimezone(tier.calendar.zone):%Y-%m}"
+                for e in incident.events
+                if e.kind == "work_logged"
+                and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
+            }
+        ):
+            worked.setdefault(month, []).append(incident)
+    contracts = {incident.contract for incident in incidents}
+    pooled = all(i.contract is None and i.customer is None for i in incidents)
+    lines = []
+    for month in sorted(worked):
+        for key, usage in budgets(tier, worked[month], month=month, at=at).items():
+            if key is None:
+                label = tier.id if pooled else f"{tier.id} (no contract or customer)"
+            elif key in contracts:
+                label = f"{tier.id} contract {key!r}"
+            else:
+                label = f"{tier.id} customer {key!r} (no contract)"
+            lines.append((label, month, usage))
+    return lines
 
 
 class _Counted:

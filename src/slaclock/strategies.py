@@ -43,9 +43,10 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'slaclock[hypothesis]'"
     ) from error
 
-from slaclock import Calendar, Event, Incident, Tier
+from slaclock import Attributes, Calendar, Event, Incident, Tier
 from slaclock._sla.lifecycle import NEW, OPEN, STATES, allowed_kinds, next_state
 from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
+from slaclock._sla.vocabulary import DEFAULT_VOCABULARY
 
 __all__ = [
     "ZONES",
@@ -471,8 +472,9 @@ def incidents(
     on = calendar if calendar is not None else (tier.calendar if tier is not None else None)
     zone: tzinfo = on.zone if on is not None else UTC
     start = draw(instants(on))
-    kind_of_ticket = draw(st.sampled_from(INCIDENT_TYPES))
-    channel: str | None = draw(st.sampled_from(CHANNELS) | st.none())
+    vocabulary = tier.vocabulary if tier is not None else DEFAULT_VOCABULARY
+    kind_of_ticket = draw(st.sampled_from(vocabulary.types))
+    channel: str | None = draw(st.sampled_from(vocabulary.channels) | st.none())
     third_party = draw(st.booleans())
     if tier is not None and draw(st.integers(0, 3)) < 3:
         kind_of_ticket = draw(st.sampled_from(sorted(tier.types)))
@@ -502,4 +504,32 @@ def incidents(
         channel=channel,
         third_party=third_party,
         events=tuple(events),
+        customer=draw(st.none() | st.sampled_from(_CUSTOMERS)),
+        contract=draw(st.none() | st.sampled_from(_CONTRACTS)),
+        attributes=Attributes(draw(st.just({}) | _ATTRIBUTES)),
+        vocabulary=vocabulary,
     )
+
+
+# Whom an incident is for: a few names, so that budgets per contract group several.
+_CUSTOMERS = ("ACME", "Globex", "Initech")
+_CONTRACTS = ("C-1", "C-2", "ACME-2026")
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+)
+_ATTRIBUTES = st.dictionaries(
+    st.text(max_size=8),
+    st.recursive(
+        _JSON_LEAVES,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        ),
+        max_leaves=6,
+    ),
+    min_size=1,
+    max_size=3,
+)

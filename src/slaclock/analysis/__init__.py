@@ -363,7 +363,11 @@ def _loads_of(decoder: str) -> Callable[[str], Any] | None:
 
 def _careful(line: str, number: int, plans: Mapping[str, Plan] | Plan, at: int | None) -> Summary:
     """A line read by ``Incident.from_dict``: its exact error, or its summary."""
-    incident = parse_line(line, number)
+    # A catalog's tiers share its vocabulary: any plan's tier tells it.
+    anyone = plans if isinstance(plans, Plan) else next(iter(plans.values()), None)
+    incident = parse_line(
+        line, number, vocabulary=None if anyone is None else anyone.tier.vocabulary
+    )
     plan = plans if isinstance(plans, Plan) else _pick(plans, incident.tier, incident.id, number)
     try:
         return of_incident(plan, incident, at)

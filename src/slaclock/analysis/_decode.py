@@ -15,15 +15,20 @@ from typing import Any, NamedTuple
 from slaclock._calendar.instants import td_to_us, to_us
 from slaclock._durations import parse_duration
 from slaclock._jsonl import unencodable
-from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
+from slaclock._sla.incident import check_owner
+from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import parse_instant
 
 __all__ = [
     "MISSING",
+    "OWNER_KEYS",
     "RECORD_KEYS",
     "Decoded",
     "Unusual",
+    "attribute_strings",
+    "check_owner_keys",
     "decode",
+    "owner_strings",
     "parse_instant_us",
     "scannable",
 ]
@@ -55,9 +60,11 @@ def _unusual(message: str) -> Exception:
 
 
 RECORD_KEYS = frozenset(("id", "type", "channel", "third_party", "events", "tier"))
+# Whom the incident is for and the helpdesk's own fields: no clock reads them, so the
+# readers only check them, by Incident's own rule, and only when a record has them.
+OWNER_KEYS = frozenset(("customer", "contract", "attributes"))
+_ALL_KEYS = RECORD_KEYS | OWNER_KEYS
 _EVENT_KEYS = frozenset(("type", "at", "duration", "by"))
-_TYPES = frozenset(INCIDENT_TYPES)
-_CHANNELS = frozenset(CHANNELS)
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 
 # ``2026-11-27T17:30:00+03:00`` read as two cached parts, split at its first colon:
@@ -113,14 +120,53 @@ def scannable(text: str) -> bool:
     return "\\" not in text and (text.isascii() or unencodable(text) is None)
 
 
-def check_scope(incident_type: Any, channel: Any) -> None:
+def check_scope(vocabulary: Vocabulary, incident_type: Any, channel: Any) -> None:
     """Refuse (as unusual) a type or channel that ``Incident.from_dict`` would refuse."""
     if (
         type(incident_type) is not str
-        or incident_type not in _TYPES
-        or (channel is not None and (type(channel) is not str or channel not in _CHANNELS))
+        or incident_type not in vocabulary.type_set
+        or (
+            channel is not None
+            and (type(channel) is not str or channel not in vocabulary.channel_set)
+        )
     ):
         raise Unusual
+
+
+def check_owner_keys(record: dict[str, Any]) -> None:
+    """Refuse (as unusual) a record with unknown keys, or owner fields ``Incident`` refuses."""
+    if not record.keys() <= _ALL_KEYS:
+        raise Unusual
+    ident = record.get("id")
+    if type(ident) is not str or not ident:
+        raise Unusual
+    try:
+        check_owner(
+            ident, record.get("customer"), record.get("contract"), record.get("attributes", {})
+        )
+    except Exception:
+        raise Unusual from None
+
+
+def owner_strings(record: dict[str, Any]) -> int:
+    """The strings a record's owner fields hold: customer, contract, attributes (any values)."""
+    return attribute_strings([record.get(key) for key in OWNER_KEYS])
+
+
+def attribute_strings(value: Any) -> int:
+    """How many strings (keys and text values) a JSON value holds, at any depth."""
+    count = 0
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            count += len(value)
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+        elif type(value) is str:
+            count += 1
+    return count
 
 
 def _odd_event(event: Any) -> tuple[Any, Any]:
@@ -175,8 +221,12 @@ def decode(record: Any, line: str) -> Decoded:
     Raises :class:`Unusual` (or any other exception) on anything it does not
     accept; the caller then reads the line with ``Incident.from_dict``.
     """
-    if type(record) is not dict or not record.keys() <= RECORD_KEYS:
+    if type(record) is not dict:
         raise Unusual
+    owned = 0
+    if not record.keys() <= RECORD_KEYS:
+        check_owner_keys(record)
+        owned = owner_strings(record)
     ident = record["id"]
     incident_type = record["type"]
     channel = record.get("channel")
@@ -218,6 +268,7 @@ def decode(record: Any, line: str) -> Decoded:
         + (type(incident_type) is str)
         + (type(channel) is str)
         + (tier is not None)
+        + owned
         + 2 * keys
     )
     if (

@@ -15,9 +15,10 @@ a sequence's meaning is its program from the shared table of
 to :func:`slaclock.evaluate`'s).
 
 What this module does not take on, it leaves to the row reader, which reads it
-exactly as before: a whole chunk when a record is not a plain object of known keys
-(the caller then splits the chunk to find it), and single incidents whose events
-carry more than ``type`` and ``at``, whose timestamps are not in one of the
+exactly as before: a whole chunk when a record is not a plain object with values of
+the right types (the caller then splits the chunk to find it), and single incidents
+with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident``
+refuses, whose events carry more than ``type`` and ``at``, whose timestamps are not in one of the
 forms read here, whose log breaks a rule or is out of time order, or whose clocks
 have stops (a pause while pending, a resolution clock with pending or reopened
 spans).
@@ -35,7 +36,15 @@ from slaclock._calendar.batch import deadline_us_many, elapsed_us_many
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
 from slaclock._sla import clocks
 from slaclock._sla.lifecycle import KIND_CODES, Program, programs
-from slaclock.analysis._decode import MISSING, RECORD_KEYS, check_scope, scannable
+from slaclock.analysis._decode import (
+    MISSING,
+    RECORD_KEYS,
+    Unusual,
+    check_owner_keys,
+    check_scope,
+    owner_strings,
+    scannable,
+)
 from slaclock.analysis._rows import Summary, empty, new_row, uncovered
 
 if TYPE_CHECKING:
@@ -93,8 +102,9 @@ def rows(
     :func:`~slaclock.analysis._decode.scannable`).
     """
     m = len(records)
-    if set(map(type, records)) != _DICT or not RECORD_KEYS.issuperset(chain.from_iterable(records)):
+    if set(map(type, records)) != _DICT:
         raise Irregular
+    owned = not RECORD_KEYS.issuperset(chain.from_iterable(records))
     ids = list(map(_id, records))
     if set(map(type, ids)) != _STR or not all(ids):
         raise Irregular
@@ -120,6 +130,15 @@ def rows(
     first: Ints = np.array(bounds[:-1], dtype=np.int64)  # each incident's first event
     owner = np.repeat(np.arange(m), counts)  # each event's incident
     rowwise = np.zeros(m, dtype=bool)  # incidents left to the row reader
+    owned_strings = 0
+    if owned:  # some record says whom it is for: checked one by one, as the row reader does
+        for j, record in enumerate(records):
+            if not RECORD_KEYS.issuperset(record):
+                owned_strings += owner_strings(record)
+                try:
+                    check_owner_keys(record)
+                except Unusual:
+                    rowwise[j] = True
 
     # Coverage: the plan's memo holds answers for valid types and channels only.
     reasons = list(
@@ -129,7 +148,7 @@ def rows(
         for j, reason in enumerate(reasons):
             if reason is MISSING:
                 try:
-                    check_scope(types[j], channels[j])
+                    check_scope(plan.tier.vocabulary, types[j], channels[j])
                 except Exception:
                     rowwise[j] = True
                 else:
@@ -144,6 +163,7 @@ def rows(
         + list(map(type, types)).count(str)
         + list(map(type, channels)).count(str)
         + (m - named.count(None))
+        + owned_strings
         + 2 * event_keys
     )
     text = "".join(lines)

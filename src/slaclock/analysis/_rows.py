@@ -113,7 +113,7 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
     scope = (incident_type, third_party, channel)
     reason = plan.coverage.get(scope, MISSING)
     if reason is MISSING:
-        check_scope(incident_type, channel)
+        check_scope(plan.tier.vocabulary, incident_type, channel)
         reason = plan.covers(incident_type, third_party, channel)
     table = plan.tables[agent_opened]
     program = table.known.get(kinds) or table.get(kinds)
