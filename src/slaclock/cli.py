@@ -1,4 +1,4 @@
-"""The ``slaclock`` command line: calendar queries and incident evaluation.
+"""The ``slaclock`` command line: calendar queries, incident evaluation, sample data.
 
 ``python -m slaclock deadline START DURATION`` and ``python -m slaclock elapsed
 START END`` answer on the default catalog's Moscow calendar (or ``--calendar``
@@ -163,6 +163,30 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sample(args: argparse.Namespace) -> int:
+    import json
+
+    from slaclock import default_catalog, load_catalog
+    from slaclock.analysis import sample_records
+
+    catalog = load_catalog(args.catalog) if args.catalog is not None else default_catalog()
+    records = _usage(lambda: sample_records(args.incidents, seed=args.seed, catalog=catalog))
+    write = sys.stdout.write
+    for record in records:
+        write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _count(text: str) -> int:
+    """A number of incidents as typed: 1000, 1_000 or 1,000."""
+    try:
+        return int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of incidents, like 1000"
+        ) from None
+
+
 def _budget_lines(
     tier: Tier, incidents: list[Incident], at: datetime | None
 ) -> list[tuple[str, str, BudgetUsage]]:
@@ -282,6 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="one JSON result per line")
     output.add_argument("--explain", action="store_true", help="explain every clock in words")
     evaluate.set_defaults(handler=_evaluate)
+
+    sample = commands.add_parser(
+        "sample",
+        help="write realistic sample incidents as JSON Lines (the same for a seed)",
+        description="Write N synthetic incident records as JSON Lines to standard output: "
+        "customers and contracts on the catalog's tiers, arrivals peaking in working hours, "
+        "answers, pending periods, reopens, work logs. The same --seed gives the same records.",
+    )
+    sample.add_argument(
+        "--incidents", type=_count, default=1000, metavar="N", help="how many (default 1000)"
+    )
+    sample.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
+    sample.add_argument("--catalog", type=Path, metavar="FILE", help="a catalog .toml/.json")
+    sample.set_defaults(handler=_sample)
 
     return parser
 

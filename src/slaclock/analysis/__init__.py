@@ -38,14 +38,17 @@ from itertools import islice, repeat
 from operator import getitem, itemgetter
 from os import PathLike
 from typing import IO, Any, Literal
+from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
+from slaclock._calendar.spec import parse_zone
 from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
 from slaclock.analysis._decode import MISSING, Unusual, decode
 from slaclock.analysis._rows import Summary, instant, of_incident, row
+from slaclock.analysis._sample import sample, sample_records
 from slaclock.catalog import Catalog
 from slaclock.errors import (
     IncidentError,
@@ -63,6 +66,8 @@ __all__ = [
     "evaluate_jsonl",
     "evaluate_many",
     "instant",
+    "sample",
+    "sample_records",
     "summarize",
 ]
 
@@ -484,11 +489,25 @@ class Table:
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
 
-    def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame``: instants as UTC timestamps, durations as timedeltas.
+    def to_pandas(self, *, zone: str | ZoneInfo = "UTC") -> Any:
+        """A ``pandas.DataFrame``: instants as timestamps in ``zone``, durations as timedeltas.
 
-        Needs pandas (``pip install 'slaclock[pandas]'``).
+        Instants are tz-aware ``datetime64[us, zone]`` columns (``NaT`` where a row
+        has none), in UTC unless ``zone`` names another (an IANA name or a
+        ``ZoneInfo``: ``zone="Europe/Moscow"`` shows local due instants); durations
+        ``timedelta64[us]``; counts ``int64``; verdicts ``bool``.  Needs pandas
+        (``pip install 'slaclock[pandas]'``).
+
+        >>> from slaclock import default_catalog
+        >>> line = ('{"id": "A", "type": "failure", "events": ['
+        ...         '{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]}')
+        >>> table = summarize(evaluate_jsonl([line], default_catalog().tiers["SLA-2"]))
+        >>> frame = table.to_pandas(zone="Europe/Moscow")
+        >>> str(frame.loc[0, "next_due"])
+        '2026-11-30 11:30:00+03:00'
         """
+        name_of_zone = zone.key if isinstance(zone, ZoneInfo) else zone
+        checked = parse_zone(name_of_zone, path="zone").key
         try:
             pd: Any = importlib.import_module("pandas")
         except ImportError:
@@ -498,7 +517,8 @@ class Table:
         frame = {}
         for name, values in self.columns.items():
             if name in _INSTANT_FIELDS:
-                frame[name] = pd.to_datetime(pd.array(values, dtype="Int64"), unit="us", utc=True)
+                stamps = pd.to_datetime(pd.array(values, dtype="Int64"), unit="us", utc=True)
+                frame[name] = stamps if checked == "UTC" else stamps.tz_convert(checked)
             elif name in _DURATION_FIELDS:
                 frame[name] = pd.to_timedelta(pd.array(values, dtype="Int64"), unit="us")
             else:
