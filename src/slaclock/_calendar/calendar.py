@@ -351,6 +351,34 @@ class Calendar:
         return load_file(path, build=cls.from_dict, what="calendar", missing_is_spec_error=True)
 
     @classmethod
+    def from_ics(cls, source: object, *, base: Calendar | Mapping[str, Any]) -> Calendar:
+        """``base`` with the holidays of an iCalendar feed's all-day events added.
+
+        ``source`` is the feed's text (a ``str`` starting ``BEGIN:VCALENDAR``) or a
+        file (any other ``str``, or a path); ``base`` a calendar or its spec
+        mapping, which gives the zone and the hours.  Single and multi-day events
+        become dated holidays, events with an ``RRULE`` (and ``EXDATE``) recurring
+        ones; timed events and what cannot be read are refused naming the line.
+        See docs/howto-holiday-feeds.md.
+
+        >>> feed = "\\r\\n".join([
+        ...     "BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "SUMMARY:Boxing Day",
+        ...     "DTSTART;VALUE=DATE:20261226", "RRULE:FREQ=YEARLY", "END:VEVENT", "END:VCALENDAR"])
+        >>> cal = Calendar.from_ics(feed, base=Calendar.always_open("Europe/London"))
+        >>> cal.to_dict()["holidays"]
+        [{'rrule': 'FREQ=YEARLY', 'dtstart': '2026-12-26'}]
+        """
+        from slaclock._files import read_ics_source
+
+        if not isinstance(base, Calendar):
+            base = cls.from_dict(base, path="base")
+        feed = read_ics_source(source)
+        return base.replace(
+            holidays=base.holidays | feed.dates,
+            holiday_rules=_spec.sorted_rules([*base.holiday_rules, *feed.rules]),
+        )
+
+    @classmethod
     def always_open(cls, tz: str = "UTC") -> Calendar:
         """A 24/7 calendar: every instant is working time.
 
