@@ -343,6 +343,18 @@ RULES = st.one_of(
     ),
     st.builds(lambda n: f"FREQ=DAILY;INTERVAL={n}", st.integers(5, 40)),
     st.just("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+    st.builds(
+        lambda n, d: f"FREQ=MONTHLY;INTERVAL={n};BYMONTHDAY={d}",
+        st.integers(1, 5),
+        st.sampled_from([1, 15, -1]),
+    ),
+    st.builds(lambda n: f"FREQ=WEEKLY;INTERVAL={n};WKST=SU;BYDAY=SU,MO", st.integers(1, 3)),
+    st.builds(
+        lambda n, w: f"FREQ=YEARLY;INTERVAL={n};BYWEEKNO={w};BYDAY=MO",
+        st.integers(1, 3),
+        st.sampled_from([1, 20, 53, -1]),
+    ),
+    st.builds(lambda d: f"FREQ=YEARLY;BYYEARDAY={d}", st.sampled_from([1, 100, 366, -1])),
     st.just("FREQ=YEARLY;BYEASTER=1"),
 )
 STARTS = st.dates(min_value=date(2019, 1, 1), max_value=date(2026, 6, 30))
@@ -434,3 +446,34 @@ def test_rule_calendars_equal_the_calendar_with_the_dates_listed(data: st.DataOb
     if date(2019, 1, 2) <= due.date() <= date(2030, 12, 30):
         assert to_us(due) == expected
         assert due == listed.deadline(start, duration)
+
+
+def test_replace_takes_the_spec_form_with_rules_and_the_typed_form_without() -> None:
+    cal = calendar(holidays=["2026-12-30", NEW_YEARS_EVE])
+    assert cal.replace(holidays=["2026-12-30"]).holiday_rules == ()
+    assert cal.replace(holidays=None) == calendar()
+    # The typed form changes the dated holidays only; the rules stay.
+    kept = cal.replace(holidays=frozenset({date(2026, 12, 29)}))
+    assert kept.holiday_rules == cal.holiday_rules and kept.holidays == {date(2026, 12, 29)}
+    rule = {"rrule": "FREQ=WEEKLY;BYDAY=SA", "hours": [["10:00", "12:00"]]}
+    assert cal.replace(overrides=[rule]).override_rules == calendar(overrides=[rule]).override_rules
+
+
+def test_direct_construction_refuses_unparsed_rules() -> None:
+    rules = calendar(holidays=[NEW_YEARS_EVE, {"rrule": "FREQ=YEARLY;BYEASTER=1"}]).holiday_rules
+    with pytest.raises(SpecError, match="not a parsed value"):
+        calendar().replace(holiday_rules=rules[::-1])
+    with pytest.raises(SpecError, match="Recurrence values with hours"):
+        calendar().replace(override_rules=rules)
+    with pytest.raises(SpecError, match="tuple of Recurrence"):
+        calendar().replace(holiday_rules=["FREQ=YEARLY"])
+
+
+@given(entry=rule_entries().filter(_valid), year=st.integers(2019, 2030))
+def test_a_year_expanded_from_its_own_period_equals_dateutil_walking_from_the_start(
+    entry: dict[str, Any], year: int
+) -> None:
+    from slaclock._calendar.spec import parse_recurrence
+
+    rule = parse_recurrence(entry, path="rule")
+    assert rule.dates_in(year) == set(expanded(entry, year, year))

@@ -28,7 +28,7 @@ from slaclock._calendar.recurrence import Recurrence
 from slaclock._calendar.rules import DayRules, RecurringDates
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
 from slaclock._durations import format_duration
-from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote
 
 if TYPE_CHECKING:
     pass
@@ -177,7 +177,7 @@ class Calendar:
                     raise SpecError(
                         f"{name} must be a tuple of Recurrence values"
                         + (" with hours" if hours else " without hours")
-                        + f", got {rules!r}",
+                        + f", got {quote(rules)}",
                         path=name,
                     )
                 same(_spec.sorted_rules(list(rules)), rules, name)
