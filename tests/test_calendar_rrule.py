@@ -477,3 +477,25 @@ def test_a_year_expanded_from_its_own_period_equals_dateutil_walking_from_the_st
 
     rule = parse_recurrence(entry, path="rule")
     assert rule.dates_in(year) == set(expanded(entry, year, year))
+
+
+def test_the_toml_form_reads_rules_and_dated_override_entries() -> None:
+    cal = Calendar.from_toml(
+        'tz = "Europe/Moscow"\n'
+        'week = { mon = [["10:00", "18:00"]] }\n'
+        'holidays = ["2026-12-30", { rrule = "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", '
+        "dtstart = 2020-01-01 }]\n"
+        "[[overrides]]\n"
+        'rrule = "FREQ=MONTHLY;BYDAY=1SA"\n'
+        'hours = [["10:00", "12:00"]]\n'
+        "[[overrides]]\n"
+        "date = 2026-12-28\n"
+        "hours = []\n"
+    )
+    assert cal.holiday_rules[0].dtstart == date(2020, 1, 1)
+    assert len(cal.hours_on(date(2026, 12, 5))) == 1 and cal.hours_on(date(2026, 12, 28)) == ()
+    with pytest.raises(SpecError, match="never occurs") as caught:
+        Calendar.from_toml(
+            'tz = "UTC"\nweek = {}\nholidays = [{ rrule = "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31" }]\n'
+        )
+    assert caught.value.path == "holidays[0].rrule"
