@@ -30,7 +30,7 @@ def test_the_same_seed_gives_the_same_records_and_another_seed_others() -> None:
 
 def test_every_record_is_valid_and_read_back_as_written(records) -> None:
     text = "".join(json.dumps(record) + "\n" for record in records)
-    incidents = slaclock.read_incidents(text.splitlines())
+    incidents = list(slaclock.read_incidents(text.splitlines()))
     assert len(incidents) == len(records)
     for incident, record in zip(incidents, records, strict=True):
         assert [e.kind for e in incident.events] == [e["type"] for e in record["events"]]
@@ -115,7 +115,7 @@ def test_the_analysis_engines_read_the_sample_alike(records) -> None:
     assert rows["python"] == rows["numpy"]
     expected = [
         analysis.Summary.from_evaluation(slaclock.evaluate(i, CATALOG.tiers[i.tier]))
-        for i in slaclock.read_incidents(lines)
+        for i in list(slaclock.read_incidents(lines))
     ]
     assert rows["python"] == expected
 
