@@ -63,7 +63,9 @@ _YEAR = st.one_of(st.integers(1990, 2040).map(lambda y: f"{y:04d}"), _digits(4))
 _MONTH = st.one_of(st.integers(1, 12).map(lambda m: f"{m:02d}"), _digits(2))
 _DAY = st.one_of(st.integers(1, 28).map(lambda d: f"{d:02d}"), _digits(2))
 _ANY = st.characters(codec="utf-8")
-_FRACTION = st.one_of(st.just(""), _digits(6).map(lambda f: "." + f))
+_FRACTION = st.one_of(
+    st.just(""), _digits(6).map(lambda f: "." + f), _digits(3).map(lambda f: "." + f)
+)
 _ZONE = st.one_of(
     st.just("Z"),
     st.tuples(st.sampled_from("+-"), _digits(2), _digits(2)).map(lambda t: f"{t[0]}{t[1]}:{t[2]}"),
@@ -72,7 +74,7 @@ _ZONE = st.one_of(
 
 @st.composite
 def _timestamps(draw: st.DrawFn) -> tuple[str, bool]:
-    """A timestamp text in one of the four forms, and whether a character was replaced."""
+    """A timestamp text in one of the six forms, and whether a character was replaced."""
     text = (
         f"{draw(_YEAR)}-{draw(_MONTH)}-{draw(_DAY)}T{draw(_digits(2))}:{draw(_digits(2))}:"
         f"{draw(_digits(2))}{draw(_FRACTION)}{draw(_ZONE)}"
@@ -116,10 +118,19 @@ def test_every_form_is_read_without_the_row_reader() -> None:
         "2026-11-27T11:30:00Z",
         "2026-11-27T14:30:00.000000+03:00",
         "2026-11-27T11:30:00.000000Z",
+        "2026-11-27T14:30:00.000+03:00",
+        "2026-11-27T11:30:00.000Z",
     ]
     us, read = chunks._instants(forms)
     assert read.all() and len(set(us.tolist())) == 1
     assert us[0] == to_us(datetime(2026, 11, 27, 11, 30, tzinfo=UTC))
+    # Milliseconds, as most helpdesks export them, each digit where it belongs.
+    us, read = chunks._instants(["2026-11-27T14:30:00.123+03:00", "2026-11-27T11:30:00.987Z"])
+    assert read.all()
+    assert us.tolist() == [
+        to_us(datetime(2026, 11, 27, 11, 30, 0, 123_000, tzinfo=UTC)),
+        to_us(datetime(2026, 11, 27, 11, 30, 0, 987_000, tzinfo=UTC)),
+    ]
 
 
 # ----------------------------------------------------------------- chunks and lines
@@ -204,7 +215,6 @@ def test_what_the_chunks_leave_to_the_row_reader() -> None:
     message = {"type": "customer_message", "at": "2026-11-30T11:00:00+03:00"}
     logs = {
         "opened by an agent": [{**opened, "by": "agent"}, message],
-        "work logged": [opened, {"type": "work_logged", "at": reply["at"], "duration": "PT1H"}],
         "a space before the time": [opened, {**reply, "at": " " + reply["at"]}],
         "pending under a pause": [opened, reply, pending, message],
     }
@@ -332,3 +342,62 @@ def test_whom_an_incident_is_for_is_read_by_the_chunks() -> None:
     assert reader._rowwise == 0
     assert rows == list(evaluate_jsonl([json.dumps(r) for r in records], SLA2, engine="numpy"))
     assert rows == list(evaluate_jsonl(lines, SLA2, engine="python"))
+
+
+def test_an_event_short_of_a_key_does_not_hide_another_with_one_too_many() -> None:
+    # Regression: the chunk checked that its events' keys summed to two an event,
+    # so a key missing in one record hid an agent's "by" in another, read as if the
+    # customer had opened it.
+    short = {
+        "id": "A",
+        "type": "failure",
+        "events": [
+            {"type": "opened", "at": "2026-11-27T10:00:00+03:00"},
+            {"at": "2026-11-27T11:00:00+03:00"},
+        ],
+    }
+    agent = {
+        "id": "B",
+        "type": "failure",
+        "events": [
+            {"type": "opened", "at": "2026-11-27T10:00:00+03:00", "by": "agent"},
+            {"type": "customer_message", "at": "2026-11-27T11:00:00+03:00"},
+        ],
+    }
+    lines = [json.dumps(short), json.dumps(agent)]
+    tier = default_catalog().tiers["SLA-2"]
+    rows = {
+        engine: list(evaluate_jsonl(lines, tier, engine=engine, errors="collect"))
+        for engine in ("python", "numpy")
+    }
+    assert rows["numpy"] == rows["python"]
+    assert rows["numpy"][0].first_taken == 0  # the customer wrote at 11:00, the clock starts then
+
+
+def test_work_logs_with_their_durations_stay_in_the_chunks() -> None:
+    log = {
+        "id": "W",
+        "type": "failure",
+        "events": [
+            {"type": "opened", "at": "2026-11-27T10:00:00.250+03:00"},
+            {"type": "work_logged", "at": "2026-11-27T10:30:00+03:00", "duration": "PT45M"},
+            {"type": "agent_reply", "at": "2026-11-27T11:00:00.125Z"},
+        ],
+    }
+    bad = [
+        {**log, "id": "X", "events": [log["events"][0], {**log["events"][1], "duration": "-PT1H"}]},
+        {
+            **log,
+            "id": "Y",
+            "events": [log["events"][0], {"type": "work_logged", "at": "2026-11-27T10:30:00Z"}],
+        },
+        {**log, "id": "Z", "events": [log["events"][0], {**log["events"][1], "type": "pending"}]},
+    ]
+    tier = default_catalog().tiers["SLA-2"]
+    lines = [json.dumps(log)] * 20 + [json.dumps(record) for record in bad]
+    reader = evaluate_jsonl(lines, tier, engine="numpy", errors="collect")
+    rows = list(reader)
+    assert reader._rowwise == 3  # only the bad three go line by line
+    expected = evaluate_jsonl(lines, tier, engine="python", errors="collect")
+    assert rows == list(expected)
+    assert [e.line for e in reader.errors.errors] == [e.line for e in expected.errors.errors]

@@ -31,6 +31,7 @@ __all__ = [
     "owner_strings",
     "parse_instant_us",
     "scannable",
+    "work_duration",
 ]
 
 MISSING: Any = object()
@@ -169,6 +170,15 @@ def attribute_strings(value: Any) -> int:
     return count
 
 
+def work_duration(value: Any) -> bool:
+    """Whether ``value`` is a ``work_logged`` duration ``Event`` takes (ISO 8601, not negative)."""
+    try:
+        duration = parse_duration(value)
+    except Exception:
+        return False
+    return isinstance(duration, timedelta) and duration >= timedelta(0)
+
+
 def _odd_event(event: Any) -> tuple[Any, Any]:
     """An event with keys besides ``type`` and ``at``, checked: its kind and time text."""
     if not event.keys() <= _EVENT_KEYS:
@@ -178,10 +188,7 @@ def _odd_event(event: Any) -> tuple[Any, Any]:
     if by is not None and (kind != "opened" or by not in ("customer", "agent")):
         raise Unusual
     if "duration" in event:
-        if kind != "work_logged":
-            raise Unusual
-        duration = parse_duration(event["duration"])
-        if not isinstance(duration, timedelta) or duration < timedelta(0):
+        if kind != "work_logged" or not work_duration(event["duration"]):
             raise Unusual
     elif kind == "work_logged":
         raise Unusual

@@ -44,6 +44,7 @@ from slaclock.analysis._decode import (
     check_scope,
     owner_strings,
     scannable,
+    work_duration,
 )
 from slaclock.analysis._rows import Summary, empty, new_row, uncovered
 
@@ -170,14 +171,25 @@ def rows(
     if text.count('"') != 2 * strings or not scannable(text):
         raise Irregular
 
-    # Events: exactly {"type", "at"} (more keys: the row reader).
-    if event_keys != 2 * size:
-        lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
-        rowwise[owner[lengths != 2]] = True
     kinds = list(map(dict.get, flat, repeat("type")))  # an event not an object: a TypeError
     texts = list(map(dict.get, flat, repeat("at")))
     code_of: Any = KIND_CODES.get
     codes = "".join(map(code_of, kinds, repeat("?")))  # as one character each
+    # Events: exactly {"type", "at"}, or a work log with its duration (which no clock
+    # reads, so only its form is checked); anything else, the row reader.
+    logged = np.frombuffer(codes.encode("ascii"), dtype=np.uint8) == _WORK_LOGGED
+    # Keys summing to two an event say every event has two only when each has both
+    # (one event short of a key could hide another with one too many).
+    if event_keys != 2 * size or None in kinds or None in texts:
+        lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
+        for k in np.flatnonzero(lengths != 2).tolist():
+            event = flat[k]
+            if not (
+                logged[k] and event.keys() == _WORK_KEYS and work_duration(event["duration"])
+            ):
+                rowwise[owner[k]] = True
+        logged &= lengths == 2  # a work log without its duration: refused, in words
+    rowwise[owner[logged]] = True
     us, readable = _instants(texts)
     rowwise[owner[~readable]] = True
     # The chunk's clocks lay the calendar's years end to end, from the earliest to the
@@ -267,13 +279,13 @@ class _Layout:
             [-1 if p is None or p.since is None else p.since for p in programs], dtype=np.int64
         )
         # Which programs the row reader takes, by (pause while pending, resolution clock):
-        # bad logs (work_logged without its duration too) and clocks with stops.
+        # bad logs and clocks with stops (a work log without its duration is found
+        # from the events themselves).
         self.refused = {
             (pause, resolution): np.array(
                 [
                     p is None
                     or p.fault is not None
-                    or p.logged
                     or not p.cycles
                     or (pause and bool(p.pending))
                     or (resolution and bool(p.pending or p.resolved))
@@ -409,10 +421,14 @@ def _risky(used: Ints, target: Ints, risk: tuple[int, int]) -> Bools:
 # which reads it with fromisoformat itself.
 #   25: 2026-11-27T14:30:00+03:00     20: 2026-11-27T14:30:00Z
 #   32: 2026-11-27T14:30:00.123456+03:00   27: 2026-11-27T14:30:00.123456Z
+#   29: 2026-11-27T14:30:00.123+03:00      24: 2026-11-27T14:30:00.123Z
 
-_FORMS = (25, 20, 32, 27)
-_OFFSET = {25: 19, 32: 26}  # where the offset's sign is, in the forms with an offset
-_FRACTION = (27, 32)
+_WORK_LOGGED = ord(KIND_CODES["work_logged"])
+_WORK_KEYS = frozenset(("type", "at", "duration"))
+
+_FORMS = (25, 20, 32, 27, 29, 24)
+_OFFSET = {25: 19, 32: 26, 29: 23}  # where the offset's sign is, in the forms with an offset
+_FRACTION = {27: 6, 32: 6, 24: 3, 29: 3}  # digits of fraction, in the forms with one
 
 # The value of two ASCII digits read as one little-endian 16-bit number; 255 for
 # anything else (the high bit of 255 marks it: OR the pairs, and any bad one shows).
@@ -476,10 +492,16 @@ def _read(blob: bytes, width: int, stride: int) -> tuple[Ints, Bools]:
     for offset, char in _SEPARATORS.items():
         good &= column(offset, "u1") == ord(char)
     zone = _OFFSET.get(width)
-    if width in _FRACTION:
+    digits = _FRACTION.get(width)
+    if digits == 6:
         fraction = pair(20), pair(22), pair(24)
         union |= fraction[0] | fraction[1] | fraction[2]
         good &= column(19, "u1") == ord(".")
+    elif digits == 3:  # milliseconds: two digits as a pair, the third alone
+        millis = pair(20)
+        last = column(22, "u1").astype(np.int64) - ord("0")
+        union |= millis
+        good &= (column(19, "u1") == ord(".")) & (last >= 0) & (last <= 9)
     if zone is None:
         good &= column(width - 1, "u1") == ord("Z")
     else:
@@ -502,6 +524,8 @@ def _read(blob: bytes, width: int, stride: int) -> tuple[Ints, Bools]:
         offset_minutes = off_hour.astype(np.int64) * 60 + off_minute
         seconds -= np.where(sign == ord("-"), -offset_minutes, offset_minutes) * 60
     us = seconds * 1_000_000
-    if width in _FRACTION:
+    if digits == 6:
         us += (fraction[0].astype(np.int64) * 100 + fraction[1]) * 100 + fraction[2]
+    elif digits == 3:
+        us += (millis.astype(np.int64) * 10 + last) * 1000
     return us, good
