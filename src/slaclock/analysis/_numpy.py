@@ -177,10 +177,11 @@ def rows(
     codes = "".join(map(code_of, kinds, repeat("?")))  # as one character each
     # Events: exactly {"type", "at"}, or a work log with its duration (which no clock
     # reads, so only its form is checked); anything else, the row reader.
-    logged = np.frombuffer(codes.encode("ascii"), dtype=np.uint8) == _WORK_LOGGED
     # Keys summing to two an event say every event has two only when each has both
-    # (one event short of a key could hide another with one too many).
-    if event_keys != 2 * size or None in kinds or None in texts:
+    # (one event short of a key could hide another with one too many): an event
+    # without "type" has the code "?", one without "at" makes _instants raise.
+    if event_keys != 2 * size or "?" in codes:
+        logged = _codes_of(codes) == _WORK_LOGGED
         lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
         for k in np.flatnonzero(lengths != 2).tolist():
             event = flat[k]
@@ -188,8 +189,9 @@ def rows(
                 logged[k] and event.keys() == _WORK_KEYS and work_duration(event["duration"])
             ):
                 rowwise[owner[k]] = True
-        logged &= lengths == 2  # a work log without its duration: refused, in words
-    rowwise[owner[logged]] = True
+        rowwise[owner[logged & (lengths == 2)]] = True  # a work log without its duration
+    elif _WORK_CODE in codes:  # every event {"type", "at"}: work logs without durations
+        rowwise[owner[_codes_of(codes) == _WORK_LOGGED]] = True
     us, readable = _instants(texts)
     rowwise[owner[~readable]] = True
     # The chunk's clocks lay the calendar's years end to end, from the earliest to the
@@ -423,7 +425,8 @@ def _risky(used: Ints, target: Ints, risk: tuple[int, int]) -> Bools:
 #   32: 2026-11-27T14:30:00.123456+03:00   27: 2026-11-27T14:30:00.123456Z
 #   29: 2026-11-27T14:30:00.123+03:00      24: 2026-11-27T14:30:00.123Z
 
-_WORK_LOGGED = ord(KIND_CODES["work_logged"])
+_WORK_CODE = KIND_CODES["work_logged"]
+_WORK_LOGGED = ord(_WORK_CODE)
 _WORK_KEYS = frozenset(("type", "at", "duration"))
 
 _FORMS = (25, 20, 32, 27, 29, 24)
@@ -451,6 +454,11 @@ for _leap in (0, 1):
     _MONTH_BEFORE[_leap * 256 + 1 : _leap * 256 + 13] = np.cumsum([0, *_lengths[:-1]])
 del _tens, _ones, _before, _leap, _lengths
 _SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":"}
+
+
+def _codes_of(codes: str) -> Any:
+    """The events' kind codes (one ASCII character each) as an array of bytes."""
+    return np.frombuffer(codes.encode("ascii", "replace"), dtype=np.uint8)
 
 
 def _instants(texts: list[Any]) -> tuple[Ints, Bools]:
