@@ -6,8 +6,13 @@ enough: they generate valid calendars that shrink toward Monday-Friday
 (daylight-saving changes including Lord Howe's 30-minute one, the southern
 hemisphere, overnight shifts, lunch breaks, ``24:00`` ends, holidays, per-date
 overrides, Russia's transferred working Saturdays), plus tiers and incident
-event logs that follow the incident rules.  Needs the optional
-``hypothesis`` extra: ``pip install 'slaclock[hypothesis]'``.
+event logs that follow the incident rules, catalogs and single events.  Each
+feature can be switched off (``calendars(dst=False, overnight=False, ...)``) so a
+test can grow one difficulty at a time; bad arguments raise Hypothesis'
+``InvalidArgument``.  Needs the optional ``hypothesis`` extra:
+``pip install 'slaclock[hypothesis]'``, which also lets ``st.from_type`` find
+these strategies for ``Calendar``, ``Tier``, ``Catalog``, ``Incident`` and ``Event``.
+See docs/howto-property-tests.md.
 
 >>> from datetime import timedelta
 >>> from hypothesis import given, settings
@@ -20,8 +25,9 @@ event logs that follow the incident rules.  Needs the optional
 
 The simplest calendar, the one every failing example shrinks toward:
 
->>> from hypothesis import find
->>> simplest = find(calendars(), lambda calendar: True)
+>>> from hypothesis import Phase, find
+>>> no_explain = settings(database=None, phases=[Phase.generate, Phase.shrink])
+>>> simplest = find(calendars(), lambda calendar: True, settings=no_explain)
 >>> simplest.tz, simplest.to_dict()["week"]["mon"], simplest.to_dict()["week"]["sat"]
 ('UTC', [['09:00', '17:00']], [])
 """
@@ -29,8 +35,9 @@ The simplest calendar, the one every failing example shrinks toward:
 from __future__ import annotations
 
 import functools
+import json
 import operator
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from fractions import Fraction
@@ -166,7 +173,7 @@ def _boundaries() -> st.SearchStrategy[int]:
 @st.composite
 def _day_spans(draw: st.DrawFn) -> list[list[str]]:
     """One day's intervals, sorted, not touching, none past midnight (``24:00`` may end one)."""
-    points = sorted(set(draw(st.lists(_boundaries(), max_size=6))))
+    points = sorted(set(draw(_once("points"))))
     if len(points) % 2:
         points.pop()
     return [
@@ -312,6 +319,13 @@ def calendar_specs(
     )
 
 
+@functools.cache
+def _changes(overnight: bool) -> st.SearchStrategy[list[tuple[date, dict[str, list[list[str]]]]]]:
+    return st.lists(
+        st.tuples(_dates(), _custom_week(overnight)), max_size=2, unique_by=operator.itemgetter(0)
+    )
+
+
 @st.composite
 def _calendar_specs(
     draw: st.DrawFn,
@@ -325,25 +339,21 @@ def _calendar_specs(
 ) -> dict[str, Any]:
     spec: dict[str, Any] = {"tz": draw(st.sampled_from(zones)), "week": draw(_weeks(overnight))}
     if holidays:
-        closed = draw(st.lists(_dates(), max_size=3, unique=True))
+        closed = draw(_once("closed"))
         if closed:
             spec["holidays"] = sorted(day.isoformat() for day in closed)
     if overrides:
-        changed = draw(st.dictionaries(_dates(), _day_spans(), max_size=3))
+        changed = draw(_once("changed"))
         if changed:
             spec["overrides"] = {day.isoformat(): spans for day, spans in sorted(changed.items())}
     if country:
-        data = draw(st.one_of(st.none(), st.sampled_from(_COUNTRIES)))
+        data = draw(_once("country"))
         if data is not None:
             spec["country"] = dict(data)
             if draw(st.integers(0, 2)) == 2:
                 spec["pre_holiday"] = draw(st.sampled_from(("PT1H", "PT30M", "PT2H")))
     if weeks:
-        changes = draw(
-            st.lists(
-                st.tuples(_dates(), _custom_week(overnight)), max_size=2, unique_by=lambda e: e[0]
-            )
-        )
+        changes = draw(_changes(overnight))
         if changes:
             spec["weeks"] = [
                 {"from": start.isoformat(), "week": week} for start, week in sorted(changes)
@@ -373,9 +383,10 @@ def calendars(
     limits the time zones (default :data:`ZONES`).  Every generated week has
     working hours on some day, so ``deadline`` always answers.
 
-    >>> from hypothesis import find
+    >>> from hypothesis import Phase, find, settings
     >>> plain = find(calendars(holidays=False, overrides=False, overnight=False, dst=False,
-    ...                        country=False, weeks=False), lambda cal: cal.tz != "UTC")
+    ...                        country=False, weeks=False), lambda cal: cal.tz != "UTC",
+    ...              settings=settings(database=None, phases=[Phase.generate, Phase.shrink]))
     >>> plain.tz, sorted(plain.to_dict())
     ('Europe/Moscow', ['tz', 'week'])
     """
@@ -396,7 +407,18 @@ def calendars(
         overnight=overnight,
         country=country,
         weeks=weeks,
-    ).map(Calendar.from_dict)
+    ).map(_calendar_of)
+
+
+def _calendar_of(spec: dict[str, Any]) -> Calendar:
+    return _calendar_from_text(json.dumps(spec))
+
+
+@functools.lru_cache(maxsize=128)
+def _calendar_from_text(text: str) -> Calendar:
+    # One calendar per spec: while Hypothesis shrinks, most candidates repeat the
+    # calendar, and a shared (immutable) one keeps its compiled years.
+    return Calendar.from_dict(json.loads(text))
 
 
 @functools.lru_cache(maxsize=64)
@@ -569,6 +591,28 @@ def _some_of(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
     return st.one_of(st.just(values), part)
 
 
+# Strategies drawn from inside composites, built once: a strategy built per draw is
+# validated per draw, which costs more than the draw itself.
+@functools.cache
+def _once(name: str) -> st.SearchStrategy[Any]:
+    return _ONCE[name]()
+
+
+_ONCE: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
+    "points": lambda: st.lists(_boundaries(), max_size=6),
+    "closed": lambda: st.lists(_dates(), max_size=3, unique=True),
+    "changed": lambda: st.dictionaries(_dates(), _day_spans(), max_size=3),
+    "country": lambda: st.one_of(st.none(), st.sampled_from(_COUNTRIES)),
+    "first": lambda: st.none() | _targets(),
+    "resolution": lambda: st.none() | _targets().map(functools.partial(operator.mul, 4)),
+    "budget": lambda: st.none() | st.integers(1, 40).map(functools.partial(operator.mul, _HOUR)),
+    "at_risk": lambda: st.one_of(
+        st.just(Fraction(3, 4)), st.integers(1, 100).map(lambda percent: Fraction(percent, 100))
+    ),
+    "channel": lambda: st.sampled_from(CHANNELS) | st.none(),
+}
+
+
 def _strategy_of(
     function: str, name: str, value: object, kind: type
 ) -> st.SearchStrategy[Any] | None:
@@ -646,24 +690,15 @@ def _tiers(
         name=draw(st.sampled_from(_TIER_NAMES)),
         calendar=calendar,
         reaction=reaction,
-        first_reaction=draw(st.none() | _targets()) if first_reaction else None,
-        resolution=(draw(st.none() | _targets().map(lambda t: t * 4)) if resolution else None),
+        first_reaction=draw(_once("first")) if first_reaction else None,
+        resolution=(draw(_once("resolution")) if resolution else None),
         types=frozenset(draw(_some_of(INCIDENT_TYPES))),
         third_party=draw(st.booleans()),
         channels=draw(_some_of(CHANNELS)),
-        budget=(
-            draw(st.none() | st.integers(1, 40).map(lambda hours: hours * _HOUR))
-            if budget
-            else None
-        ),
+        budget=(draw(_once("budget")) if budget else None),
         price=draw(_prices()),
         contract_required=draw(st.booleans()),
-        at_risk=draw(
-            st.one_of(
-                st.just(Fraction(3, 4)),
-                st.integers(1, 100).map(lambda percent: Fraction(percent, 100)),
-            )
-        ),
+        at_risk=draw(_once("at_risk")),
         cycle_rule=draw(st.sampled_from(CYCLE_RULES)) if restart else CYCLE_RULES[0],
         pause_reaction_when_pending=draw(st.booleans()) if pause else False,
         calendar_name=calendar_name,
@@ -846,12 +881,11 @@ def incidents(
 
 
 @functools.cache
-def _step(kinds: tuple[str, ...]) -> st.SearchStrategy[tuple[str, timedelta, timedelta]]:
-    """One event after the opening: a preferred kind, the gap before it, work if it logs work."""
+def _step(kinds: tuple[str, ...]) -> st.SearchStrategy[tuple[str, timedelta]]:
+    """One event after the opening: a preferred kind and the gap before it."""
     return st.tuples(
         st.sampled_from(kinds or _SHRINK_ORDER),
         st.sampled_from(_GAPS) | st.integers(0, 100 * 3600).map(lambda s: timedelta(seconds=s)),
-        durations(max_value=8 * _HOUR),
     )
 
 
@@ -872,7 +906,7 @@ def _incidents(
     zone: tzinfo = on.zone if on is not None else UTC
     start = draw(instants(on))
     kind_of_ticket = draw(st.sampled_from(INCIDENT_TYPES))
-    channel: str | None = draw(st.sampled_from(CHANNELS) | st.none())
+    channel: str | None = draw(_once("channel"))
     third_party = draw(st.booleans())
     if chosen_tier is not None and draw(st.integers(0, 3)) < 3:
         kind_of_ticket = draw(st.sampled_from(sorted(chosen_tier.types)))
@@ -885,7 +919,7 @@ def _incidents(
     # allowed after it, so every list of steps is a valid log.
     steps = draw(st.lists(_step(kinds), min_size=min_events - 1, max_size=max(max_events - 1, 0)))
     moment, state = start, OPEN
-    for index, (preferred, gap, work) in enumerate(steps):
+    for index, (preferred, gap) in enumerate(steps):
         needed = min_events - 2 - index  # events still owed after this one
         choices = [
             kind
@@ -897,9 +931,8 @@ def _incidents(
         at = kinds.index(preferred)
         kind = next((k for k in kinds[at:] + kinds[:at] if k in choices), choices[0])
         moment = moment.astimezone(UTC) + gap
-        events.append(
-            Event(kind, moment.astimezone(zone), duration=work if kind == "work_logged" else None)
-        )
+        work = draw(durations(max_value=8 * _HOUR)) if kind == "work_logged" else None
+        events.append(Event(kind, moment.astimezone(zone), duration=work))
         following = next_state(state, kind)
         assert following is not None  # chosen among the kinds allowed here
         state = following
