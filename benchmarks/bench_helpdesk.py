@@ -3,7 +3,7 @@
     python benchmarks/bench_helpdesk.py            # 2,000 incidents, best of 5
 
 What a helpdesk stores after a ticket update is the next due instant: that is
-``slaclock.schedule(incident, tier, at=...)``. Goal (issue 4): it costs at most
+``slaclock.schedule(incident, tier, at=...)``. Goal: it costs at most
 3x one ``Calendar.deadline`` call. Both are timed on the same fixed-seed incidents
 (``at`` = one minute after the last event), with ``evaluate`` shown for scale.
 

@@ -20,7 +20,7 @@ counters, and reports its wall time and peak RSS (``resource.getrusage``):
 * ``full`` (with ``--full``): ``slaclock.read_incidents`` and ``slaclock.evaluate``.
 
 Before timing, the first ``--check`` summaries are compared with ``evaluate()``'s
-answers on the same incidents (any mismatch fails the run).  Goal (issue 4):
+answers on the same incidents (any mismatch fails the run).  Goal:
 1,000,000 incidents in at most 10 s on one core.
 """
 

@@ -6,7 +6,7 @@
 
 Prints µs per operation, ratios against slaclock, cost growth with distance,
 the batch API against numpy busday + hours, every peer's disagreements with
-slaclock by kind, and a PASS/FAIL line per goal of issue 4 measured here. It
+slaclock by kind, and a PASS/FAIL line per speed goal (listed in docs/performance.md) measured here. It
 installs nothing: a peer that does not import is listed with the reason.
 Timings are the best of ``--repeats`` runs of the whole query list
 (``time.perf_counter_ns``); converting inputs to each peer's native form and
@@ -452,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
             for kind, count in sorted(d["kinds"].items(), key=lambda kv: -kv[1]):
                 print(f"    {count:5d}  {kind}; e.g. {d['examples'][kind]}")
 
-    # Goals of issue 4, as measured in this run.
+    # The speed goals of docs/performance.md, as measured in this run.
     exact = {
         op: [
             p.name
@@ -501,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{r:.2f}x",
                 )
             )
-    print("\n## Goals (issue 4)\n")
+    print("\n## Speed goals\n")
     for label, ok, detail in goals:
         mark = "n/a " if ok is None else "PASS" if ok else "FAIL"
         print(f"{mark}  {label}: {detail}")

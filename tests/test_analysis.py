@@ -166,10 +166,23 @@ def _events(*pairs: tuple[str, str], **extra: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _nested(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
 OPENED = ("opened", "2026-11-27T17:30:00+03:00")
 BAD_RECORDS = {
     "not an object": [1, 2],
     "unknown key": _record(priority="high"),
+    "empty customer": _record(customer=""),
+    "contract not text": _record(contract=17),
+    "attributes not an object": _record(attributes=["P2"]),
+    "attributes with NaN": _record(attributes={"score": float("nan")}),
+    "attributes nested too deeply": _record(attributes=_nested(70)),
+    "unknown key beside a customer": _record(customer="ACME", priority="high"),
     "missing id": {k: v for k, v in _record().items() if k != "id"},
     "empty id": _record(id=""),
     "unknown type": _record(type="outage"),

@@ -311,3 +311,24 @@ def test_auto_takes_numpy_when_installed_and_python_otherwise(
     assert evaluate_jsonl([], SLA2).engine == "python"
     with pytest.raises(ImportError, match=r"slaclock\[numpy\]"):
         evaluate_jsonl([], SLA2, engine="numpy")
+
+
+def test_whom_an_incident_is_for_is_read_by_the_chunks() -> None:
+    records = _benchmark_records(600, seed=4)
+    owned = [
+        {
+            **r,
+            "customer": f"customer {i % 7}",
+            "contract": f"C-{i % 3}",
+            "attributes": {"priority": f"P{i % 4}", "tags": ["vip", i], "sla": {"x": None}},
+        }
+        if i % 2
+        else r
+        for i, r in enumerate(records)
+    ]
+    lines = [json.dumps(r) for r in owned]
+    reader = evaluate_jsonl(lines, SLA2, engine="numpy")
+    rows = list(reader)
+    assert reader._rowwise == 0
+    assert rows == list(evaluate_jsonl([json.dumps(r) for r in records], SLA2, engine="numpy"))
+    assert rows == list(evaluate_jsonl(lines, SLA2, engine="python"))

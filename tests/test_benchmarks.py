@@ -39,7 +39,7 @@ def test_peer_benchmark_runs_slaclock_alone(tmp_path: Path) -> None:
         *("--repeats", "1", "--json", str(tmp_path / "r.json")),
     )
     assert "| slaclock " in out
-    assert "## Goals (issue 4)" in out
+    assert "## Speed goals" in out
     assert "batch vs scalar mismatches in a sample: 0" in out
     results = json.loads((tmp_path / "r.json").read_text())
     assert set(results["scalar"]["slaclock"]) == {"deadline", "elapsed"}

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from slaclock import BudgetUsage, Incident, SlaclockError, budget, default_catalog
+from slaclock import BudgetUsage, Incident, SlaclockError, budget, budgets, default_catalog
+from slaclock.strategies import incidents
 
 CATALOG = default_catalog()
 SLA2, SLA3 = CATALOG.tiers["SLA-2"], CATALOG.tiers["SLA-3"]
@@ -116,3 +119,133 @@ def test_naive_at_is_refused_by_name() -> None:
         budget(SLA3, NOVEMBER, month="2026-11", at=datetime(2026, 11, 10, 12, 0))
     with pytest.raises(SlaclockError, match="at must be a timezone-aware datetime"):
         budget(SLA3, NOVEMBER, month="2026-11", at="2026-11-10")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------- per contract
+
+
+def owned(ident: str, hours: str, at: str = "2026-11-02T12:00:00+03:00", **owner: str) -> Incident:
+    return worked(ident, (at, hours)).replace(**owner)
+
+
+# Sixty customers pooled used "PT552H30M of PT8H"; per contract each has its own 8 hours.
+HELPDESK = [
+    owned("A", "PT5H", contract="C-1", customer="ACME"),
+    owned("B", "PT4H", contract="C-1", customer="ACME"),
+    owned("C", "PT2H", contract="C-2", customer="ACME"),
+    owned("D", "PT3H", customer="Globex"),
+    owned("E", "PT1H"),
+    owned("F", "PT6H", contract="C-3", at="2026-10-30T12:00:00+03:00"),
+]
+
+
+def test_budget_of_one_contract_counts_only_its_incidents() -> None:
+    assert budget(SLA3, HELPDESK, month="2026-11", contract="C-1") == BudgetUsage(
+        included=8 * H, used=9 * H, remaining=timedelta(0), overage=H
+    )
+    assert budget(SLA3, HELPDESK, month="2026-11", contract="C-2").used == 2 * H
+    assert budget(SLA3, HELPDESK, month="2026-11", contract="nobody").used == timedelta(0)
+    assert budget(SLA3, HELPDESK, month="2026-11").used == 15 * H  # no contract: all pooled
+
+
+def test_budget_of_a_contract_is_not_a_customer_name() -> None:
+    assert budget(SLA3, HELPDESK, month="2026-11", contract="Globex").used == timedelta(0)
+
+
+@pytest.mark.parametrize("contract", ["", "  ", 7])
+def test_a_contract_that_is_no_name_is_refused(contract: object) -> None:
+    with pytest.raises(SlaclockError, match="contract="):
+        budget(SLA3, HELPDESK, month="2026-11", contract=contract)  # type: ignore[arg-type]
+
+
+def test_budgets_key_by_contract_then_customer_then_none() -> None:
+    usages = budgets(SLA3, HELPDESK, month="2026-11")
+    assert list(usages) == ["C-1", "C-2", "Globex", None, "C-3"]  # in the order first met
+    assert {key: usage.used for key, usage in usages.items()} == {
+        "C-1": 9 * H,
+        "C-2": 2 * H,
+        "Globex": 3 * H,
+        None: H,
+        "C-3": timedelta(0),  # its work was in October: all its hours remain
+    }
+    assert usages["C-3"].remaining == 8 * H
+    for key, usage in usages.items():
+        if key is not None and key.startswith("C-"):
+            assert usage == budget(SLA3, HELPDESK, month="2026-11", contract=key)
+
+
+def test_budgets_add_up_to_the_pooled_budget() -> None:
+    usages = budgets(SLA3, HELPDESK, month="2026-11")
+    assert (
+        sum((u.used for u in usages.values()), timedelta(0))
+        == budget(SLA3, HELPDESK, month="2026-11").used
+    )
+
+
+def test_budgets_honour_at() -> None:
+    at = datetime(2026, 11, 2, 11, tzinfo=UTC)  # 14:00 in Moscow: after A's work, before B's
+    early = [
+        owned("A", "PT5H", contract="C-1"),
+        owned("B", "PT4H", "2026-11-20T12:00:00+03:00", contract="C-1"),
+    ]
+    assert budgets(SLA3, early, month="2026-11", at=at)["C-1"].used == 5 * H
+
+
+def test_budgets_refuse_a_contract_named_like_a_customer() -> None:
+    clash = [owned("A", "PT1H", contract="ACME"), owned("B", "PT1H", customer="ACME")]
+    for log, (contract_of, customer_of) in ((clash, ("A", "B")), (clash[::-1], ("A", "B"))):
+        with pytest.raises(SlaclockError) as info:
+            budgets(SLA3, log, month="2026-11")
+        words = str(info.value)
+        assert "'ACME'" in words
+        assert f"contract of incident {contract_of!r}" in words
+        assert f"customer (with no contract) of incident {customer_of!r}" in words
+    # The same name as contract and customer of one incident is no clash.
+    same = [
+        owned("A", "PT1H", contract="ACME", customer="ACME"),
+        owned("B", "PT1H", contract="ACME"),
+    ]
+    assert list(budgets(SLA3, same, month="2026-11")) == ["ACME"]
+
+
+def test_budgets_of_no_incidents_is_empty_and_bad_values_are_refused() -> None:
+    assert budgets(SLA3, [], month="2026-11") == {}
+    with pytest.raises(SlaclockError, match="Incident"):
+        budgets(SLA3, ["A"], month="2026-11")  # type: ignore[list-item]
+    with pytest.raises(SlaclockError, match="Tier"):
+        budgets("SLA-3", HELPDESK, month="2026-11")  # type: ignore[arg-type]
+    with pytest.raises(SlaclockError, match="YYYY-MM"):
+        budgets(SLA3, HELPDESK, month="November")
+
+
+def test_budgets_of_an_unlimited_tier_have_no_included_hours() -> None:
+    usage = budgets(SLA2, HELPDESK, month="2026-11")["C-1"]
+    assert (usage.included, usage.used, usage.remaining) == (None, 9 * H, None)
+
+
+@given(st.lists(incidents(tier=SLA3), max_size=8), st.data())
+def test_budgets_agree_with_a_sum_per_key_and_with_budget(
+    logs: list[Incident], data: st.DataObject
+) -> None:
+    zone = SLA3.calendar.zone
+    months = sorted({f"{e.at.astimezone(zone):%Y-%m}" for i in logs for e in i.events}) or [
+        "2026-11"
+    ]
+    month = data.draw(st.sampled_from(months))
+    want: dict[str | None, timedelta] = {}
+    for incident in logs:  # the slow reference: every event, by hand
+        key = incident.contract if incident.contract is not None else incident.customer
+        want.setdefault(key, timedelta(0))
+        for event in incident.events:
+            if event.kind == "work_logged" and f"{event.at.astimezone(zone):%Y-%m}" == month:
+                assert event.duration is not None
+                want[key] += event.duration
+    got = budgets(SLA3, logs, month=month)
+    assert list(got) == list(want)
+    assert {key: usage.used for key, usage in got.items()} == want
+    for key, usage in got.items():
+        assert usage.remaining == max(8 * H - usage.used, timedelta(0))
+        assert usage.overage == max(usage.used - 8 * H, timedelta(0))
+        if key is not None and any(i.contract == key for i in logs):
+            assert usage == budget(SLA3, logs, month=month, contract=key)
+    assert sum(want.values(), timedelta(0)) == budget(SLA3, logs, month=month).used

@@ -466,10 +466,223 @@ def test_error_from_a_toml_file_keeps_the_key_path(tmp_path: Path) -> None:
 
 def test_unknown_top_level_key_lists_accepted_keys() -> None:
     error = catalog_error({**SMALL, "meta": {}})
-    assert "accepted keys: calendars, tiers" in str(error)
+    assert "accepted keys: calendars, channels, tiers, types" in str(error)
 
 
 def test_loaded_tiers_are_tiers_on_catalog_calendars() -> None:
     catalog = load_catalog(SMALL)
     assert isinstance(catalog.tiers["gold"], Tier)
     assert catalog.tiers["gold"].calendar is catalog.calendars["utc"]
+
+
+# ------------------------------------------------------------------ vocabulary
+
+DESK = {
+    "types": ["incident", "service_request", "question"],
+    "channels": ["email", "chat"],
+    "calendars": SMALL["calendars"],
+    "tiers": {
+        "basic": {
+            "name": "Basic",
+            "calendar": "utc",
+            "reaction": "PT8H",
+            "types": ["incident", "question"],
+            "channels": ["email"],
+        },
+        "full": {"name": "Full", "calendar": "utc", "reaction": "PT2H"},
+    },
+}
+
+
+def desk_record(**changes: Any) -> dict[str, Any]:
+    record = {
+        "id": "T-1",
+        "type": "incident",
+        "channel": "chat",
+        "events": [{"type": "opened", "at": "2026-11-30T10:00:00Z"}],
+    }
+    return {**record, **changes}
+
+
+def test_the_default_vocabulary_is_the_origins_and_is_not_written() -> None:
+    catalog = default_catalog()
+    assert catalog.vocabulary == slaclock.Vocabulary()
+    assert catalog.vocabulary.types == ("failure", "module_failure", "consultation")
+    assert catalog.vocabulary.channels == ("portal", "remote", "phone")
+    assert not {"types", "channels"} & set(catalog.to_dict())
+    assert all(tier.vocabulary == catalog.vocabulary for tier in catalog.tiers.values())
+
+
+def test_a_catalog_declares_its_own_types_and_channels() -> None:
+    desk = load_catalog(DESK)
+    assert desk.vocabulary.types == ("incident", "service_request", "question")
+    assert desk.vocabulary.channels == ("email", "chat")
+    full, basic = desk.tiers["full"], desk.tiers["basic"]
+    assert full.types == frozenset(desk.vocabulary.types)  # the default: all of them
+    assert full.channels == desk.vocabulary.channels
+    assert basic.types == {"incident", "question"} and basic.channels == ("email",)
+    assert full.vocabulary == basic.vocabulary == desk.vocabulary
+
+
+def test_one_declared_list_keeps_the_others_default() -> None:
+    desk = load_catalog({**SMALL, "channels": ["email"]})
+    assert desk.vocabulary.types == ("failure", "module_failure", "consultation")
+    assert desk.tiers["gold"].channels == ("email",)
+
+
+def test_a_catalog_with_its_own_vocabulary_round_trips(tmp_path: Path) -> None:
+    desk = load_catalog(DESK)
+    data = desk.to_dict()
+    assert data["types"] == DESK["types"] and data["channels"] == DESK["channels"]
+    assert load_catalog(data) == desk
+    path = tmp_path / "desk.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert load_catalog(path) == desk
+    assert pickle.loads(pickle.dumps(desk)) == desk
+    tier = desk.tiers["basic"]
+    back = Tier.from_dict(tier.to_dict(), calendars=desk.calendars, vocabulary=desk.vocabulary)
+    assert back == tier
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "needle"),
+    [
+        ({"types": "incident"}, "types", "must be a list of names"),
+        ({"types": []}, "types", "at least one name"),
+        ({"types": ["incident", "incident"]}, "types[1]", "'incident' is listed twice"),
+        ({"channels": ["email", 3]}, "channels[1]", "must be a name"),
+        ({"channels": [" email"]}, "channels[0]", "without surrounding blanks"),
+        ({"types": ["incident", ""]}, "types[1]", "must be a name"),
+        ({"types": ["incident"]}, "tiers.basic.types[1]", "unknown incident type 'question'"),
+        ({"channels": ["chat"]}, "tiers.basic.channels[0]", "unknown channel 'email'"),
+    ],
+)
+def test_vocabulary_errors_name_the_key_path(
+    changes: dict[str, Any], path: str, needle: str
+) -> None:
+    error = catalog_error({**DESK, **changes})
+    assert error.path == path
+    assert needle in str(error)
+
+
+def test_a_tier_scoped_to_an_undeclared_type_is_refused_at_load() -> None:
+    mapping = {**DESK, "tiers": {"gold": {**DESK["tiers"]["full"], "types": ["failure"]}}}
+    error = catalog_error(mapping)
+    assert error.path == "tiers.gold.types[0]"
+    assert str(error).endswith(
+        "unknown incident type 'failure'; expected one of 'incident', 'service_request', 'question'"
+    )
+
+
+def test_records_are_read_against_the_catalogs_vocabulary() -> None:
+    desk = load_catalog(DESK)
+    incident = slaclock.Incident.from_dict(desk_record(), vocabulary=desk.vocabulary)
+    assert slaclock.evaluate(incident, desk.tiers["full"]).covered
+    # A declared type or channel a tier does not cover: "not covered", with the reason.
+    result = slaclock.evaluate(incident, desk.tiers["basic"])
+    assert not result.covered and "'chat') is not a channel of basic Basic" in (result.reason or "")
+    # Outside the vocabulary: bad input, named.
+    with pytest.raises(slaclock.IncidentError) as info:
+        slaclock.Incident.from_dict(desk_record(type="failure"), vocabulary=desk.vocabulary)
+    assert info.value.path == "type" and "expected one of 'incident'" in info.value.reason
+    with pytest.raises(slaclock.IncidentError) as info:
+        slaclock.Incident.from_dict(desk_record(channel="portal"), vocabulary=desk.vocabulary)
+    assert info.value.path == "channel" and "unknown channel 'portal'" in info.value.reason
+    # Without a vocabulary a record is read against the origin's: its types are unknown.
+    with pytest.raises(slaclock.IncidentError, match="unknown incident type 'incident'"):
+        slaclock.Incident.from_dict(desk_record())
+
+
+def test_an_incident_keeps_its_vocabulary_through_replace_and_with_events() -> None:
+    desk = load_catalog(DESK)
+    incident = slaclock.Incident.from_dict(desk_record(), vocabulary=desk.vocabulary)
+    assert incident.replace(type="question").type == "question"
+    later = incident.with_events({"type": "agent_reply", "at": "2026-11-30T11:00:00Z"})
+    assert later.vocabulary == desk.vocabulary
+    assert pickle.loads(pickle.dumps(later)).vocabulary == desk.vocabulary
+    with pytest.raises(slaclock.IncidentError, match="unknown incident type 'failure'"):
+        incident.replace(type="failure")
+
+
+def test_an_incident_of_another_vocabulary_is_refused_by_the_tier() -> None:
+    desk = load_catalog(DESK)
+    origin = slaclock.Incident.from_dict(desk_record(type="failure", channel="portal"))
+    with pytest.raises(SlaclockValueError, match="unknown incident type 'failure'"):
+        slaclock.evaluate(origin, desk.tiers["full"])
+
+
+def test_read_incidents_and_analysis_read_against_the_vocabulary() -> None:
+    import io
+
+    from slaclock.analysis import Summary, evaluate_jsonl
+
+    desk = load_catalog(DESK)
+    good = json.dumps(desk_record())
+    bad = json.dumps(desk_record(id="T-2", type="failure"))
+    reader = slaclock.read_incidents(
+        io.StringIO(f"{good}\n{bad}\n"), errors="collect", vocabulary=desk.vocabulary
+    )
+    [incident] = list(reader)
+    assert reader.errors.lines == (2,)
+    want = Summary.from_evaluation(slaclock.evaluate(incident, desk.tiers["full"]))
+    for engine in ("python", "numpy"):
+        for source in (desk.tiers["full"], desk.replace(tiers={"full": desk.tiers["full"]})):
+            lines = [
+                json.dumps({**desk_record(), "tier": "full"}),
+                json.dumps({**desk_record(id="T-2", type="failure"), "tier": "full"}),
+            ]
+            rows = evaluate_jsonl(lines, source, errors="collect", engine=engine)
+            assert list(rows) == [want]
+            [error] = rows.errors
+            assert error.line == 2 and "unknown incident type 'failure'" in str(error)
+
+
+def test_a_catalog_refuses_a_tier_of_another_vocabulary_and_replace_moves_them_all() -> None:
+    desk = load_catalog(DESK)
+    with pytest.raises(SlaclockValueError, match=r"vocabulary=catalog\.vocabulary"):
+        Catalog(
+            desk.calendars,
+            {
+                "gold": default_catalog()
+                .tiers["SLA-2"]
+                .replace(id="gold", calendar=desk.calendars["utc"], calendar_name="utc")
+            },
+            vocabulary=desk.vocabulary,
+        )
+    wider = slaclock.Vocabulary(
+        types=(*desk.vocabulary.types, "outage"), channels=desk.vocabulary.channels
+    )
+    moved = desk.replace(vocabulary=wider)
+    assert all(tier.vocabulary == wider for tier in moved.tiers.values())
+    assert moved.tiers["basic"].types == desk.tiers["basic"].types  # scope kept
+    with pytest.raises(SlaclockValueError, match="unknown incident type 'question'"):
+        desk.replace(
+            vocabulary=slaclock.Vocabulary(types=("incident",), channels=("email", "chat"))
+        )
+
+
+def test_a_tier_built_on_a_vocabulary_defaults_to_all_of_it() -> None:
+    desk = load_catalog(DESK)
+    tier = Tier("t", "T", desk.calendars["utc"], timedelta(hours=1), vocabulary=desk.vocabulary)
+    assert tier.types == frozenset(desk.vocabulary.types)
+    assert tier.channels == desk.vocabulary.channels
+    with pytest.raises(SlaclockValueError, match="unknown channel 'portal'"):
+        tier.replace(channels=("portal",))
+    assert tier.covers(type="question", third_party=False, channel="chat") is None
+
+
+def test_the_command_line_reads_records_with_the_catalogs_vocabulary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from slaclock.cli import main
+
+    catalog = tmp_path / "desk.json"
+    catalog.write_text(json.dumps(DESK), encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps({**desk_record(), "tier": "full"}) + "\n", encoding="utf-8")
+    assert main(["evaluate", str(log), "--catalog", str(catalog)]) == 0
+    assert "T-1" in capsys.readouterr().out
+    log.write_text(json.dumps({**desk_record(type="failure"), "tier": "full"}) + "\n", "utf-8")
+    assert main(["evaluate", str(log), "--catalog", str(catalog)]) == 1
+    err = capsys.readouterr().err
+    assert "line 1" in err and "unknown incident type 'failure'" in err

@@ -219,3 +219,55 @@ def test_calendar_commands_separate_bad_usage_from_bad_data(
         assert main(args) == 1, args
         err = capsys.readouterr().err
         assert err.startswith("slaclock: error: ") and "Traceback" not in err
+
+
+def test_budget_lines_are_per_contract_then_customer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def line(ident: str, hours: str, **owner: str) -> str:
+        record = {
+            "id": ident,
+            "type": "consultation",
+            "tier": "SLA-3",
+            **owner,
+            "events": [
+                {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+                {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": hours},
+            ],
+        }
+        return json.dumps(record) + "\n"
+
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        line("A", "PT5H", contract="C-1", customer="ACME")
+        + line("B", "PT4H", contract="C-1", customer="ACME")
+        + line("C", "PT3H", customer="Globex")
+        + line("D", "PT1H"),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, str(log))
+    assert code == 0
+    assert "Budget SLA-3 contract 'C-1' 2026-11: used PT9H of PT8H, OVER by PT1H." in out
+    assert "Budget SLA-3 customer 'Globex' (no contract) 2026-11: used PT3H of PT8H." in out
+    assert "Budget SLA-3 (no contract or customer) 2026-11: used PT1H of PT8H." in out
+    assert "PT13H" not in out  # never pooled across contracts
+
+
+def test_a_contract_named_like_a_customer_is_bad_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = [
+        {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+        {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": "PT1H"},
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps({"id": i, "type": "failure", "tier": "SLA-3", **o, "events": events}) + "\n"
+            for i, o in (("A", {"contract": "ACME"}), ("B", {"customer": "ACME"}))
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, str(log))
+    assert code == 1
+    assert "'ACME' is the contract of incident 'A'" in err and "Traceback" not in err

@@ -65,6 +65,27 @@ UNREADABLE = {
     "duplicate_event_key": '{"id": "A", "type": "failure", "events": '
     f'[{{"type": "opened", "type": "opened", "at": "{OPENED}"}}]}}',
     "json_array_on_one_line": f"[{GOOD}, {GOOD}]",
+    # The helpdesk's own fields: JSON values only, bounded, each key once.
+    "attributes_nan": '{"id": "A", "type": "failure", "attributes": {"score": NaN}, '
+    f'"events": [{{"type": "opened", "at": "{OPENED}"}}]}}',
+    "attributes_infinity": '{"id": "A", "type": "failure", "attributes": {"s": [1, -Infinity]}, '
+    f'"events": [{{"type": "opened", "at": "{OPENED}"}}]}}',
+    "attributes_nested_deeply": '{"id": "A", "type": "failure", "attributes": '
+    + '{"a": ' * 500
+    + "1"
+    + "}" * 500
+    + f', "events": [{{"type": "opened", "at": "{OPENED}"}}]}}',
+    "attributes_nested_past_the_parser": '{"id": "A", "type": "failure", "attributes": '
+    + '{"a": ' * 100_000,
+    "attributes_duplicate_key": '{"id": "A", "type": "failure", '
+    '"attributes": {"p": "P1", "q": {"r": 1, "r": 2}}, '
+    f'"events": [{{"type": "opened", "at": "{OPENED}"}}]}}',
+    "attributes_lone_surrogate": '{"id": "A", "type": "failure", "attributes": {"n": "\\udc00"}, '
+    f'"events": [{{"type": "opened", "at": "{OPENED}"}}]}}',
+    "attributes_a_list": '{"id": "A", "type": "failure", "attributes": ["P1"], '
+    f'"events": [{{"type": "opened", "at": "{OPENED}"}}]}}',
+    "customer_a_number": '{"id": "A", "type": "failure", "customer": 7, '
+    f'"events": [{{"type": "opened", "at": "{OPENED}"}}]}}',
 }
 
 # Lines that read as incidents but whose clocks leave the years slaclock covers.

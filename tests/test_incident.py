@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slaclock import (
     Event,
@@ -18,6 +20,7 @@ from slaclock import (
     read_incidents,
     write_incidents,
 )
+from slaclock.strategies import incidents
 
 MSK = timezone(timedelta(hours=3))
 
@@ -410,3 +413,240 @@ def test_events_in_the_repeated_hour_of_a_dst_fold_are_ordered_by_instant() -> N
         Incident(
             "F", "failure", "portal", False, (Event("opened", second), Event("agent_reply", first))
         )
+
+
+# ----------------------------------------------------------------- whom it is for
+
+
+def test_customer_contract_and_attributes_read_and_round_trip() -> None:
+    attributes = {"priority": "P2", "tags": ["vip", 3, 1.5, None, True], "sla": {"x": {"y": []}}}
+    rec = record(OPENED, customer="ACME", contract="C-2026-17", attributes=attributes)
+    inc = Incident.from_dict(rec)
+    assert (inc.customer, inc.contract) == ("ACME", "C-2026-17")
+    assert inc.attributes["tags"] == ("vip", 3, 1.5, None, True)  # frozen: lists as tuples
+    assert inc.attributes["sla"]["x"]["y"] == ()
+    written = inc.to_dict()
+    assert written["attributes"] == attributes and list(written["attributes"]) == list(attributes)
+    assert (written["customer"], written["contract"]) == ("ACME", "C-2026-17")
+    assert Incident.from_dict(json.loads(json.dumps(written))) == inc
+    assert pickle.loads(pickle.dumps(inc)) == inc
+    assert hash(pickle.loads(pickle.dumps(inc))) == hash(inc)
+
+
+def test_absent_owner_fields_are_not_written() -> None:
+    inc = Incident.from_dict(record(OPENED))
+    assert (inc.customer, inc.contract, dict(inc.attributes)) == (None, None, {})
+    assert not {"customer", "contract", "attributes"} & set(inc.to_dict())
+    assert Incident.from_dict(record(OPENED, customer=None, attributes={})) == inc
+
+
+def test_attributes_are_immutable_and_compare_as_json_values() -> None:
+    inc = Incident.from_dict(record(OPENED, attributes={"a": [1], "b": {"c": 1}}))
+    with pytest.raises(TypeError):
+        inc.attributes["a"] = 2  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        inc.attributes["a"].append(2)
+    same = Incident.from_dict(record(OPENED, attributes={"b": {"c": 1.0}, "a": [1]}))
+    assert same == inc and hash(same) == hash(inc)  # key order aside, 1 == 1.0
+    assert Incident.from_dict(record(OPENED, attributes={"a": [True], "b": {"c": 1}})) != inc
+    assert inc.attributes == {"a": [1], "b": {"c": 1}}  # equal to the plain JSON object
+
+
+def test_given_mapping_is_copied_so_later_changes_do_not_leak_in() -> None:
+    given = {"tags": ["a"]}
+    inc = Incident.from_dict(record(OPENED)).replace(attributes=given)
+    given["tags"].append("b")
+    assert inc.attributes.to_dict() == {"tags": ["a"]}
+
+
+def test_owner_fields_are_part_of_equality_and_replace() -> None:
+    inc = Incident.from_dict(record(OPENED, customer="ACME"))
+    assert inc != inc.replace(customer="Globex")
+    assert inc != inc.replace(contract="C-1")
+    assert inc != inc.replace(attributes={"p": 1})
+    assert inc.replace(contract="C-1").replace(contract=None) == inc
+
+
+def _deep(depth: int) -> dict[str, object]:
+    value: dict[str, object] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "words"),
+    [
+        ({"customer": ""}, "customer", "customer '' must be non-empty text"),
+        ({"customer": "  "}, "customer", "must be non-empty text"),
+        ({"contract": 17}, "contract", "contract 17 must be non-empty text"),
+        ({"contract": "\ud800"}, "contract", "lone surrogate"),
+        ({"attributes": ["P2"]}, "attributes", "attributes must be a JSON object"),
+        ({"attributes": "P2"}, "attributes", "attributes must be a JSON object"),
+        ({"attributes": {"s": float("nan")}}, "attributes.s", "nan is not a JSON number"),
+        ({"attributes": {"s": [1, float("inf")]}}, "attributes.s.1", "inf is not a JSON number"),
+        ({"attributes": {"s": {1: "x"}}}, "attributes.s", "key 1 is not text"),
+        ({"attributes": {"s": {"x", "y"}}}, "attributes.s", "is not a JSON value"),
+        ({"attributes": {"s": b"x"}}, "attributes.s", "is not a JSON value"),
+        ({"attributes": {"s": 10**5000}}, "attributes.s", "too many digits"),
+        ({"attributes": {"\udc00": 1}}, "attributes", "lone surrogate"),
+        ({"attributes": _deep(65)}, "attributes." + ".".join(["a"] * 64), "deeper than 64"),
+    ],
+)
+def test_bad_owner_fields_name_the_key_path(
+    fields: dict[str, object], path: str, words: str
+) -> None:
+    err = error_of(record(OPENED, **fields))
+    assert words in err.reason
+    assert err.path == path
+    assert err.incident_id == "INC-1"
+
+
+def test_attributes_at_the_depth_limit_are_kept() -> None:
+    inc = Incident.from_dict(record(OPENED, attributes=_deep(63)))
+    assert inc.attributes.to_dict() == _deep(63)  # 64 objects, the outermost included
+
+
+def test_a_cyclic_attributes_value_is_refused_not_looped_on() -> None:
+    cyclic: list[object] = []
+    cyclic.append(cyclic)
+    err = error_of(record(OPENED, attributes={"c": cyclic}))
+    assert "deeper than 64" in err.reason
+
+
+# ----------------------------------------------------------------- the update loop
+
+STORED = record(OPENED, ev("agent_reply", "2026-11-27T18:00:00+03:00"), customer="ACME")
+
+
+def test_with_events_appends_and_keeps_the_rest() -> None:
+    inc = Incident.from_dict(STORED)
+    message = Event.from_dict(ev("customer_message", "2026-11-30T10:00:00+03:00"))
+    later = inc.with_events(message, ev("agent_reply", "2026-11-30T10:20:00Z"))
+    assert [e.kind for e in later.events] == [
+        "opened",
+        "agent_reply",
+        "customer_message",
+        "agent_reply",
+    ]
+    assert later.events[2] is message
+    assert (later.id, later.customer, later.channel) == (inc.id, inc.customer, inc.channel)
+    assert len(inc.events) == 2  # the stored incident is unchanged
+    assert later == Incident.from_dict(
+        {
+            **STORED,
+            "events": [
+                *STORED["events"],
+                message.to_dict(),  # type: ignore[misc]
+                ev("agent_reply", "2026-11-30T10:20:00Z"),
+            ],
+        }
+    )
+    assert inc.with_events() is inc
+
+
+def test_with_events_at_the_instant_of_the_last_is_in_order() -> None:
+    inc = Incident.from_dict(STORED)
+    same = inc.with_events(ev("customer_message", "2026-11-27T15:00:00Z"))  # 18:00 Moscow
+    assert same.events[-1].kind == "customer_message"
+
+
+def test_with_events_refuses_one_earlier_than_the_last_naming_both_instants() -> None:
+    inc = Incident.from_dict(STORED)
+    with pytest.raises(IncidentError) as info:
+        inc.with_events(ev("customer_message", "2026-11-27T17:59:59+03:00"))
+    err = info.value
+    assert (err.path, err.event_index, err.incident_id) == ("events.2", 2, "INC-1")
+    assert "2026-11-27T17:59:59+03:00" in err.reason and "2026-11-27T18:00:00+03:00" in err.reason
+
+
+@pytest.mark.parametrize(
+    ("events", "path", "words"),
+    [
+        ([ev("reopened", "2026-11-30T10:00:00+03:00")], "events.2", "not resolved"),
+        ([ev("opened", "2026-11-30T10:00:00+03:00")], "events.2", "second 'opened'"),
+        (
+            [
+                ev("resolved", "2026-11-30T10:00:00+03:00"),
+                ev("resolved", "2026-11-30T11:00:00+03:00"),
+            ],
+            "events.3",
+            "already resolved",
+        ),
+        ([ev("agent_reply", "2026-11-30T10:00:00")], "events.2.at", "2026-11-30T10:00:00"),
+        ([ev("work_logged", "2026-11-30T10:00:00+03:00")], "events.2.duration", "needs a duration"),
+        ([ev("escalated", "2026-11-30T10:00:00+03:00")], "events.2.type", "unknown event type"),
+        (["agent_reply"], "events.2", "must be an object"),
+    ],
+)
+def test_with_events_refuses_what_a_new_incident_refuses(
+    events: list[object], path: str, words: str
+) -> None:
+    inc = Incident.from_dict(STORED)
+    with pytest.raises(IncidentError) as info:
+        inc.with_events(*events)  # type: ignore[arg-type]
+    assert info.value.path == path
+    assert words in info.value.reason
+    assert info.value.incident_id == "INC-1"
+
+
+def test_event_from_dict_reads_the_record_form() -> None:
+    event = Event.from_dict(
+        {"type": "work_logged", "at": "2026-11-30T10:20:00+03:00", "duration": "1h30m"}
+    )
+    assert event == Event(
+        "work_logged", datetime(2026, 11, 30, 7, 20, tzinfo=UTC), timedelta(minutes=90)
+    )
+    assert Event.from_dict(event.to_dict()) == event
+
+
+@pytest.mark.parametrize(
+    ("args", "path", "words"),
+    [
+        (("agent_reply", "2026-11-30T10:20:00+03:00"), "at", "for ISO text use Event.from_dict"),
+        (("agent_reply", 1764487200), "at", "expected an aware datetime"),
+        (("agent_reply", datetime(2026, 11, 30, 10, 20)), "at", "tzinfo=ZoneInfo"),
+        (
+            ("work_logged", datetime(2026, 11, 30, 10, 20, tzinfo=UTC), "PT1H"),
+            "duration",
+            "expected a timedelta; for ISO text use Event.from_dict",
+        ),
+    ],
+)
+def test_event_constructor_errors_suggest_the_form_it_takes(
+    args: tuple[object, ...], path: str, words: str
+) -> None:
+    with pytest.raises(IncidentError) as info:
+        Event(*args)  # type: ignore[arg-type]
+    assert info.value.path == path
+    assert words in info.value.reason
+
+
+@given(st.data())
+def test_a_log_built_by_with_events_equals_the_whole_log(data: st.DataObject) -> None:
+    incident = data.draw(incidents())
+    split = data.draw(st.integers(1, len(incident.events)))
+    stored = incident.replace(events=incident.events[:split])
+    tail = incident.events[split:]
+    as_records = data.draw(st.booleans())
+    later = stored.with_events(*(e.to_dict() for e in tail) if as_records else tail)
+    assert later == incident and later.to_dict() == incident.to_dict()
+
+
+def test_attributes_built_directly_are_checked_and_frozen() -> None:
+    from slaclock import Attributes
+
+    attrs = Attributes({"tags": ["a"], "n": {"m": 1}})
+    assert attrs["tags"] == ("a",) and isinstance(attrs["n"], Attributes)
+    assert Attributes() == {} and Attributes(attrs) == attrs
+    with pytest.raises(IncidentError) as info:
+        Attributes({"x": [float("nan")]})
+    assert info.value.path == "attributes.x.0"
+    inc = Incident("INC-1", "failure", events=(Event.from_dict(OPENED),), attributes=attrs)
+    assert inc.attributes is attrs
+    assert repr(attrs) == "Attributes({'tags': ['a'], 'n': {'m': 1}})"
+
+
+def test_read_incidents_refuses_a_vocabulary_that_is_not_one() -> None:
+    with pytest.raises(SlaclockError, match="vocabulary="):
+        read_incidents(io.StringIO(""), vocabulary=["incident"])  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -109,3 +110,30 @@ def test_incidents_round_trip_with_their_zones_on_dst_calendars(data: st.DataObj
     buffer = io.StringIO()
     write_incidents(buffer, [incident])
     assert list(read_incidents(io.StringIO(buffer.getvalue()))) == [incident]
+
+
+def test_whom_an_incident_is_for_survives_json_lines_and_pickling(tmp_path: Path) -> None:
+    record = {
+        "id": "INC-8",
+        "type": "consultation",
+        "customer": "Ромашка",
+        "contract": "C-2026-17",
+        "attributes": {"assignee": "Анна", "score": -0.0, "big": 2**70, "links": [{"n": None}]},
+        "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}],
+    }
+    incident = Incident.from_dict(record)
+    path = tmp_path / "owned.jsonl"
+    assert write_incidents(path, [incident]) == 1
+    [back] = read_incidents(path)
+    assert back == incident
+    assert back.to_dict()["attributes"] == record["attributes"]
+    assert back.customer == "Ромашка" and back.contract == "C-2026-17"
+    assert pickle.loads(pickle.dumps(back)).attributes.to_dict() == record["attributes"]
+
+
+@given(incidents())
+def test_replace_and_pickling_keep_every_field(incident: Incident) -> None:
+    assert incident.replace() == incident
+    copy = pickle.loads(pickle.dumps(incident))
+    assert copy == incident and hash(copy) == hash(incident)
+    assert copy.to_dict() == incident.to_dict()

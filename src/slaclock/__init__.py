@@ -5,12 +5,13 @@ from __future__ import annotations
 from slaclock._calendar.calendar import Calendar, deadline, elapsed
 from slaclock._durations import format_duration, parse_duration
 from slaclock._jsonl import read_incidents, write_incidents
-from slaclock._sla.budget import BudgetUsage, budget
+from slaclock._sla.budget import BudgetUsage, budget, budgets
 from slaclock._sla.cost import Cost, CostLine, cost
 from slaclock._sla.evaluate import evaluate, schedule
-from slaclock._sla.incident import Event, Incident
+from slaclock._sla.incident import Attributes, Event, Incident
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Price, Tier
+from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import read_instant as parse_instant
 from slaclock.catalog import Catalog, default_catalog, load_catalog, load_catalog_text
 from slaclock.errors import (
@@ -24,8 +25,10 @@ from slaclock.errors import (
 )
 
 __version__ = "0.1.0.dev0"
+"""The installed slaclock version, as in ``pyproject.toml``."""
 
 __all__ = [
+    "Attributes",
     "Breach",
     "BudgetUsage",
     "Calendar",
@@ -47,8 +50,10 @@ __all__ = [
     "SlaclockValueError",
     "SpecError",
     "Tier",
+    "Vocabulary",
     "__version__",
     "budget",
+    "budgets",
     "cost",
     "deadline",
     "default_catalog",

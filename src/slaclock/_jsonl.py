@@ -15,7 +15,15 @@ from typing import IO, Any, Literal
 
 from slaclock._files import DuplicateKey, unique_keys
 from slaclock._sla.incident import Incident
-from slaclock.errors import IncidentError, SlaclockError, compact, quote, shorten
+from slaclock._sla.vocabulary import Vocabulary
+from slaclock.errors import (
+    IncidentError,
+    SlaclockError,
+    SlaclockTypeError,
+    compact,
+    quote,
+    shorten,
+)
 
 __all__ = [
     "IncidentReadErrors",
@@ -59,11 +67,21 @@ class IncidentReader(Iterator[Incident]):
     """
 
     def __init__(
-        self, source: str | PathLike[str] | IO[str], *, errors: Literal["raise", "collect"]
+        self,
+        source: str | PathLike[str] | IO[str],
+        *,
+        errors: Literal["raise", "collect"],
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         if errors not in ("raise", "collect"):
             raise IncidentError(f"errors={errors!r}; expected 'raise' or 'collect'")
+        if vocabulary is not None and not isinstance(vocabulary, Vocabulary):
+            raise SlaclockTypeError(
+                f"vocabulary={quote(vocabulary)}; expected a catalog's .vocabulary or None "
+                "(the origin's types and channels)"
+            )
         self.errors = IncidentReadErrors()
+        self._vocabulary = vocabulary
         self._collect = errors == "collect"
         self._gen = self._read(source)
 
@@ -85,7 +103,7 @@ class IncidentReader(Iterator[Incident]):
             if not line.strip():
                 continue
             try:
-                yield parse_line(line, number)
+                yield parse_line(line, number, vocabulary=self._vocabulary)
             except IncidentError as exc:
                 if not self._collect:
                     raise
@@ -132,7 +150,7 @@ _ARRAY_HINT = (
 )
 
 
-def parse_line(line: str, number: int) -> Incident:
+def parse_line(line: str, number: int, *, vocabulary: Vocabulary | None = None) -> Incident:
     """The incident of one JSON Lines line; every refusal is an ``IncidentError`` at ``number``.
 
     Whatever the line holds (invalid UTF-8, deep nesting, huge numbers, instants at
@@ -180,7 +198,7 @@ def parse_line(line: str, number: int) -> Incident:
             line=number,
         )
     try:
-        return Incident.from_dict(record)
+        return Incident.from_dict(record, vocabulary=vocabulary)
     except IncidentError as exc:
         raise exc.at(line=number) from None
     except (SlaclockError, ValueError, OverflowError, RecursionError) as exc:
@@ -193,13 +211,15 @@ def read_incidents(
     source: str | PathLike[str] | IO[str],
     *,
     errors: Literal["raise", "collect"] = "raise",
+    vocabulary: Vocabulary | None = None,
 ) -> IncidentReader:
     """Stream incidents from a JSON Lines file (a path or an open text file).
 
     Blank lines are allowed.  With ``errors="raise"`` (the default) the first bad
     line raises :class:`~slaclock.IncidentError` naming its line number; with
     ``errors="collect"`` bad lines are gathered in ``reader.errors`` instead,
-    never skipped without a word.
+    never skipped without a word.  ``vocabulary`` (a catalog's ``.vocabulary``)
+    is what incident types and channels are checked against; the origin's by default.
 
     >>> import io
     >>> text = ('{"id": "A", "type": "failure", "events": '
@@ -212,7 +232,7 @@ def read_incidents(
     >>> print(reader.errors.errors[0])
     line 3, events: incident 'B': an incident needs at least its 'opened' event
     """
-    return IncidentReader(source, errors=errors)
+    return IncidentReader(source, errors=errors, vocabulary=vocabulary)
 
 
 def write_incidents(target: str | PathLike[str] | IO[str], incidents: Iterable[Incident]) -> int:

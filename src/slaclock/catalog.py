@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from slaclock._code import Printer, call_code, pretty_call
 from slaclock._files import load_file, load_text
 from slaclock._sla.tier import Tier, check_keys, expect_mapping, join_path
+from slaclock._sla.vocabulary import DEFAULT_VOCABULARY, Vocabulary, names_refusal
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
 
 if TYPE_CHECKING:
@@ -89,7 +90,15 @@ class Catalog:
     Both mappings are read-only and keep the file's order; a catalog is
     hashable (so it can key a cache) and equal to another with the same
     calendars and tiers, wherever each was loaded from (``source`` is not
-    compared).
+    compared).  ``vocabulary`` holds the incident types and channels the
+    catalog speaks of (the origin's three each unless the file declares
+    ``types`` and ``channels``); every tier shares it.
+
+    Attributes:
+        calendars: The named calendars, by key, in the file's order.
+        tiers: The tiers, by id, in the file's order.
+        source: Where the catalog was read from (a path or a given name; ``None`` for a mapping);
+            provenance, outside equality.
 
     >>> catalog = default_catalog()
     >>> list(catalog.tiers)
@@ -101,6 +110,7 @@ class Catalog:
     calendars: Mapping[str, Calendar]
     tiers: Mapping[str, Tier]
     source: str | None = field(default=None, compare=False)
+    vocabulary: Vocabulary = DEFAULT_VOCABULARY
 
     def __post_init__(self) -> None:
         calendars = FrozenMap(_as_mapping(self.calendars, "calendars"), what="calendar")
@@ -112,9 +122,20 @@ class Catalog:
                 raise SlaclockTypeError(
                     f"calendars[{name!r}] must be a slaclock.Calendar, got {calendar!r}"
                 )
+        if not isinstance(self.vocabulary, Vocabulary):
+            raise SlaclockTypeError(
+                f"Catalog vocabulary must be a slaclock Vocabulary, got {self.vocabulary!r}"
+            )
         for key, tier in tiers.items():
             if not isinstance(tier, Tier):
                 raise SlaclockTypeError(f"tiers[{key!r}] must be a slaclock.Tier, got {tier!r}")
+            if tier.vocabulary != self.vocabulary:
+                raise SlaclockValueError(
+                    f"tier {key!r} speaks of types {list(tier.vocabulary.types)!r} and channels "
+                    f"{list(tier.vocabulary.channels)!r}, the catalog of {list(self.vocabulary.types)!r} "
+                    f"and {list(self.vocabulary.channels)!r}; build the tier with "
+                    f"vocabulary=catalog.vocabulary"
+                )
             if tier.id != key:
                 raise SlaclockValueError(f"tiers[{key!r}] holds a tier with id {tier.id!r}")
             # A named calendar must be the catalog's, or to_dict() would write a lie.
@@ -140,7 +161,10 @@ class Catalog:
     def from_dict(cls, mapping: object, *, source: str | None = None) -> Catalog:
         """A catalog from its mapping shape (``{"calendars": {...}, "tiers": {...}}``)."""
         data = expect_mapping(mapping, path="", what="a catalog table {calendars, tiers}")
-        check_keys(data, allowed=("calendars", "tiers"), required=("tiers",), path="")
+        check_keys(
+            data, allowed=("calendars", "tiers", "types", "channels"), required=("tiers",), path=""
+        )
+        vocabulary = _read_vocabulary(data)
         calendar_cls = _calendar_class()
         calendars: dict[str, Calendar] = {}
         raw_calendars = expect_mapping(data.get("calendars", {}), path="calendars")
@@ -157,9 +181,13 @@ class Catalog:
             raise SpecError("a catalog needs at least one tier, got an empty table", path="tiers")
         for tier_id, spec in raw_tiers.items():
             tiers[tier_id] = Tier.from_dict(
-                spec, calendars=calendars, id=tier_id, path=join_path("tiers", tier_id)
+                spec,
+                calendars=calendars,
+                id=tier_id,
+                path=join_path("tiers", tier_id),
+                vocabulary=vocabulary,
             )
-        return cls(calendars, tiers, source)
+        return cls(calendars, tiers, source, vocabulary)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON- and TOML-safe mapping; ``load_catalog(catalog.to_dict()) == catalog``."""
@@ -168,10 +196,13 @@ class Catalog:
             data = tier.to_dict()
             del data["id"]  # the table key is the id
             tiers[key] = data
-        return {
-            "calendars": {name: cal.to_dict() for name, cal in self.calendars.items()},
-            "tiers": tiers,
-        }
+        out: dict[str, Any] = {}
+        if self.vocabulary != DEFAULT_VOCABULARY:
+            out["types"] = list(self.vocabulary.types)
+            out["channels"] = list(self.vocabulary.channels)
+        out["calendars"] = {name: cal.to_dict() for name, cal in self.calendars.items()}
+        out["tiers"] = tiers
+        return out
 
     def replace(self, **changes: Any) -> Catalog:
         """A what-if copy with some fields changed, checked like a new catalog.
@@ -189,18 +220,25 @@ class Catalog:
         >>> what_if.tiers["SLA-2"].calendar == longer
         True
         """
-        unknown = sorted(set(changes) - {"calendars", "tiers", "source"})
+        unknown = sorted(set(changes) - {"calendars", "tiers", "source", "vocabulary"})
         if unknown:
             raise SlaclockTypeError(
                 f"Catalog.replace() got unknown field(s) {', '.join(map(repr, unknown))}; "
-                f"fields: calendars, tiers, source"
+                f"fields: calendars, tiers, source, vocabulary"
             )
         calendars = changes.get("calendars", self.calendars)
         tiers = changes.get("tiers", self.tiers)
         if "calendars" in changes:
             new = _as_mapping(calendars, "calendars")
             tiers = {key: _repoint(tier, new) for key, tier in _as_mapping(tiers, "tiers").items()}
-        return Catalog(calendars, tiers, changes.get("source", self.source))
+        vocabulary = changes.get("vocabulary", self.vocabulary)
+        if "vocabulary" in changes and isinstance(vocabulary, Vocabulary):
+            # Every tier moves to the new vocabulary, keeping its scope (checked there).
+            tiers = {
+                key: tier.replace(vocabulary=vocabulary) if isinstance(tier, Tier) else tier
+                for key, tier in _as_mapping(tiers, "tiers").items()
+            }
+        return Catalog(calendars, tiers, changes.get("source", self.source), vocabulary)
 
     def __repr__(self) -> str:
         """The code that builds this catalog again: ``Catalog.from_dict({...})``."""
@@ -293,6 +331,22 @@ def default_catalog() -> Catalog:
     """
     text = resources.files("slaclock").joinpath(_DEFAULT_RESOURCE).read_text(encoding="utf-8")
     return load_catalog_text(text, format="toml", source=f"slaclock/{_DEFAULT_RESOURCE}")
+
+
+def _read_vocabulary(data: Mapping[str, Any]) -> Vocabulary:
+    """The catalog's ``types`` and ``channels`` (each defaulting to the origin's three)."""
+    given: dict[str, tuple[Any, ...]] = {}
+    for key in ("types", "channels"):
+        if key not in data:
+            continue
+        values = data[key]
+        if not isinstance(values, list | tuple):
+            raise SpecError(f"{key} must be a list of names, got {values!r}", path=key)
+        refusal = names_refusal(key, tuple(values))
+        if refusal is not None:
+            raise SpecError(refusal[1], path=refusal[0])
+        given[key] = tuple(values)
+    return Vocabulary(**given) if given else DEFAULT_VOCABULARY
 
 
 def _repoint(tier: Any, calendars: Mapping[str, Any]) -> Any:

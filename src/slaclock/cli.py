@@ -1,4 +1,4 @@
-"""The ``slaclock`` command line: calendar queries and incident evaluation.
+"""The ``slaclock`` command line: calendar queries, incident evaluation, sample data.
 
 ``python -m slaclock deadline START DURATION`` and ``python -m slaclock elapsed
 START END`` answer on the default catalog's Moscow calendar (or ``--calendar``
@@ -21,12 +21,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import slaclock
 from slaclock import Calendar, format_duration, parse_duration
 from slaclock import parse_instant as read_instant
 from slaclock.errors import SlaclockError, shorten
+
+if TYPE_CHECKING:
+    from slaclock import BudgetUsage, Incident, Tier
 
 __all__ = ["build_parser", "main"]
 
@@ -99,9 +102,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     from importlib.resources import as_file, files
 
     from slaclock import (
-        BudgetUsage,
-        Incident,
-        budget,
         default_catalog,
         evaluate,
         load_catalog,
@@ -122,7 +122,8 @@ def _evaluate(args: argparse.Namespace) -> int:
             # Same opening as read_incidents(path): bad bytes are one line's error.
             with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
                 counted = _Counted(handle)
-                incidents = [(inc, counted.number) for inc in read_incidents(counted)]  # type: ignore[arg-type]
+                reader = read_incidents(counted, vocabulary=catalog.vocabulary)  # type: ignore[arg-type]
+                incidents = [(inc, counted.number) for inc in reader]
         except OSError as error:
             raise SlaclockValueError(
                 f"cannot read incidents file {str(path)!r}: {error.strerror}"
@@ -147,29 +148,78 @@ def _evaluate(args: argparse.Namespace) -> int:
         except (SlaclockError, ValueError, OverflowError) as error:
             raise SlaclockValueError(f"line {line}: incident {incident.id!r}: {error}") from None
         by_tier.setdefault(name, []).append(incident)
-    budgets: list[tuple[str, str, BudgetUsage]] = []
+    budget_lines: list[tuple[str, str, BudgetUsage]] = []
     for name, group in by_tier.items():
         tier = catalog.tiers[name]
-        if tier.budget is None:
-            continue
-        months = sorted(
-            {
-                f"{e.at.astimezone(tier.calendar.zone):%Y-%m}"
-                for incident in group
-                for e in incident.events
-                if e.kind == "work_logged"
-                and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
-            }
-        )
-        budgets.extend((name, month, budget(tier, group, month=month, at=at)) for month in months)
+        if tier.budget is not None:
+            budget_lines.extend(_budget_lines(tier, group, at))
     if args.json:
         for result in results:
             print(json.dumps(result.to_dict(), ensure_ascii=False))
     elif args.explain:
         print("\n\n".join(result.explain() for result in results))
     else:
-        print(format_table(results, budgets=budgets))
+        print(format_table(results, budgets=budget_lines))
     return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    import json
+
+    from slaclock import default_catalog, load_catalog
+    from slaclock.analysis import sample_records
+
+    catalog = load_catalog(args.catalog) if args.catalog is not None else default_catalog()
+    records = _usage(lambda: sample_records(args.incidents, seed=args.seed, catalog=catalog))
+    write = sys.stdout.write
+    for record in records:
+        write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _count(text: str) -> int:
+    """A number of incidents as typed: 1000, 1_000 or 1,000."""
+    try:
+        return int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of incidents, like 1000"
+        ) from None
+
+
+def _budget_lines(
+    tier: Tier, incidents: list[Incident], at: datetime | None
+) -> list[tuple[str, str, BudgetUsage]]:
+    """One budget line per month with work and per contract (else customer) of a tier.
+
+    A log that names no contract or customer gives one line per month, pooled.
+    """
+    from slaclock import budgets
+
+    worked: dict[str, list[Incident]] = {}  # the incidents of each month with work
+    for incident in incidents:
+        for month in sorted(
+            {
+                f"{e.at.astimezone(tier.calendar.zone):%Y-%m}"
+                for e in incident.events
+                if e.kind == "work_logged"
+                and (at is None or e.at.astimezone(UTC) <= at.astimezone(UTC))
+            }
+        ):
+            worked.setdefault(month, []).append(incident)
+    contracts = {incident.contract for incident in incidents}
+    pooled = all(i.contract is None and i.customer is None for i in incidents)
+    lines = []
+    for month in sorted(worked):
+        for key, usage in budgets(tier, worked[month], month=month, at=at).items():
+            if key is None:
+                label = tier.id if pooled else f"{tier.id} (no contract or customer)"
+            elif key in contracts:
+                label = f"{tier.id} contract {key!r}"
+            else:
+                label = f"{tier.id} customer {key!r} (no contract)"
+            lines.append((label, month, usage))
+    return lines
 
 
 class _Counted:
@@ -256,6 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="one JSON result per line")
     output.add_argument("--explain", action="store_true", help="explain every clock in words")
     evaluate.set_defaults(handler=_evaluate)
+
+    sample = commands.add_parser(
+        "sample",
+        help="write realistic sample incidents as JSON Lines (the same for a seed)",
+        description="Write N synthetic incident records as JSON Lines to standard output: "
+        "customers and contracts on the catalog's tiers, arrivals peaking in working hours, "
+        "answers, pending periods, reopens, work logs. The same --seed gives the same records.",
+    )
+    sample.add_argument(
+        "--incidents", type=_count, default=1000, metavar="N", help="how many (default 1000)"
+    )
+    sample.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
+    sample.add_argument("--catalog", type=Path, metavar="FILE", help="a catalog .toml/.json")
+    sample.set_defaults(handler=_sample)
 
     return parser
 

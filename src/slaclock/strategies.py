@@ -53,11 +53,12 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'slaclock[hypothesis]'"
     ) from error
 
-from slaclock import Calendar, Catalog, Event, Incident, Price, SpecError, Tier
+from slaclock import Attributes, Calendar, Catalog, Event, Incident, Price, SpecError, Tier
 from slaclock._calendar.spec import parse_zone
 from slaclock._sla.incident import OPENERS
 from slaclock._sla.lifecycle import CLOSED, EVENT_KINDS, OPEN, allowed_kinds, next_state
 from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
+from slaclock._sla.vocabulary import DEFAULT_VOCABULARY
 
 __all__ = [
     "NO_DST_ZONES",
@@ -72,8 +73,6 @@ __all__ = [
     "tiers",
 ]
 
-#: Zones the strategies pick from: UTC first (it shrinks there), then zones with
-#: daylight saving in both hemispheres, a 30-minute shift, and Moscow (the origin).
 ZONES: tuple[str, ...] = (
     "UTC",
     "Europe/Moscow",
@@ -82,9 +81,12 @@ ZONES: tuple[str, ...] = (
     "Australia/Lord_Howe",
     "America/Santiago",
 )
-#: Zones without daylight saving in the years the strategies cover, for
-#: ``calendars(dst=False)``: UTC, Moscow (the origin) and India's half-hour offset.
+"""Zones the strategies pick from: UTC first (it shrinks there), then zones with
+daylight saving in both hemispheres, a 30-minute shift, and Moscow (the origin)."""
+
 NO_DST_ZONES: tuple[str, ...] = ("UTC", "Europe/Moscow", "Asia/Kolkata")
+"""Zones without daylight saving in the years the strategies cover, for
+``calendars(dst=False)``: UTC, Moscow (the origin) and India's half-hour offset."""
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NINE_TO_FIVE = {
     day: [["09:00", "17:00"]] if day not in ("sat", "sun") else [] for day in _WEEKDAYS
@@ -591,6 +593,11 @@ def _some_of(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
     return st.one_of(st.just(values), part)
 
 
+# Whom an incident is for: a few names, so that budgets per contract group several.
+_CUSTOMERS = ("ACME", "Globex", "Initech")
+_CONTRACTS = ("C-1", "C-2", "ACME-2026")
+
+
 # Strategies drawn from inside composites, built once: a strategy built per draw is
 # validated per draw, which costs more than the draw itself.
 @functools.cache
@@ -609,7 +616,9 @@ _ONCE: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "at_risk": lambda: st.one_of(
         st.just(Fraction(3, 4)), st.integers(1, 100).map(lambda percent: Fraction(percent, 100))
     ),
-    "channel": lambda: st.sampled_from(CHANNELS) | st.none(),
+    "customer": lambda: st.none() | st.sampled_from(_CUSTOMERS),
+    "contract": lambda: st.none() | st.sampled_from(_CONTRACTS),
+    "attributes": lambda: _attributes(),
 }
 
 
@@ -905,8 +914,9 @@ def _incidents(
         on = chosen_tier.calendar
     zone: tzinfo = on.zone if on is not None else UTC
     start = draw(instants(on))
-    kind_of_ticket = draw(st.sampled_from(INCIDENT_TYPES))
-    channel: str | None = draw(_once("channel"))
+    vocabulary = chosen_tier.vocabulary if chosen_tier is not None else DEFAULT_VOCABULARY
+    kind_of_ticket = draw(st.sampled_from(vocabulary.types))
+    channel: str | None = draw(_channels(vocabulary.channels))
     third_party = draw(st.booleans())
     if chosen_tier is not None and draw(st.integers(0, 3)) < 3:
         kind_of_ticket = draw(st.sampled_from(sorted(chosen_tier.types)))
@@ -942,7 +952,34 @@ def _incidents(
         channel=channel,
         third_party=third_party,
         events=tuple(events),
+        customer=draw(_once("customer")),
+        contract=draw(_once("contract")),
+        attributes=Attributes(draw(_once("attributes"))),
+        vocabulary=vocabulary,
     )
+
+
+@functools.cache
+def _channels(channels: tuple[str, ...]) -> st.SearchStrategy[str | None]:
+    return st.sampled_from(channels) | st.none()
+
+
+def _attributes() -> st.SearchStrategy[dict[str, Any]]:
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=8)
+    )
+    values = st.recursive(
+        leaves,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+        ),
+        max_leaves=6,
+    )
+    return st.just({}) | st.dictionaries(st.text(max_size=8), values, min_size=1, max_size=3)
 
 
 @st.composite

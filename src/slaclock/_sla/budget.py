@@ -14,7 +14,7 @@ from slaclock._sla.incident import Incident
 from slaclock._sla.tier import Tier
 from slaclock.errors import SlaclockTypeError, SlaclockValueError
 
-__all__ = ["BudgetUsage", "budget"]
+__all__ = ["BudgetUsage", "budget", "budgets"]
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ZERO = timedelta(0)
@@ -26,6 +26,13 @@ class BudgetUsage:
 
     ``included`` and ``remaining`` are ``None`` when the tier's hours are
     unlimited (and ``overage`` is then always zero).
+
+    Attributes:
+        included: The tier's working hours per month; ``None`` when unlimited.
+        used: The ``work_logged`` durations that fall in the month, in the tier
+            calendar's zone (at or before ``at`` when given).
+        remaining: ``included - used``, never below zero; ``None`` when unlimited.
+        overage: ``used - included`` when positive, else zero.
     """
 
     included: timedelta | None
@@ -64,55 +71,139 @@ def _month(value: object) -> tuple[int, int]:
 
 
 def budget(
-    tier: Tier, incidents: Iterable[Incident], *, month: str | date, at: datetime | None = None
+    tier: Tier,
+    incidents: Iterable[Incident],
+    *,
+    month: str | date,
+    at: datetime | None = None,
+    contract: str | None = None,
 ) -> BudgetUsage:
     """The month's ``work_logged`` time on ``tier``: included, used, remaining, overage.
 
     Work counts in the month its event falls in, in the tier calendar's zone.
-    Every incident passed counts (covered or not, whatever its ``tier`` field):
-    choose the incidents of one contract before calling.  With ``at`` (an aware
-    datetime) only work logged at or before ``at`` counts, as :func:`evaluate`
-    ignores later events; without it every event counts.
+    Every incident passed counts (covered or not, whatever its ``tier`` field),
+    or with ``contract`` only the incidents of that contract; :func:`budgets`
+    counts every contract at once.  With ``at`` (an aware datetime) only work
+    logged at or before ``at`` counts, as :func:`evaluate` ignores later events;
+    without it every event counts.
 
     >>> from slaclock import Incident, default_catalog
-    >>> inc = Incident.from_dict({"id": "INC-9", "type": "consultation", "events": [
-    ...     {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+    >>> inc = Incident.from_dict({"id": "INC-9", "type": "consultation", "contract": "C-1",
+    ...     "events": [{"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
     ...     {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": "PT9H30M"}]})
     >>> usage = budget(default_catalog().tiers["SLA-3"], [inc], month="2026-11")
     >>> usage.to_dict()
     {'included': 'PT8H', 'used': 'PT9H30M', 'remaining': 'PT0S', 'overage': 'PT1H30M'}
+    >>> budget(default_catalog().tiers["SLA-3"], [inc], month="2026-11", contract="C-2").used
+    datetime.timedelta(0)
     """
-    if not isinstance(tier, Tier):
-        raise SlaclockTypeError(f"expected a slaclock Tier, got {tier!r}")
-    year, number = _month(month)
-    at_us = None if at is None else to_us(at, name="at")
-    zone = tier.calendar.zone
+    counter = _Counter(tier, month, at)
+    if contract is not None and (not isinstance(contract, str) or not contract.strip()):
+        raise SlaclockTypeError(
+            f"contract={contract!r}; expected a contract name (non-empty text) or None for all"
+        )
     used = _ZERO
-    for incident in incidents:
+    for incident in map(counter.check, incidents):
+        if contract is None or incident.contract == contract:
+            used = counter.add(used, incident)
+    return counter.usage(used)
+
+
+def budgets(
+    tier: Tier, incidents: Iterable[Incident], *, month: str | date, at: datetime | None = None
+) -> dict[str | None, BudgetUsage]:
+    """The month's usage of ``tier``'s budget per contract: ``{contract: BudgetUsage}``.
+
+    An incident counts for its ``contract``; one without a contract for its
+    ``customer``; one with neither under the key ``None``.  Every key met is in
+    the mapping, in the order first met, even with no work that month (all its
+    hours remain).  A contract and a customer without a contract may not share a
+    name: their hours would be added up under one key, so that is refused (set
+    the incidents' ``contract``).  ``at`` is as for :func:`budget`.
+
+    >>> from slaclock import Incident, default_catalog
+    >>> def ticket(ident, hours, **owner):
+    ...     return Incident.from_dict({"id": ident, "type": "consultation", **owner, "events": [
+    ...         {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+    ...         {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": hours}]})
+    >>> log = [ticket("A", "PT5H", contract="C-1"), ticket("B", "PT4H", contract="C-1"),
+    ...        ticket("C", "PT2H", customer="Globex"), ticket("D", "PT1H")]
+    >>> for key, usage in budgets(default_catalog().tiers["SLA-3"], log, month="2026-11").items():
+    ...     print(key, usage.to_dict())
+    C-1 {'included': 'PT8H', 'used': 'PT9H', 'remaining': 'PT0S', 'overage': 'PT1H'}
+    Globex {'included': 'PT8H', 'used': 'PT2H', 'remaining': 'PT6H', 'overage': 'PT0S'}
+    None {'included': 'PT8H', 'used': 'PT1H', 'remaining': 'PT7H', 'overage': 'PT0S'}
+    """
+    counter = _Counter(tier, month, at)
+    used: dict[str | None, timedelta] = {}
+    # Which incident first made each key a contract or a customer, to name a clash.
+    first: dict[str, tuple[str, str]] = {}
+    for incident in map(counter.check, incidents):
+        key = incident.contract if incident.contract is not None else incident.customer
+        if key is not None:
+            role = "contract" if incident.contract is not None else "customer"
+            seen = first.setdefault(key, (role, incident.id))
+            if seen[0] != role:
+                contract_of, customer_of = seen[1], incident.id
+                if role == "contract":
+                    contract_of, customer_of = customer_of, contract_of
+                raise SlaclockValueError(
+                    f"{key!r} is the contract of incident {contract_of!r} and the customer "
+                    f"(with no contract) of incident {customer_of!r}; budgets() keys both by "
+                    "name, so give such incidents their contract"
+                )
+        used[key] = counter.add(used.get(key, _ZERO), incident)
+    return {key: counter.usage(total) for key, total in used.items()}
+
+
+class _Counter:
+    """One month's work on one tier, incident by incident: the checks once, the sums after."""
+
+    __slots__ = ("at_us", "month", "number", "tier", "year", "zone")
+
+    def __init__(self, tier: Tier, month: str | date, at: datetime | None) -> None:
+        if not isinstance(tier, Tier):
+            raise SlaclockTypeError(f"expected a slaclock Tier, got {tier!r}")
+        self.tier = tier
+        self.year, self.number = _month(month)
+        self.month = f"{self.year}-{self.number:02d}"
+        self.at_us = None if at is None else to_us(at, name="at")
+        self.zone = tier.calendar.zone
+
+    def check(self, incident: object) -> Incident:
+        """``incident`` itself, when it is one."""
         if not isinstance(incident, Incident):
             raise SlaclockTypeError(f"expected slaclock.Incident values, got {incident!r}")
+        return incident
+
+    def add(self, used: timedelta, incident: Incident) -> timedelta:
+        """``used`` plus the incident's work logged in the month (and by ``at``)."""
         for event in incident.events:
             if event.kind != "work_logged" or event.duration is None:
                 continue
             # Compared as instants: datetimes sharing a ZoneInfo compare by wall time,
             # which is wrong in the repeated hour of a DST change.
-            if at_us is not None and to_us(event.at) > at_us:
+            if self.at_us is not None and to_us(event.at) > self.at_us:
                 continue
-            local = event.at.astimezone(zone)
-            if local.year == year and local.month == number:
+            local = event.at.astimezone(self.zone)
+            if local.year == self.year and local.month == self.number:
                 try:
                     used += event.duration
                 except OverflowError:
                     raise SlaclockValueError(
-                        f"work logged in {year}-{number:02d} adds up past the longest "
+                        f"work logged in {self.month} adds up past the longest "
                         f"duration Python holds, at incident {incident.id!r}; "
                         "check the work_logged durations"
                     ) from None
-    if tier.budget is None:
-        return BudgetUsage(included=None, used=used, remaining=None, overage=_ZERO)
-    return BudgetUsage(
-        included=tier.budget,
-        used=used,
-        remaining=max(tier.budget - used, _ZERO),
-        overage=max(used - tier.budget, _ZERO),
-    )
+        return used
+
+    def usage(self, used: timedelta) -> BudgetUsage:
+        budget = self.tier.budget
+        if budget is None:
+            return BudgetUsage(included=None, used=used, remaining=None, overage=_ZERO)
+        return BudgetUsage(
+            included=budget,
+            used=used,
+            remaining=max(budget - used, _ZERO),
+            overage=max(used - budget, _ZERO),
+        )

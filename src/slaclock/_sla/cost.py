@@ -48,7 +48,12 @@ _MONEY = Context(prec=60, traps=[Inexact, Rounded])
 
 @dataclass(frozen=True, slots=True)
 class CostLine:
-    """One line of a :class:`Cost` breakdown: what is charged and how much."""
+    """One line of a :class:`Cost` breakdown: what is charged and how much.
+
+    Attributes:
+        label: What the line charges for, in words (the period's price, the overage hours).
+        amount: The line's exact amount, in the cost's currency.
+    """
 
     label: str
     amount: Decimal
@@ -61,6 +66,16 @@ class Cost:
     ``included`` is the working time included in the period (``None``:
     unlimited), ``used`` the time used, ``overage`` the time beyond the monthly
     budgets, summed over the months of the period.
+
+    Attributes:
+        tier_id: The id of the tier priced.
+        period: ``"month"`` or ``"year"``.
+        amount: The exact total: the sum of the ``breakdown`` amounts.
+        currency: The currency of the tier's price (``"RUB"``).
+        included: Working time included in the period; ``None`` when unlimited.
+        used: Working time used in the period.
+        overage: Working time beyond the monthly budgets, summed over the period's months.
+        breakdown: The lines that make up ``amount``, in order.
     """
 
     tier_id: str

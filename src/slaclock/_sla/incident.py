@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from slaclock._calendar.instants import to_us
 from slaclock._code import Printer, call_code, pretty_call
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
+from slaclock._sla.attributes import EMPTY, Attributes, check_text, freeze
 from slaclock._sla.lifecycle import (
     AFTER_CLOSED,
     EVENT_KINDS,
@@ -36,8 +37,8 @@ from slaclock._sla.lifecycle import (
     SECOND_OPENED,
     log_fault,
 )
-from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES, replace_fields
-from slaclock._timestamps import FORM as _TIMESTAMP_FORM
+from slaclock._sla.tier import replace_fields
+from slaclock._sla.vocabulary import CHANNELS, DEFAULT_VOCABULARY, INCIDENT_TYPES, Vocabulary
 from slaclock._timestamps import parse_instant, zone_refusal
 from slaclock.errors import IncidentError, SpecError, quote
 
@@ -45,14 +46,26 @@ __all__ = [
     "CHANNELS",
     "EVENT_KINDS",
     "INCIDENT_TYPES",
+    "Attributes",
     "Event",
     "Incident",
+    "check_owner",
     "log_fault",
 ]
 
 OPENERS = ("customer", "agent")
 
-_RECORD_KEYS = ("id", "type", "channel", "third_party", "events", "tier")
+_RECORD_KEYS = (
+    "id",
+    "type",
+    "channel",
+    "third_party",
+    "events",
+    "tier",
+    "customer",
+    "contract",
+    "attributes",
+)
 _EVENT_KEYS = ("type", "at", "duration", "by")
 
 
@@ -70,6 +83,16 @@ class Event:
 
     Two events are equal when they have the same kind, instant, duration and
     opener, whatever the zone their instant is shown in.
+
+    Attributes:
+        kind: The event type: ``"opened"``, ``"customer_message"``, ``"agent_reply"``,
+            ``"pending"``, ``"resolved"``, ``"reopened"``, ``"closed"`` or
+            ``"work_logged"`` (the record's ``type`` key).
+        at: When it happened, an aware datetime (any zone).
+        duration: The working time logged, for ``work_logged`` only; ``None`` otherwise.
+        by: Who opened the ticket, for ``opened`` only: ``"customer"`` (the default) or
+            ``"agent"`` (then no cycle starts until the customer writes); ``None`` for
+            other kinds.
 
     >>> from datetime import datetime, timezone
     >>> Event("opened", datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc)).by
@@ -89,15 +112,23 @@ class Event:
             )
         if not isinstance(self.at, datetime):
             raise IncidentError(
-                f"event time {quote(self.at)} is not a datetime; expected {_TIMESTAMP_FORM}",
+                f"event time {quote(self.at)} is not a datetime; expected an aware datetime"
+                f"{_FROM_TEXT if isinstance(self.at, str) else ''}",
                 path="at",
             )
         if self.at.utcoffset() is None:
             raise IncidentError(
-                f"event time {quote(self.at.isoformat())} has no time zone; expected {_TIMESTAMP_FORM}",
+                f"event time {quote(self.at.isoformat())} has no time zone; expected an aware "
+                "datetime, such as datetime(2026, 11, 30, 10, 20, tzinfo=ZoneInfo('Europe/Moscow'))",
                 path="at",
             )
         if self.kind == "work_logged":
+            if isinstance(self.duration, str):
+                raise IncidentError(
+                    f"work duration {quote(self.duration)} is text; expected a timedelta"
+                    f"{_FROM_TEXT}",
+                    path="duration",
+                )
             if not isinstance(self.duration, timedelta):
                 raise IncidentError(
                     f"a 'work_logged' event needs a duration such as 'PT1H30M', got {quote(self.duration)}",
@@ -225,6 +256,13 @@ class Event:
         return out
 
 
+# What the constructor's errors suggest for the record form, text instants and durations.
+_FROM_TEXT = (
+    "; for ISO text use Event.from_dict({'type': 'work_logged', "
+    "'at': '2026-11-30T10:20:00+03:00', 'duration': 'PT1H30M'})"
+)
+
+
 def _instant_text(at: datetime) -> str:
     zone = at.tzinfo
     key = zone.key if isinstance(zone, ZoneInfo) else None
@@ -245,7 +283,20 @@ class Incident:
     """One ticket's identity and event log; evaluate it with :func:`slaclock.evaluate`.
 
     ``tier`` optionally names the tier the ticket is served on (the command line
-    uses it); evaluation always takes the tier as an argument.
+    uses it); evaluation always takes the tier as an argument.  ``customer`` and
+    ``contract`` say whom the ticket is for (budgets are counted per contract,
+    :func:`slaclock.budgets`); ``attributes`` holds the helpdesk's own fields, a
+    JSON object kept verbatim as a frozen, hashable :class:`Attributes` mapping
+    (``attributes.to_dict()`` gives plain dicts and lists back).
+
+    Attributes:
+        id: The ticket's id.
+        type: The incident type: ``"failure"``, ``"module_failure"`` or
+            ``"consultation"`` (or a type the catalog declares).
+        channel: Where it came in (``"portal"``, ``"remote"``, ``"phone"``), or ``None``.
+        third_party: It concerns a third-party plugin or integration.
+        events: The event log, in time order (see `Event`).
+        tier: The id of the tier the ticket is served on, or ``None``.
 
     >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure", "channel": "portal",
     ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})
@@ -261,6 +312,12 @@ class Incident:
     third_party: bool = False
     events: tuple[Event, ...] = field(default=())
     tier: str | None = None
+    customer: str | None = None
+    contract: str | None = None
+    attributes: Attributes = EMPTY
+    # The types and channels the record was checked against (a catalog's); not part of
+    # the record, so outside equality and repr, and kept by replace() and with_events().
+    vocabulary: Vocabulary = field(default=DEFAULT_VOCABULARY, compare=False, repr=False)
     # Each event's instant in epoch microseconds and its kind, computed once here so
     # that schedule() and evaluate() replay on integers; derived, so outside repr.
     _us: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -270,18 +327,20 @@ class Incident:
         if not isinstance(self.id, str) or not self.id:
             raise IncidentError(f"incident id {quote(self.id)} must be non-empty text", path="id")
         ident = self.id
-        if self.type not in INCIDENT_TYPES:
+        vocabulary = self.vocabulary
+        if not isinstance(vocabulary, Vocabulary):
             raise IncidentError(
-                f"unknown incident type {quote(self.type)}; expected one of {_choices(INCIDENT_TYPES)}",
-                path="type",
+                f"vocabulary must be a Vocabulary (a catalog's .vocabulary), got {quote(vocabulary)}",
+                path="vocabulary",
                 incident_id=ident,
             )
-        if self.channel is not None and self.channel not in CHANNELS:
-            raise IncidentError(
-                f"unknown channel {quote(self.channel)}; expected one of {_choices(CHANNELS)}",
-                path="channel",
-                incident_id=ident,
-            )
+        refusal = vocabulary.type_refusal(self.type)
+        if refusal is not None:
+            raise IncidentError(refusal + _hint(vocabulary), path="type", incident_id=ident)
+        if self.channel is not None:
+            refusal = vocabulary.channel_refusal(self.channel)
+            if refusal is not None:
+                raise IncidentError(refusal + _hint(vocabulary), path="channel", incident_id=ident)
         if not isinstance(self.third_party, bool):
             raise IncidentError(
                 f"third_party must be true or false, got {quote(self.third_party)}",
@@ -294,6 +353,8 @@ class Incident:
                 path="tier",
                 incident_id=ident,
             )
+        attributes = check_owner(ident, self.customer, self.contract, self.attributes)
+        object.__setattr__(self, "attributes", attributes)
         if not isinstance(self.events, tuple):
             object.__setattr__(self, "events", tuple(self.events))
         for index, event in enumerate(self.events):
@@ -329,6 +390,9 @@ class Incident:
             self.channel,
             self.third_party,
             self.tier,
+            self.customer,
+            self.contract,
+            self.attributes,
             self._kinds,
             self._us,
             tuple((event.duration, event.by) for event in self.events),
@@ -355,9 +419,44 @@ class Incident:
         incident: Incident = replace_fields(self, changes)
         return incident
 
+    def with_events(self, *events: Event | Mapping[str, Any]) -> Incident:
+        """A new incident with ``events`` appended, checked like a new incident.
+
+        The call of a helpdesk's update loop: store the incident, append what
+        happened.  Each event is an :class:`Event` or its record form
+        (``{"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"}``); one
+        earlier than the event before it, or one the log's rules refuse, raises
+        :class:`~slaclock.IncidentError` naming its index in the new log.
+
+        >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure",
+        ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})
+        >>> later = inc.with_events({"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"})
+        >>> [event.kind for event in later.events], len(inc.events)
+        (['opened', 'agent_reply'], 1)
+        >>> later.with_events({"type": "customer_message", "at": "2026-11-30T10:00:00+03:00"})
+        Traceback (most recent call last):
+        ...
+        slaclock.errors.IncidentError: events.2: incident 'INC-1', event 2: 'customer_message' at 2026-11-30T10:00:00+03:00 comes before the previous event at 2026-11-30T10:20:00+03:00; events must be in time order
+        """
+        first = len(self.events)
+        added = tuple(
+            event if type(event) is Event else _read_event(event, first + offset, self.id)
+            for offset, event in enumerate(events)
+        )
+        if not added:
+            return self
+        incident: Incident = replace_fields(self, {"events": self.events + added})
+        return incident
+
     @classmethod
-    def from_dict(cls, record: Mapping[str, Any]) -> Incident:
-        """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event."""
+    def from_dict(
+        cls, record: Mapping[str, Any], *, vocabulary: Vocabulary | None = None
+    ) -> Incident:
+        """An incident from its JSON record (docs/semantics-sla.md); errors name the id and event.
+
+        ``type`` and ``channel`` are checked against ``vocabulary`` (a catalog's
+        ``.vocabulary``; the origin's three types and channels by default).
+        """
         if not isinstance(record, Mapping):
             raise IncidentError(f"an incident must be an object, got {quote(record)}")
         raw_id = record.get("id")
@@ -379,17 +478,7 @@ class Incident:
                 path="events",
                 incident_id=ident,
             )
-        events = []
-        for index, raw in enumerate(events_raw):
-            try:
-                events.append(Event.from_dict(raw))
-            except IncidentError as exc:
-                raise IncidentError(
-                    exc.reason,
-                    path=".".join(p for p in ("events", str(index), exc.path) if p),
-                    incident_id=ident,
-                    event_index=index,
-                ) from None
+        events = [_read_event(raw, index, ident) for index, raw in enumerate(events_raw)]
         try:
             return cls(
                 id=record["id"],
@@ -398,6 +487,10 @@ class Incident:
                 third_party=record.get("third_party", False),
                 events=tuple(events),
                 tier=record.get("tier"),
+                customer=record.get("customer"),
+                contract=record.get("contract"),
+                attributes=record.get("attributes", EMPTY),
+                vocabulary=DEFAULT_VOCABULARY if vocabulary is None else vocabulary,
             )
         except IncidentError as exc:
             if exc.incident_id is None and ident is not None:
@@ -407,7 +500,11 @@ class Incident:
             raise
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON record :meth:`from_dict` reads back (``tier`` only when set)."""
+        """The JSON record :meth:`from_dict` reads back.
+
+        ``tier``, ``customer`` and ``contract`` are written only when set,
+        ``attributes`` only when not empty.
+        """
         out: dict[str, Any] = {"id": self.id, "type": self.type}
         if self.channel is not None:
             out["channel"] = self.channel
@@ -415,7 +512,65 @@ class Incident:
         out["events"] = [event.to_dict() for event in self.events]
         if self.tier is not None:
             out["tier"] = self.tier
+        if self.customer is not None:
+            out["customer"] = self.customer
+        if self.contract is not None:
+            out["contract"] = self.contract
+        if self.attributes:
+            out["attributes"] = self.attributes.to_dict()
         return out
+
+
+def _hint(vocabulary: Vocabulary) -> str:
+    """For records read without their catalog's vocabulary: how to pass it."""
+    if vocabulary != DEFAULT_VOCABULARY:
+        return ""
+    return " (the default vocabulary; for a catalog's own, pass vocabulary=catalog.vocabulary)"
+
+
+def check_owner(ident: str, customer: object, contract: object, attributes: object) -> Attributes:
+    """Refuse a bad ``customer``, ``contract`` or ``attributes``; the attributes frozen.
+
+    The one check of these fields: :class:`Incident` and the fast readers of
+    ``slaclock.analysis`` both call it.
+    """
+    _check_party(ident, "customer", customer)
+    _check_party(ident, "contract", contract)
+    if type(attributes) is Attributes:
+        return attributes
+    try:
+        return freeze(attributes)
+    except IncidentError as exc:
+        raise IncidentError(exc.reason, path=exc.path, incident_id=ident) from None
+
+
+def _check_party(ident: str, key: str, value: object) -> None:
+    """``customer`` and ``contract``: absent (``None``) or text that names someone."""
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise IncidentError(
+            f"{key} {quote(value)} must be non-empty text, such as 'ACME' or 'C-2026-17'",
+            path=key,
+            incident_id=ident,
+        )
+    try:
+        check_text(value, key, key)
+    except IncidentError as exc:
+        raise IncidentError(exc.reason, path=key, incident_id=ident) from None
+
+
+def _read_event(raw: object, index: int, ident: str | None) -> Event:
+    """Event ``index`` of a log from its record form; errors placed at ``events.<index>``."""
+    try:
+        return Event.from_dict(raw)  # type: ignore[arg-type]
+    except IncidentError as exc:
+        raise IncidentError(
+            exc.reason,
+            path=".".join(p for p in ("events", str(index), exc.path) if p),
+            incident_id=ident,
+            event_index=index,
+        ) from None
 
 
 def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...]) -> None:

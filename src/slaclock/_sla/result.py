@@ -84,6 +84,42 @@ class Cycle(_Clock):
     moves later by ``paused`` only when reaction clocks pause while pending.
     ``breached`` is ``end > due`` for an ended cycle and ``at > due`` for an open
     one; without ``at`` an open cycle carries no verdict (``status == "open"``).
+
+    Attributes:
+        index: The cycle's number in the incident, from 1.
+        start: When the customer started waiting: the ``opened``, ``customer_message``
+            or ``reopened`` event that started the cycle (in the calendar's zone).
+        due: When the answer falls due: ``target`` of working time after ``start``,
+            later by ``paused`` when reaction clocks pause while pending.
+        answered: When the cycle was answered (an ``agent_reply``, or ``resolved`` or
+            ``closed`` ending it); ``None`` while open and for a superseded cycle.
+        target: The working time promised: the tier's ``first_reaction`` for the first
+            cycle (``reaction`` when it has none), ``reaction`` for the others.
+        taken: Working time counted from ``start`` to the end (or to ``at`` while open),
+            less pauses.
+        breached: The target was missed: the answer came after ``due``, or the cycle is
+            still open at an ``at`` after ``due``.  ``False`` while open without ``at``.
+        overdue: Working time past the target when breached (at the answer, or at ``at``
+            while open); zero otherwise.  A reply after hours can be late by zero.
+        at_risk: Open, not breached, and ``taken`` is at or past the tier's at-risk
+            share of ``target`` at ``at`` (always ``False`` without ``at``).
+        paused: Working time the cycle spent paused while pending (zero unless the tier
+            pauses reaction clocks while pending).
+        first: The first response: no earlier cycle was answered.
+        status: One word: ``"met"`` or ``"late"`` once ended; ``"superseded"`` when a
+            later message restarted it; while open ``"running"``, ``"at_risk"``,
+            ``"paused"`` or ``"overdue"`` as of ``at``, and ``"open"`` without ``at``.
+        target_name: ``"first_reaction"`` for the first cycle, ``"reaction"`` otherwise.
+        started_by: The kind of event that started it: ``"opened"``,
+            ``"customer_message"`` or ``"reopened"``.
+        end: When the cycle stopped: the answer, or the message that superseded it;
+            ``None`` while open.
+        ended_by: The kind of event at ``end`` (``"agent_reply"``, ``"resolved"``,
+            ``"closed"``), ``"superseded"``, or ``None`` while open.
+        tier: The id of the tier it was evaluated on.
+        pauses: The ``(start, end)`` spans during which the clock stood still.
+        calendar: The tier's calendar, kept so that ``periods`` can list the working
+            periods of the target; outside equality and repr.
     """
 
     index: int
@@ -142,6 +178,29 @@ class ResolutionClock(_Clock):
 
     A reopen continues the clock where it stopped; ``closed`` without a
     resolution stops it too (``ended_by == "closed"``).
+
+    Attributes:
+        start: The ``opened`` event's instant (in the calendar's zone).
+        due: When resolution falls due: the tier's ``resolution`` target of working
+            time after ``start``, later by every pause.
+        resolved: When the clock stopped for good (``resolved`` or ``closed``, the last
+            one when reopened); ``None`` while it still runs.
+        target: The tier's ``resolution`` target.
+        used: Working time counted from ``start`` to ``resolved`` (or to ``at`` while
+            running), less pauses.
+        paused: Working time spent paused (pending, or resolved before a reopen).
+        breached: Resolved after ``due``, or still running at an ``at`` after ``due``.
+        overdue: Working time past the target when breached; zero otherwise.
+        at_risk: Running, not breached, and ``used`` is at or past the tier's at-risk
+            share of ``target`` at ``at``.
+        status: ``"met"`` or ``"late"`` once resolved; while running ``"running"``,
+            ``"at_risk"``, ``"paused"`` or ``"overdue"`` as of ``at``; ``"open"``
+            without ``at``.
+        ended_by: ``"resolved"`` or ``"closed"``, the kind that stopped the clock;
+            ``None`` while it runs.
+        tier: The id of the tier it was evaluated on.
+        pauses: The ``(start, end)`` spans during which the clock stood still.
+        calendar: The tier's calendar, for ``periods``; outside equality and repr.
     """
 
     start: datetime
@@ -192,6 +251,16 @@ class Breach:
     time past due (at the answer, or at the evaluation instant while open);
     ``late_wall`` the clock time from due to the answer, when answered.  A reply
     after hours can be late by zero working time and still be a breach.
+
+    Attributes:
+        at: The due instant that was missed (in the calendar's zone).
+        cycle: The reaction cycle's ``index``, or ``None`` for the resolution clock.
+        tier: The id of the tier whose target was missed.
+        target: Which target: ``"first_reaction"``, ``"reaction"`` or ``"resolution"``.
+        duration: The target's working time (``Cycle.target``).
+        late: Working time past due: at the answer, or at the evaluation instant while
+            the clock is still open.
+        late_wall: Clock (wall) time from due to the answer; ``None`` while unanswered.
     """
 
     at: datetime
@@ -221,6 +290,23 @@ class Evaluation:
 
     ``next_due`` is the earliest due instant of a running clock not yet
     breached, and ``remaining`` the working time from ``at`` to it.
+
+    Attributes:
+        incident: The incident's id.
+        tier: The id of the tier it was evaluated on.
+        covered: Whether the tier covers the incident (type, third-party scope,
+            channel); an incident not covered has no clocks.
+        reason: Why it is not covered, in words; ``None`` when covered.
+        cycles: Every reaction cycle, in order (see `Cycle`).
+        resolution: The resolution clock, when the tier has a ``resolution`` target.
+        breached: Some target was missed: ``breaches`` is not empty.
+        breaches: One record per missed target, by due instant (see `Breach`).
+        next_due: The earliest due instant of a running clock not yet breached;
+            ``None`` when nothing is due.
+        remaining: Working time from ``at`` to ``next_due``; ``None`` without ``at``
+            or without ``next_due``.
+        at: The evaluation instant in the calendar's zone, or ``None`` (every event
+            counts and open clocks carry no verdict).
     """
 
     incident: str
@@ -272,6 +358,16 @@ class Schedule:
     ``next_due`` is when the running clock ``clock`` falls due (``None`` when
     no clock runs), ``at_risk_at`` when it crosses the tier's at-risk share,
     and ``breached_so_far`` whether any target was already missed.
+
+    Attributes:
+        next_due: When the running clock falls due, in the calendar's zone; ``None``
+            when no clock runs (not covered, answered, resolved, or every running
+            clock already breached).
+        clock: Which clock that is: ``"first_reaction"``, ``"reaction"`` or
+            ``"resolution"``; ``None`` with ``next_due``.
+        at_risk_at: When that clock reaches the tier's at-risk share of its target
+            (at or before ``at`` when it already has); ``None`` with ``next_due``.
+        breached_so_far: Some target was already missed as of ``at``.
     """
 
     next_due: datetime | None

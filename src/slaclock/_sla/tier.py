@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from slaclock._code import Printer, call_code, pretty_call
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
+from slaclock._sla.vocabulary import CHANNELS, DEFAULT_VOCABULARY, INCIDENT_TYPES, Vocabulary
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
 
 if TYPE_CHECKING:
@@ -33,8 +34,7 @@ __all__ = [
     "Tier",
 ]
 
-INCIDENT_TYPES = ("failure", "module_failure", "consultation")
-CHANNELS = ("portal", "remote", "phone")
+_ALL_TYPES = frozenset(INCIDENT_TYPES)  # the default: every type of the tier's vocabulary
 CYCLE_RULES = ("oldest_unanswered", "restart_on_message")
 #: ``per`` values a price may carry: ``None`` is a one-off amount (or free).
 PRICE_PERIODS = ("year", "month", "hour", None)
@@ -213,6 +213,13 @@ def amount_to_data(amount: Decimal) -> int | str:
 class Price:
     """An exact amount of money, per ``"year"``, ``"month"``, ``"hour"``, or once (``None``).
 
+    Attributes:
+        amount: The exact amount, a ``Decimal`` (an ``int`` is taken as one).
+        currency: The currency code, such as ``"RUB"``.
+        per: ``"year"``, ``"month"``, ``"hour"``, or ``None`` for a one-off amount.
+        note: Free text kept with the price (the origin's "with an active
+            maintenance package"); it decides nothing.
+
     >>> Price(Decimal(20000), "RUB", "month")
     Price.from_dict({'amount': 20000, 'currency': 'RUB', 'per': 'month'})
     >>> print(Price(Decimal(20000), "RUB", "month"))
@@ -386,6 +393,32 @@ class Tier:
     which an open clock is flagged.  ``calendar_name`` is the calendar's key
     in the catalog the tier came from; like ``Catalog.source`` it is
     provenance and does not take part in equality.
+
+    Attributes:
+        id: The tier's key in its catalog (``"SLA-2"``).
+        name: Its display name (``"Enterprise"``).
+        calendar: The working calendar every clock of the tier runs on.
+        reaction: The working time within which each reaction cycle must be answered.
+        first_reaction: The first cycle's own target; ``None``: the first cycle uses
+            ``reaction``.
+        resolution: Working time from ``opened`` to ``resolved``; ``None``: no
+            resolution clock.
+        types: The incident types the tier covers.
+        third_party: Whether third-party plugins and integrations are covered.
+        channels: The channels the tier serves, in order.
+        price: What the tier costs, or ``None`` when it has no price.
+        budget: Working time included per calendar month; ``None``: unlimited.
+        overage_rate: The hourly price of time beyond ``budget``, or ``None``.
+        contract_required: Whether the tier needs a contract and a prepaid period.
+        at_risk: The consumed share of a target (a ``Fraction``, 3/4 by default) at
+            which an open clock is at risk.
+        cycle_rule: ``"oldest_unanswered"`` (further messages do not restart a running
+            cycle) or ``"restart_on_message"`` (every customer message starts a new one).
+        pause_reaction_when_pending: Whether reaction cycles stand still while pending.
+        description: Free text describing the tier.
+        work_included: The kinds of work the tier includes, in words.
+        calendar_name: The calendar's key in the catalog the tier came from, or
+            ``None``; provenance, outside equality.
     """
 
     id: str
@@ -394,7 +427,7 @@ class Tier:
     reaction: timedelta
     first_reaction: timedelta | None = None
     resolution: timedelta | None = None
-    types: frozenset[str] = frozenset(INCIDENT_TYPES)
+    types: frozenset[str] = _ALL_TYPES
     third_party: bool = False
     channels: tuple[str, ...] = CHANNELS
     price: Price | None = None
@@ -408,6 +441,8 @@ class Tier:
     work_included: tuple[str, ...] = ()
     # Where the calendar came from, not part of the promise: not compared or hashed.
     calendar_name: str | None = field(default=None, compare=False)
+    # The types and channels the tier's catalog speaks of; scope is checked within it.
+    vocabulary: Vocabulary = DEFAULT_VOCABULARY
 
     def __post_init__(self) -> None:
         # The one place a tier's rules live: from_dict and replace() come through here
@@ -456,8 +491,12 @@ class Tier:
                 raise bad("budget", f"budget must be >= 0, got {format_duration(self.budget)!r}")
             if self.budget > MAX_DURATION:
                 raise too_long("budget", self.budget)
+        vocabulary = self.vocabulary
+        if not isinstance(vocabulary, Vocabulary):
+            raise wrong("vocabulary", f"vocabulary must be a Vocabulary, got {vocabulary!r}")
         # Sets and lists are accepted for convenience and frozen here, so the tier stays hashable.
-        types = self.types
+        # Left at their defaults, types and channels are all of the vocabulary's.
+        types = vocabulary.types if self.types is _ALL_TYPES else self.types
         if isinstance(types, str) or not isinstance(types, Iterable):
             raise wrong("types", f"types must be a set of incident types, got {types!r}")
         listed = list(types)
@@ -466,32 +505,29 @@ class Tier:
         if not listed:
             raise bad(
                 "types",
-                f"types must be a non-empty set of {', '.join(map(repr, INCIDENT_TYPES))}, got []",
+                f"types must be a non-empty set of {', '.join(map(repr, vocabulary.types))}, got []",
             )
         for i, kind in enumerate(listed):
-            if not isinstance(kind, str) or kind not in INCIDENT_TYPES:
+            refusal = vocabulary.type_refusal(kind)
+            if refusal is not None:
                 raise bad(
-                    f"types[{i}]" if indexed else "types",
-                    f"unknown incident type {kind!r} in types; expected one of "
-                    f"{', '.join(map(repr, INCIDENT_TYPES))}",
+                    f"types[{i}]" if indexed else "types", refusal + _declare(vocabulary, "types")
                 )
         object.__setattr__(self, "types", frozenset(listed))
-        channels = self.channels
+        channels = vocabulary.channels if self.channels is CHANNELS else self.channels
         if isinstance(channels, str) or not isinstance(channels, Iterable):
             raise wrong("channels", f"channels must be a sequence, got {channels!r}")
         channels = tuple(channels)
         if not channels:
             raise bad(
                 "channels",
-                f"channels must list at least one of {', '.join(map(repr, CHANNELS))}, got []",
+                f"channels must list at least one of {', '.join(map(repr, vocabulary.channels))}, "
+                "got []",
             )
         for i, channel in enumerate(channels):
-            if not isinstance(channel, str) or channel not in CHANNELS:
-                raise bad(
-                    f"channels[{i}]",
-                    f"unknown channel {channel!r} in channels; expected one of "
-                    f"{', '.join(map(repr, CHANNELS))}",
-                )
+            refusal = vocabulary.channel_refusal(channel)
+            if refusal is not None:
+                raise bad(f"channels[{i}]", refusal + _declare(vocabulary, "channels"))
             if channel in channels[:i]:
                 raise bad(f"channels[{i}]", f"channel {channel!r} is listed twice in channels")
         object.__setattr__(self, "channels", channels)
@@ -590,21 +626,19 @@ class Tier:
         >>> sla1.covers(type="failure", third_party=True)
         'third-party plugins and integrations are not covered by SLA-1 Customer'
         """
-        if type not in INCIDENT_TYPES:
-            raise SlaclockValueError(
-                f"unknown incident type {type!r}; expected one of "
-                f"{', '.join(map(repr, INCIDENT_TYPES))}"
-            )
-        if channel is not None and channel not in CHANNELS:
-            raise SlaclockValueError(
-                f"unknown channel {channel!r}; expected one of {', '.join(map(repr, CHANNELS))}"
-            )
+        refusal = self.vocabulary.type_refusal(type)
+        if refusal is None and channel is not None:
+            refusal = self.vocabulary.channel_refusal(channel)
+        if refusal is not None:
+            raise SlaclockValueError(refusal)
         if type not in self.types:
-            return f"{_TYPE_WORDS[type]} ({type!r}) are not covered by {self.label}"
+            words = _TYPE_WORDS.get(type, "incidents of this type")
+            return f"{words} ({type!r}) are not covered by {self.label}"
         if third_party and not self.third_party:
             return f"third-party plugins and integrations are not covered by {self.label}"
         if channel is not None and channel not in self.channels:
-            return f"{_CHANNEL_WORDS[channel]} ({channel!r}) is not a channel of {self.label}"
+            words = _CHANNEL_WORDS.get(channel, "this channel")
+            return f"{words} ({channel!r}) is not a channel of {self.label}"
         return None
 
     # ------------------------------------------------------------------ variants
@@ -642,12 +676,15 @@ class Tier:
         calendars: Mapping[str, Calendar] | None = None,
         id: str | None = None,
         path: str | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> Tier:
         """A tier from its catalog table (docs/howto-catalog.md), with errors naming key paths.
 
         ``id`` is the table's key in a catalog; a standalone mapping carries it
         as ``"id"``.  ``calendar`` is either a name looked up in ``calendars`` or
-        an inline calendar table.
+        an inline calendar table.  ``vocabulary`` is the catalog's types and
+        channels (the origin's by default), which ``types`` and ``channels`` must
+        come from and default to.
         """
         where = path if path is not None else (f"tiers.{id}" if id is not None else "tier")
         data = expect_mapping(mapping, path=where)
@@ -675,6 +712,8 @@ class Tier:
         )
         fields.update(_parse_text_fields(data, path=where))
         fields["id"] = id
+        if vocabulary is not None:
+            fields["vocabulary"] = vocabulary
         try:
             tier: Tier = cls(**fields)
         except (SlaclockValueError, SlaclockTypeError) as error:
@@ -701,7 +740,7 @@ class Tier:
             data["first_reaction"] = format_duration(self.first_reaction)
         if self.resolution is not None:
             data["resolution"] = format_duration(self.resolution)
-        data["types"] = [t for t in INCIDENT_TYPES if t in self.types]
+        data["types"] = [t for t in self.vocabulary.types if t in self.types]
         data["third_party"] = self.third_party
         data["channels"] = list(self.channels)
         if self.price is not None:
@@ -756,6 +795,13 @@ class Tier:
         if self.price is not None:
             parts.append(f"price={str(self.price)!r}")
         return f"Tier({', '.join(parts)})"
+
+
+def _declare(vocabulary: Vocabulary, key: str) -> str:
+    """For a scope outside the default vocabulary: a catalog may declare its own."""
+    if vocabulary != DEFAULT_VOCABULARY:
+        return ""
+    return f" (a catalog may declare its own with a top-level {key} = [...])"
 
 
 def _read_calendar(

@@ -34,18 +34,21 @@ import json
 import json.scanner
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from itertools import chain, islice, repeat
+from itertools import islice, repeat
 from operator import getitem, itemgetter
 from os import PathLike
 from typing import IO, Any, Literal
+from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
-from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line, unencodable
+from slaclock._calendar.spec import parse_zone
+from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
 from slaclock.analysis._decode import MISSING, Unusual, decode
 from slaclock.analysis._rows import Summary, instant, of_incident, row
+from slaclock.analysis._sample import sample, sample_records
 from slaclock.catalog import Catalog
 from slaclock.errors import (
     IncidentError,
@@ -63,6 +66,8 @@ __all__ = [
     "evaluate_jsonl",
     "evaluate_many",
     "instant",
+    "sample",
+    "sample_records",
     "summarize",
 ]
 
@@ -160,17 +165,18 @@ class SummaryReader(Iterator[Summary]):
             yield from lines(source, plans, at)
 
     def _record(self, line: str) -> Any:
-        """The record of one line by the fast decoder, or ``MISSING`` if it declines."""
+        """The record of one line by the fast decoder, or ``MISSING`` if it declines.
+
+        Whether the decoder read the line as the careful reader would (no key given
+        twice, no lone surrogate) is left to :func:`decode`, which counts its strings.
+        """
         try:
             if self._loads is not None:
-                record = self._loads(line)
-            else:
-                record, end = self._scan(line, 0)
-                if line[end:].strip(_JSON_BLANKS):
-                    return MISSING
+                return self._loads(line)
+            record, end = self._scan(line, 0)
         except Exception:
             return MISSING
-        return record if _plain_line(line, record) else MISSING
+        return MISSING if line[end:].strip(_JSON_BLANKS) else record
 
     def _lines(
         self,
@@ -210,7 +216,7 @@ class SummaryReader(Iterator[Summary]):
         number = 0  # lines before the chunk
         while chunk := list(islice(lines, chunks.CHUNK)):
             records = self._records(chunk)
-            made, left = _chunk_rows(chunks, records, plans, at)
+            made, left = _chunk_rows(chunks, records, chunk, plans, at)
             if not left:
                 yield from made  # type: ignore[misc]
             else:
@@ -224,72 +230,28 @@ class SummaryReader(Iterator[Summary]):
             number += len(chunk)
 
     def _records(self, chunk: list[str]) -> list[Any]:
-        """The chunk's records by the fast decoder (``MISSING`` where it declines a line)."""
+        """The chunk's records by the fast decoder (``MISSING`` where it declines a line).
+
+        Whether it read them as the careful reader would is the engine's to check.
+        """
         try:
             if self._loads is not None:
-                records = list(map(self._loads, chunk))
-                if _plain_text("".join(chunk), records):
-                    return records
-            else:
-                pairs = list(map(self._scan, chunk, repeat(0)))
-                # The scanner raises StopIteration where it finds no value, which ends
-                # map() early as if the chunk were shorter: count what came back.
-                ends = map(_SECOND, pairs)
-                if len(pairs) == len(chunk) and not "".join(
-                    map(getitem, chunk, map(slice, ends, repeat(None)))
-                ).strip(_JSON_BLANKS):
-                    records = list(map(_FIRST, pairs))
-                    if _plain_text("".join(chunk), records):
-                        return records
+                return list(map(self._loads, chunk))
+            pairs = list(map(self._scan, chunk, repeat(0)))
+            # The scanner raises StopIteration where it finds no value, which ends
+            # map() early as if the chunk were shorter: count what came back.
+            ends = map(_SECOND, pairs)
+            if len(pairs) == len(chunk) and not "".join(
+                map(getitem, chunk, map(slice, ends, repeat(None)))
+            ).strip(_JSON_BLANKS):
+                return list(map(_FIRST, pairs))
         except Exception:  # a line either declines: see which
             pass
         return list(map(self._record, chunk))
 
 
-def _plain_text(text: str, records: list[Any]) -> bool:
-    """Whether the fast decoders read ``text`` exactly as the careful reader would.
-
-    json and orjson keep the last of a key given twice, where the careful reader
-    refuses the line; and they pass lone surrogates through.  Without a backslash
-    every ``"`` in JSON text opens or closes a string, so the text holds exactly
-    ``count('"') // 2`` strings, and a key dropped as a duplicate leaves the decoded
-    records with fewer.  The decoded strings are counted as if every event value
-    were text: where one is not (a number, a list), the fast readers refuse the
-    event anyway and the line goes the careful way, so the count needs no walk in
-    Python, only C-level maps.  A line with a backslash (an escape, maybe of a
-    surrogate) or that is not Unicode text goes the careful way.
-    """
-    if not _scannable(text):
-        return False
-    try:
-        keys = sum(map(len, records))
-        texts = list(map(type, chain.from_iterable(map(dict.values, records)))).count(str)
-        events = sum(map(len, chain.from_iterable(map(_EVENTS, records))))
-    except Exception:
-        return False
-    return text.count('"') == 2 * (keys + texts + 2 * events)
-
-
-def _plain_line(text: str, record: Any) -> bool:
-    """:func:`_plain_text` of one line and its record, without building lists for it."""
-    if not _scannable(text):
-        return False
-    try:
-        texts = list(map(type, record.values())).count(str)
-        events = sum(map(len, record["events"]))
-    except Exception:
-        return False
-    return text.count('"') == 2 * (len(record) + texts + 2 * events)
-
-
-def _scannable(text: str) -> bool:
-    """No backslash (so every ``"`` delimits a string) and Unicode text (no lone surrogate)."""
-    return "\\" not in text and (text.isascii() or unencodable(text) is None)
-
-
 _JSON_BLANKS = " \t\n\r"  # the whitespace json.loads allows around a document
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
-_EVENTS = itemgetter("events")
 
 
 def _row(
@@ -304,7 +266,7 @@ def _row(
         if record is MISSING:
             raise Unusual
         plan = plans if isinstance(plans, Plan) else plans[record["tier"]]
-        return row(plan, decode(record), at)
+        return row(plan, decode(record, line), at)
     except Exception:
         if not line.strip():
             return None
@@ -312,11 +274,15 @@ def _row(
 
 
 def _chunk_rows(
-    chunks: Any, records: list[Any], plans: Mapping[str, Plan] | Plan, at: int | None
+    chunks: Any,
+    records: list[Any],
+    lines: list[str],
+    plans: Mapping[str, Plan] | Plan,
+    at: int | None,
 ) -> tuple[list[Summary | None], list[int]]:
-    """Rows of a chunk's records by the numpy engine, each on its plan, and positions it left."""
+    """Rows of a chunk's records (decoded from ``lines``) by the numpy engine, and positions it left."""
     if isinstance(plans, Plan) and MISSING not in records:
-        return chunks.rows_of(records, plans, at)  # type: ignore[no-any-return]
+        return chunks.rows_of(records, lines, plans, at)  # type: ignore[no-any-return]
     groups: dict[int, tuple[Plan, list[int]]] = {}
     left = []
     for j, record in enumerate(records):
@@ -327,7 +293,9 @@ def _chunk_rows(
             groups.setdefault(id(plan), (plan, []))[1].append(j)
     out: list[Summary | None] = [None] * len(records)
     for plan, positions in groups.values():
-        made, rest = chunks.rows_of([records[j] for j in positions], plan, at)
+        made, rest = chunks.rows_of(
+            [records[j] for j in positions], [lines[j] for j in positions], plan, at
+        )
         for j, summary in zip(positions, made, strict=True):
             out[j] = summary
         left += [positions[k] for k in rest]
@@ -395,7 +363,11 @@ def _loads_of(decoder: str) -> Callable[[str], Any] | None:
 
 def _careful(line: str, number: int, plans: Mapping[str, Plan] | Plan, at: int | None) -> Summary:
     """A line read by ``Incident.from_dict``: its exact error, or its summary."""
-    incident = parse_line(line, number)
+    # A catalog's tiers share its vocabulary: any plan's tier tells it.
+    anyone = plans if isinstance(plans, Plan) else next(iter(plans.values()), None)
+    incident = parse_line(
+        line, number, vocabulary=None if anyone is None else anyone.tier.vocabulary
+    )
     plan = plans if isinstance(plans, Plan) else _pick(plans, incident.tier, incident.id, number)
     try:
         return of_incident(plan, incident, at)
@@ -517,11 +489,25 @@ class Table:
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
 
-    def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame``: instants as UTC timestamps, durations as timedeltas.
+    def to_pandas(self, *, zone: str | ZoneInfo = "UTC") -> Any:
+        """A ``pandas.DataFrame``: instants as timestamps in ``zone``, durations as timedeltas.
 
-        Needs pandas (``pip install 'slaclock[pandas]'``).
+        Instants are tz-aware ``datetime64[us, zone]`` columns (``NaT`` where a row
+        has none), in UTC unless ``zone`` names another (an IANA name or a
+        ``ZoneInfo``: ``zone="Europe/Moscow"`` shows local due instants); durations
+        ``timedelta64[us]``; counts ``int64``; verdicts ``bool``.  Needs pandas
+        (``pip install 'slaclock[pandas]'``).
+
+        >>> from slaclock import default_catalog
+        >>> line = ('{"id": "A", "type": "failure", "events": ['
+        ...         '{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]}')
+        >>> table = summarize(evaluate_jsonl([line], default_catalog().tiers["SLA-2"]))
+        >>> frame = table.to_pandas(zone="Europe/Moscow")
+        >>> str(frame.loc[0, "next_due"])
+        '2026-11-30 11:30:00+03:00'
         """
+        name_of_zone = zone.key if isinstance(zone, ZoneInfo) else zone
+        checked = parse_zone(name_of_zone, path="zone").key
         try:
             pd: Any = importlib.import_module("pandas")
         except ImportError:
@@ -531,7 +517,8 @@ class Table:
         frame = {}
         for name, values in self.columns.items():
             if name in _INSTANT_FIELDS:
-                frame[name] = pd.to_datetime(pd.array(values, dtype="Int64"), unit="us", utc=True)
+                stamps = pd.to_datetime(pd.array(values, dtype="Int64"), unit="us", utc=True)
+                frame[name] = stamps if checked == "UTC" else stamps.tz_convert(checked)
             elif name in _DURATION_FIELDS:
                 frame[name] = pd.to_timedelta(pd.array(values, dtype="Int64"), unit="us")
             else:

@@ -14,10 +14,24 @@ from typing import Any, NamedTuple
 
 from slaclock._calendar.instants import td_to_us, to_us
 from slaclock._durations import parse_duration
-from slaclock._sla.tier import CHANNELS, INCIDENT_TYPES
+from slaclock._jsonl import unencodable
+from slaclock._sla.incident import check_owner
+from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import parse_instant
 
-__all__ = ["MISSING", "RECORD_KEYS", "Decoded", "Unusual", "decode", "parse_instant_us"]
+__all__ = [
+    "MISSING",
+    "OWNER_KEYS",
+    "RECORD_KEYS",
+    "Decoded",
+    "Unusual",
+    "attribute_strings",
+    "check_owner_keys",
+    "decode",
+    "owner_strings",
+    "parse_instant_us",
+    "scannable",
+]
 
 MISSING: Any = object()
 
@@ -46,9 +60,11 @@ def _unusual(message: str) -> Exception:
 
 
 RECORD_KEYS = frozenset(("id", "type", "channel", "third_party", "events", "tier"))
+# Whom the incident is for and the helpdesk's own fields: no clock reads them, so the
+# readers only check them, by Incident's own rule, and only when a record has them.
+OWNER_KEYS = frozenset(("customer", "contract", "attributes"))
+_ALL_KEYS = RECORD_KEYS | OWNER_KEYS
 _EVENT_KEYS = frozenset(("type", "at", "duration", "by"))
-_TYPES = frozenset(INCIDENT_TYPES)
-_CHANNELS = frozenset(CHANNELS)
 _EPOCH_ORDINAL = datetime(1970, 1, 1).toordinal()
 
 # ``2026-11-27T17:30:00+03:00`` read as two cached parts, split at its first colon:
@@ -90,14 +106,67 @@ def parse_instant_us(text: str) -> int:
     return us
 
 
-def check_scope(incident_type: Any, channel: Any) -> None:
+def scannable(text: str) -> bool:
+    """No backslash (so every ``"`` delimits a string) and Unicode text (no lone surrogate).
+
+    The fast decoders keep the last of a key given twice, where the careful reader
+    refuses the line, and they pass lone surrogates through.  In scannable JSON
+    text every ``"`` opens or closes a string, so the text holds exactly
+    ``text.count('"') // 2`` strings, and a key dropped as a duplicate leaves the
+    decoded records with fewer: each engine counts the strings it decoded (every
+    event value as if text: where one is not, the event is refused anyway) and
+    leaves text whose count differs to the careful reader.
+    """
+    return "\\" not in text and (text.isascii() or unencodable(text) is None)
+
+
+def check_scope(vocabulary: Vocabulary, incident_type: Any, channel: Any) -> None:
     """Refuse (as unusual) a type or channel that ``Incident.from_dict`` would refuse."""
     if (
         type(incident_type) is not str
-        or incident_type not in _TYPES
-        or (channel is not None and (type(channel) is not str or channel not in _CHANNELS))
+        or incident_type not in vocabulary.type_set
+        or (
+            channel is not None
+            and (type(channel) is not str or channel not in vocabulary.channel_set)
+        )
     ):
         raise Unusual
+
+
+def check_owner_keys(record: dict[str, Any]) -> None:
+    """Refuse (as unusual) a record with unknown keys, or owner fields ``Incident`` refuses."""
+    if not record.keys() <= _ALL_KEYS:
+        raise Unusual
+    ident = record.get("id")
+    if type(ident) is not str or not ident:
+        raise Unusual
+    try:
+        check_owner(
+            ident, record.get("customer"), record.get("contract"), record.get("attributes", {})
+        )
+    except Exception:
+        raise Unusual from None
+
+
+def owner_strings(record: dict[str, Any]) -> int:
+    """The strings a record's owner fields hold: customer, contract, attributes (any values)."""
+    return attribute_strings([record.get(key) for key in OWNER_KEYS])
+
+
+def attribute_strings(value: Any) -> int:
+    """How many strings (keys and text values) a JSON value holds, at any depth."""
+    count = 0
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            count += len(value)
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+        elif type(value) is str:
+            count += 1
+    return count
 
 
 def _odd_event(event: Any) -> tuple[Any, Any]:
@@ -119,10 +188,14 @@ def _odd_event(event: Any) -> tuple[Any, Any]:
     return kind, event["at"]
 
 
-def _odd_events(events: list[Any]) -> tuple[list[Any], list[int], bool]:
-    """Kinds, instants and whether an agent opened, of events some of which carry more keys."""
+def _odd_events(events: list[Any]) -> tuple[list[Any], list[int], bool, int]:
+    """Kinds, instants, whether an agent opened, and the keys, of events some carrying more keys.
+
+    Also the way the caches are filled: each instant missing from them is parsed.
+    """
     kinds = []
     times = []
+    keys = 0
     for event in events:
         if len(event) == 2:
             kind, text = event["type"], event["at"]
@@ -130,23 +203,30 @@ def _odd_events(events: list[Any]) -> tuple[list[Any], list[int], bool]:
                 raise Unusual
         else:
             kind, text = _odd_event(event)
+        keys += len(event)
         kinds.append(kind)
-        hour, _, rest = text.partition(":")
         try:
+            hour, _, rest = text.partition(":")
             times.append(_HOURS[hour] + _MINUTES[rest])
         except KeyError:
             times.append(parse_instant_us(text))
-    return kinds, times, events[0].get("by") == "agent"
+    return kinds, times, events[0].get("by") == "agent", keys
 
 
-def decode(record: Any) -> Decoded:
-    """A decoded line's record, checked by ``Incident.from_dict``'s rules but for the log's kinds.
+def decode(record: Any, line: str) -> Decoded:
+    """A record decoded from ``line``, checked by ``Incident.from_dict``'s rules but for the log's kinds.
+
+    The line's strings are counted against the record's (see :func:`scannable`).
 
     Raises :class:`Unusual` (or any other exception) on anything it does not
     accept; the caller then reads the line with ``Incident.from_dict``.
     """
-    if type(record) is not dict or not record.keys() <= RECORD_KEYS:
+    if type(record) is not dict:
         raise Unusual
+    owned = 0
+    if not record.keys() <= RECORD_KEYS:
+        check_owner_keys(record)
+        owned = owner_strings(record)
     ident = record["id"]
     incident_type = record["type"]
     channel = record.get("channel")
@@ -160,14 +240,15 @@ def decode(record: Any) -> Decoded:
     if type(events) is not list or not events:
         raise Unusual
     # Most events are exactly {"type": ..., "at": ...}: their kinds and instants
-    # are read here, through the caches; this loop is most of a million-incident run.
+    # are read here, through the caches; this loop is most of a million-incident run
+    # (a Python loop costs less here than chained C-level maps with slices).
     hours, minutes = _HOURS, _MINUTES
     kinds: list[Any] = []
     times: list[int] = []
     kind_of, time_of = kinds.append, times.append
     for event in events:
         if len(event) != 2:
-            kinds, times, agent_opened = _odd_events(events)
+            kinds, times, agent_opened, keys = _odd_events(events)
             plain = False
             break
         kind_of(event["type"])
@@ -180,7 +261,21 @@ def decode(record: Any) -> Decoded:
     else:
         agent_opened = False
         plain = True
-    if times != sorted(times):  # events must be in time order
+        keys = 2 * len(events)
+    strings = (
+        len(record)
+        + 1
+        + (type(incident_type) is str)
+        + (type(channel) is str)
+        + (tier is not None)
+        + owned
+        + 2 * keys
+    )
+    if (
+        times != sorted(times)  # events must be in time order
+        or line.count('"') != 2 * strings
+        or not scannable(line)
+    ):
         raise Unusual
     return _new(
         Decoded,

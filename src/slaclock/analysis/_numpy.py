@@ -15,9 +15,10 @@ a sequence's meaning is its program from the shared table of
 to :func:`slaclock.evaluate`'s).
 
 What this module does not take on, it leaves to the row reader, which reads it
-exactly as before: a whole chunk when a record is not a plain object of known keys
-(the caller then splits the chunk to find it), and single incidents whose events
-carry more than ``type`` and ``at``, whose timestamps are not in one of the
+exactly as before: a whole chunk when a record is not a plain object with values of
+the right types (the caller then splits the chunk to find it), and single incidents
+with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident``
+refuses, whose events carry more than ``type`` and ``at``, whose timestamps are not in one of the
 forms read here, whose log breaks a rule or is out of time order, or whose clocks
 have stops (a pause while pending, a resolution clock with pending or reopened
 spans).
@@ -35,7 +36,15 @@ from slaclock._calendar.batch import deadline_us_many, elapsed_us_many
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
 from slaclock._sla import clocks
 from slaclock._sla.lifecycle import KIND_CODES, Program, programs
-from slaclock.analysis._decode import MISSING, RECORD_KEYS, check_scope
+from slaclock.analysis._decode import (
+    MISSING,
+    RECORD_KEYS,
+    Unusual,
+    check_owner_keys,
+    check_scope,
+    owner_strings,
+    scannable,
+)
 from slaclock.analysis._rows import Summary, empty, new_row, uncovered
 
 if TYPE_CHECKING:
@@ -63,7 +72,7 @@ _FAR = 50 * 366 * 86_400_000_000  # fifty years, in microseconds
 
 
 def rows_of(
-    records: list[Any], plan: Plan, at: int | None
+    records: list[Any], lines: list[str], plan: Plan, at: int | None
 ) -> tuple[list[Summary | None], list[int]]:
     """:func:`rows`, splitting the chunk in halves around whatever it raises on.
 
@@ -71,26 +80,31 @@ def rows_of(
     takes them all and finds the bad one itself.
     """
     try:
-        return rows(records, plan, at)
+        return rows(records, lines, plan, at)
     except Exception:
         if len(records) <= 8:
             return [None] * len(records), list(range(len(records)))
     half = len(records) // 2
-    made, left = rows_of(records[:half], plan, at)
-    more, rest = rows_of(records[half:], plan, at)
+    made, left = rows_of(records[:half], lines[:half], plan, at)
+    more, rest = rows_of(records[half:], lines[half:], plan, at)
     return made + more, left + [half + k for k in rest]
 
 
-def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary | None], list[int]]:
-    """The rows of decoded records on one plan, and the positions left to the row reader.
+def rows(
+    records: list[Any], lines: list[str], plan: Plan, at: int | None
+) -> tuple[list[Summary | None], list[int]]:
+    """The rows of records decoded from ``lines`` on one plan, and the positions left to the row reader.
 
     A position left to the row reader has ``None`` for its row.  Raises
     :class:`Irregular` (or whatever a check meets, such as a ``KeyError``) when a
-    record is not a plain object of known keys and values of the right types.
+    record is not a plain object of known keys and values of the right types, or
+    when the lines hold strings the records lost (a key given twice; see
+    :func:`~slaclock.analysis._decode.scannable`).
     """
     m = len(records)
-    if set(map(type, records)) != _DICT or not RECORD_KEYS.issuperset(chain.from_iterable(records)):
+    if set(map(type, records)) != _DICT:
         raise Irregular
+    owned = not RECORD_KEYS.issuperset(chain.from_iterable(records))
     ids = list(map(_id, records))
     if set(map(type, ids)) != _STR or not all(ids):
         raise Irregular
@@ -99,7 +113,8 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     parties = list(map(dict.get, records, repeat("third_party"), repeat(False)))
     if not set(map(type, parties)) <= _BOOL:
         raise Irregular
-    tiers = set(map(dict.get, records, repeat("tier")))
+    named = list(map(dict.get, records, repeat("tier")))
+    tiers = set(named)
     tiers.discard(None)
     if tiers and (set(map(type, tiers)) != _STR or "" in tiers):
         raise Irregular
@@ -115,6 +130,15 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     first: Ints = np.array(bounds[:-1], dtype=np.int64)  # each incident's first event
     owner = np.repeat(np.arange(m), counts)  # each event's incident
     rowwise = np.zeros(m, dtype=bool)  # incidents left to the row reader
+    owned_strings = 0
+    if owned:  # some record says whom it is for: checked one by one, as the row reader does
+        for j, record in enumerate(records):
+            if not RECORD_KEYS.issuperset(record):
+                owned_strings += owner_strings(record)
+                try:
+                    check_owner_keys(record)
+                except Unusual:
+                    rowwise[j] = True
 
     # Coverage: the plan's memo holds answers for valid types and channels only.
     reasons = list(
@@ -124,14 +148,30 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
         for j, reason in enumerate(reasons):
             if reason is MISSING:
                 try:
-                    check_scope(types[j], channels[j])
+                    check_scope(plan.tier.vocabulary, types[j], channels[j])
                 except Exception:
                     rowwise[j] = True
                 else:
                     reasons[j] = plan.covers(types[j], parties[j], channels[j])
 
+    # Every string of the text decoded: ids, tiers (text where given), types and
+    # channels where text, the records' keys, and the events' keys and values.
+    event_keys = sum(map(len, flat))
+    strings = (
+        sum(map(len, records))
+        + m
+        + list(map(type, types)).count(str)
+        + list(map(type, channels)).count(str)
+        + (m - named.count(None))
+        + owned_strings
+        + 2 * event_keys
+    )
+    text = "".join(lines)
+    if text.count('"') != 2 * strings or not scannable(text):
+        raise Irregular
+
     # Events: exactly {"type", "at"} (more keys: the row reader).
-    if sum(map(len, flat)) != 2 * size:
+    if event_keys != 2 * size:
         lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
         rowwise[owner[lengths != 2]] = True
     kinds = list(map(dict.get, flat, repeat("type")))  # an event not an object: a TypeError

@@ -30,13 +30,21 @@ class Summary(NamedTuple):
     ``None``.  A named tuple rather than a dataclass because a million of them
     are built in one run.
 
-    * ``cycles``, ``breaches``, ``breached``: counts and the overall verdict;
-    * ``first_due``, ``first_answered``, ``first_taken``: the first response
-      (``Evaluation.first_response``): its due instant, answer and business time;
-    * ``worst_overdue``: the largest working time past due among the breaches (0 without);
-    * ``next_due``: the earliest due instant of a running clock not yet breached;
-    * ``at_risk``: some open clock has used its tier's at-risk share (only with ``at``);
-    * ``resolution_due``: the resolution clock's due instant, when the tier has one.
+    Attributes:
+        incident: The incident's id.
+        tier: The id of the tier it was evaluated on.
+        covered: Whether the tier covers the incident.
+        reason: Why it is not covered, in words; ``None`` when covered.
+        cycles: The number of reaction cycles.
+        breaches: The number of missed targets (``len(Evaluation.breaches)``).
+        breached: Some target was missed.
+        first_due: The first response's due instant (``Evaluation.first_response``).
+        first_answered: When the first response came; ``None`` while unanswered.
+        first_taken: The first response's business time, answered or not.
+        worst_overdue: The largest working time past due among the breaches (0 without).
+        next_due: The earliest due instant of a running clock not yet breached.
+        at_risk: Some open clock has used its tier's at-risk share (only with ``at``).
+        resolution_due: The resolution clock's due instant, when the tier has one.
     """
 
     incident: str
@@ -105,7 +113,7 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
     scope = (incident_type, third_party, channel)
     reason = plan.coverage.get(scope, MISSING)
     if reason is MISSING:
-        check_scope(incident_type, channel)
+        check_scope(plan.tier.vocabulary, incident_type, channel)
         reason = plan.covers(incident_type, third_party, channel)
     table = plan.tables[agent_opened]
     program = table.known.get(kinds) or table.get(kinds)
@@ -126,8 +134,9 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
             assert found is not None  # a prefix of a valid log is valid
             program = found
         points = cut[1]
-    assessed = assess(plan, program, points, at, ROW)
-    first = assessed.first
+    _, breaches, worst, next_due, _, risky, first, resolution = assess(
+        plan, program, points, at, ROW
+    )
     if first is None:
         first_due = first_answered = first_taken = None
     else:
@@ -136,7 +145,6 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
         first_answered = (
             None if first[4] or program.cycles[0].ended_by == "superseded" else first[3]
         )
-    resolution = assessed.resolution
     return new_row(
         Summary,
         (
@@ -145,14 +153,14 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
             True,
             None,
             len(program.cycles),
-            assessed.breaches,
-            assessed.breaches > 0,
+            breaches,
+            breaches > 0,
             first_due,
             first_answered,
             first_taken,
-            assessed.worst,
-            assessed.next_due,
-            assessed.at_risk,
+            worst,
+            next_due,
+            risky,
             None if resolution is None else resolution[6],
         ),
     )
