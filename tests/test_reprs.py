@@ -130,3 +130,16 @@ def test_str_stays_short() -> None:
     )
     assert str(incident) == "Incident('INC-7', failure, events: opened)"
     assert str(incident.events[0]) == "opened at 2026-11-27T17:30:00+03:00"
+
+
+def test_an_incident_of_a_catalogs_own_vocabulary_keeps_it() -> None:
+    words = slaclock.Vocabulary(types=("request",), channels=("email",))
+    record = {
+        "id": "R-1",
+        "type": "request",
+        "channel": "email",
+        "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}],
+    }
+    incident = Incident.from_dict(record, vocabulary=words)
+    again = pasted(incident)
+    assert again == incident and again.vocabulary == words

@@ -372,10 +372,16 @@ class Incident:
 
     def __repr__(self) -> str:
         """The code that builds this incident again: ``Incident.from_dict({...})``, every event shown."""
-        return call_code("Incident.from_dict", self.to_dict())
+        return call_code("Incident.from_dict", self.to_dict(), **self._code_options())
 
     def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
-        pretty_call(printer, cycle, "Incident.from_dict", self.to_dict())
+        pretty_call(printer, cycle, "Incident.from_dict", self.to_dict(), **self._code_options())
+
+    def _code_options(self) -> dict[str, object]:
+        # A catalog's own vocabulary is needed to read its types and channels back.
+        if self.vocabulary == DEFAULT_VOCABULARY:
+            return {}
+        return {"vocabulary": self.vocabulary}
 
     def __str__(self) -> str:
         """A one-line summary: id, type and the kinds of its events."""
