@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "files and words",
         (
             "slaclock._files",
+            "slaclock._ics",
             "slaclock.catalog",
             "slaclock._jsonl",
             "slaclock._display",

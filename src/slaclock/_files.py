@@ -21,11 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from slaclock._ics import FeedHolidays, read_ics
 from slaclock._toml import TOMLDecodeError, error_line
 from slaclock._toml import loads as toml_loads
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote, shorten
 
-__all__ = ["FORMATS", "format_of", "load_file", "load_text", "parse_text"]
+__all__ = ["FORMATS", "format_of", "load_file", "load_text", "parse_text", "read_ics_source"]
 
 Format = Literal["toml", "json"]
 FORMATS: tuple[Format, ...] = ("toml", "json")
@@ -199,3 +200,34 @@ def load_file(
             line=raw.count(b"\n", 0, exc.start) + 1,
         ) from None
     return load_text(text, format=format, build=build, source=str(file), what=what)
+
+
+def read_ics_source(source: object) -> FeedHolidays:
+    """The holidays of an iCalendar feed given as text (``"BEGIN:VCALENDAR..."``) or a file.
+
+    A ``str`` that starts with ``BEGIN:`` (after a byte-order mark or blank lines)
+    is the feed itself; any other ``str`` or an ``os.PathLike`` names a file, read
+    as UTF-8 (errors then name the file and the line).
+    """
+    if isinstance(source, bytes):
+        return read_ics(source)
+    if isinstance(source, str) and source.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:"):
+        return read_ics(source)
+    if not isinstance(source, str | os.PathLike):
+        raise SlaclockTypeError(
+            "an iCalendar source is feed text (starting BEGIN:VCALENDAR) or a file path, "
+            f"got {type(source).__name__}"
+        )
+    file = Path(source)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"cannot read iCalendar file {quote(str(file))}: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            f"iCalendar file {quote(str(file))} is not UTF-8 text (byte {exc.start})",
+            line=raw.count(b"\n", 0, exc.start) + 1,
+        ) from None
+    return read_ics(text, source=str(file))

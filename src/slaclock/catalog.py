@@ -99,6 +99,8 @@ class Catalog:
         tiers: The tiers, by id, in the file's order.
         source: Where the catalog was read from (a path or a given name; ``None`` for a mapping);
             provenance, outside equality.
+        vocabulary: The incident types and channels its records and tiers may name
+            (``types`` and ``channels`` in the file; the origin's three each by default).
 
     >>> catalog = default_catalog()
     >>> list(catalog.tiers)

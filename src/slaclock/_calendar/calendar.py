@@ -24,11 +24,12 @@ from slaclock._calendar.hours import (
     parse_week,
 )
 from slaclock._calendar.instants import EPOCH, MAX_US, MIN_US, from_us, td_to_us, to_us
-from slaclock._calendar.rules import DayRules
+from slaclock._calendar.recurrence import Recurrence
+from slaclock._calendar.rules import DayRules, RecurringDates
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
 from slaclock._code import Printer, call_code, pretty_call
 from slaclock._durations import format_duration
-from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote
 
 if TYPE_CHECKING:
     pass
@@ -74,6 +75,8 @@ class Calendar:
     country: str | None = None
     subdiv: str | None = None
     pre_holiday: timedelta | None = None
+    holiday_rules: tuple[Recurrence, ...] = ()
+    override_rules: tuple[Recurrence, ...] = ()
     _zone: ZoneInfo = field(init=False, repr=False, compare=False, hash=False)
     _timeline: Timeline = field(init=False, repr=False, compare=False, hash=False)
     _rules: DayRules = field(init=False, repr=False, compare=False, hash=False)
@@ -100,6 +103,8 @@ class Calendar:
         country: str | None,
         subdiv: str | None,
         pre_holiday: timedelta | None,
+        holiday_rules: tuple[Recurrence, ...] = (),
+        override_rules: tuple[Recurrence, ...] = (),
     ) -> Calendar:
         """A calendar from parts the spec parser has just produced, without checking them again.
 
@@ -116,6 +121,8 @@ class Calendar:
             ("country", country),
             ("subdiv", subdiv),
             ("pre_holiday", pre_holiday),
+            ("holiday_rules", holiday_rules),
+            ("override_rules", override_rules),
         ):
             object.__setattr__(self, name, value)
         self._compile(zone)
@@ -130,6 +137,9 @@ class Calendar:
             country=(self.country, self.subdiv) if self.country else None,
             pre_holiday_us=td_to_us(self.pre_holiday) if self.pre_holiday else 0,
             country_years=country_range(self.country, self.subdiv) if self.country else (1, 9999),
+            recurring=RecurringDates(self.holiday_rules, self.override_rules)
+            if self.holiday_rules or self.override_rules
+            else None,
         )
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_rules", rules)
@@ -153,12 +163,25 @@ class Calendar:
             same(parse_week(format_week(self.week), path="week"), self.week, "week")
             same(_spec.parse_weeks(self._weeks_spec(), path="weeks"), self.weeks, "weeks")
             same(
-                _spec.parse_holidays(sorted(self.holidays), path="holidays"),
+                _spec.parse_holidays(sorted(self.holidays), path="holidays")[0],
                 self.holidays,
                 "holidays",
             )
             overrides = {day: format_spans(spans) for day, spans in self.overrides}
-            same(_spec.parse_overrides(overrides, path="overrides"), self.overrides, "overrides")
+            same(_spec.parse_overrides(overrides, path="overrides")[0], self.overrides, "overrides")
+            for name, hours in (("holiday_rules", False), ("override_rules", True)):
+                rules = getattr(self, name)
+                if not isinstance(rules, tuple) or not all(
+                    isinstance(rule, Recurrence) and (rule.hours is not None) == hours
+                    for rule in rules
+                ):
+                    raise SpecError(
+                        f"{name} must be a tuple of Recurrence values"
+                        + (" with hours" if hours else " without hours")
+                        + f", got {quote(rules)}",
+                        path=name,
+                    )
+                same(_spec.sorted_rules(list(rules)), rules, name)
         except (TypeError, ValueError, IndexError, AttributeError) as error:
             if isinstance(error, SpecError):
                 raise
@@ -179,10 +202,13 @@ class Calendar:
         weeks = [(None, self.week), *self.weeks]
         final = weeks[-1][1]
         worked_overrides = [day for day, spans in self.overrides if spans]
+        worked_rules = [rule for rule in self.override_rules if rule.hours]
+        recurring = (*self.holiday_rules, *self.override_rules)
         # Forward: unbounded when the week in force at the end has hours.
         last_year: int | None = None
-        if not any(final):
+        if not any(final) and all(rule.last is not None for rule in worked_rules):
             candidates = [day.year + 1 for day in worked_overrides]
+            candidates += [rule.last.year + 1 for rule in worked_rules if rule.last is not None]
             for (_, week), (nxt, _) in pairwise(weeks):
                 if any(week) and nxt is not None:
                     candidates.append(nxt.year + 1)
@@ -191,12 +217,18 @@ class Calendar:
         first_year: int | None = None
         if not any(self.week):
             candidates = [day.year for day in worked_overrides]
+            candidates += [rule.first.year for rule in worked_rules]
             candidates += [start.year for start, week in self.weeks if any(week)]
             first_year = min(candidates, default=LAST_YEAR + 1)
         never_closes_after: int | None = None
-        if self.country is None and all(spans == _FULL_DAY for spans in final):
+        if (
+            self.country is None
+            and all(spans == _FULL_DAY for spans in final)
+            and all(rule.last is not None for rule in recurring)
+        ):
             dated = [*self.holidays, *(day for day, _ in self.overrides)]
             dated += [start for start, _ in self.weeks]
+            dated += [rule.last for rule in recurring if rule.last is not None]
             never_closes_after = max((day.year + 1 for day in dated), default=FIRST_YEAR)
         # Years whose hours may depend on the date beyond its weekday: dated entries,
         # country data, and the zones' recorded transitions (the tz database records
@@ -206,6 +238,9 @@ class Calendar:
         years += [day.year for day, _ in self.overrides]
         years += [start.year for start, _ in self.weeks]
         low, high = min([_ZONE_RECORDS[0], *years]), max([_ZONE_RECORDS[1], *years])
+        if recurring:  # every year a rule may fall in is irregular
+            low = min(low, *(rule.first.year for rule in recurring))
+            high = max(high, *(LAST_YEAR + 1 if r.last is None else r.last.year for r in recurring))
         if self.country is not None:
             first, last = country_range(self.country, self.subdiv)
             low, high = min(low, first), max(high, last)
@@ -217,14 +252,17 @@ class Calendar:
             never_closes_after=never_closes_after,
             irregular=(low, high),
             # A holiday on 1 January may shorten 31 December: the year before counts too.
-            dated_years=frozenset(y for year in years for y in (year - 1, year)),
+            dated_years=_DatedYears(
+                frozenset(y for year in years for y in (year - 1, year)), rules.recurring
+            ),
             within_days=all(
                 e <= DAY_US
                 for week in (self.week, *(w for _, w in self.weeks))
                 for spans in week
                 for _, e in spans
             )
-            and all(e <= DAY_US for _, spans in self.overrides for _, e in spans),
+            and all(e <= DAY_US for _, spans in self.overrides for _, e in spans)
+            and all(e <= DAY_US for rule in self.override_rules for _, e in rule.hours or ()),
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -239,6 +277,8 @@ class Calendar:
                 self.country,
                 self.subdiv,
                 self.pre_holiday,
+                self.holiday_rules,
+                self.override_rules,
             ),
         )
 
@@ -262,16 +302,24 @@ class Calendar:
         country = subdiv = None
         if spec.get("country") is not None:
             country, subdiv = _spec.parse_country(spec["country"], path=at("country"))
+        holidays, holiday_rules = _spec.parse_holidays(
+            spec.get("holidays", ()), path=at("holidays")
+        )
+        overrides, override_rules = _spec.parse_overrides(
+            spec.get("overrides", {}), path=at("overrides")
+        )
         return cls._from_parsed(
             zone,
             tz=tz,
             week=parse_week(spec["week"], path=at("week")),
             weeks=_spec.parse_weeks(spec.get("weeks", ()), path=at("weeks")),
-            holidays=_spec.parse_holidays(spec.get("holidays", ()), path=at("holidays")),
-            overrides=_spec.parse_overrides(spec.get("overrides", {}), path=at("overrides")),
+            holidays=holidays,
+            overrides=overrides,
             country=country,
             subdiv=subdiv,
             pre_holiday=_spec.parse_pre_holiday(spec.get("pre_holiday"), path=at("pre_holiday")),
+            holiday_rules=holiday_rules,
+            override_rules=override_rules,
         )
 
     @classmethod
@@ -304,6 +352,34 @@ class Calendar:
         return load_file(path, build=cls.from_dict, what="calendar", missing_is_spec_error=True)
 
     @classmethod
+    def from_ics(cls, source: object, *, base: Calendar | Mapping[str, Any]) -> Calendar:
+        """``base`` with the holidays of an iCalendar feed's all-day events added.
+
+        ``source`` is the feed's text (a ``str`` starting ``BEGIN:VCALENDAR``) or a
+        file (any other ``str``, or a path); ``base`` a calendar or its spec
+        mapping, which gives the zone and the hours.  Single and multi-day events
+        become dated holidays, events with an ``RRULE`` (and ``EXDATE``) recurring
+        ones; timed events and what cannot be read are refused naming the line.
+        See docs/howto-holiday-feeds.md.
+
+        >>> feed = "\\r\\n".join([
+        ...     "BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "SUMMARY:Boxing Day",
+        ...     "DTSTART;VALUE=DATE:20261226", "RRULE:FREQ=YEARLY", "END:VEVENT", "END:VCALENDAR"])
+        >>> cal = Calendar.from_ics(feed, base=Calendar.always_open("Europe/London"))
+        >>> cal.to_dict()["holidays"]
+        [{'rrule': 'FREQ=YEARLY', 'dtstart': '2026-12-26'}]
+        """
+        from slaclock._files import read_ics_source
+
+        if not isinstance(base, Calendar):
+            base = cls.from_dict(base, path="base")
+        feed = read_ics_source(source)
+        return base.replace(
+            holidays=base.holidays | feed.dates,
+            holiday_rules=_spec.sorted_rules([*base.holiday_rules, *feed.rules]),
+        )
+
+    @classmethod
     def always_open(cls, tz: str = "UTC") -> Calendar:
         """A 24/7 calendar: every instant is working time.
 
@@ -320,9 +396,16 @@ class Calendar:
             out["weeks"] = [
                 {**entry, "from": entry["from"].isoformat()} for entry in self._weeks_spec()
             ]
-        if self.holidays:
+        if self.holidays or self.holiday_rules:
             out["holidays"] = [day.isoformat() for day in sorted(self.holidays)]
-        if self.overrides:
+            out["holidays"] += [rule.to_dict() for rule in self.holiday_rules]
+        if self.override_rules:  # the list form: dated entries, then the rules
+            out["overrides"] = [
+                {"date": day.isoformat(), "hours": format_spans(spans)}
+                for day, spans in self.overrides
+            ]
+            out["overrides"] += [rule.to_dict() for rule in self.override_rules]
+        elif self.overrides:
             out["overrides"] = {
                 day.isoformat(): format_spans(spans) for day, spans in self.overrides
             }
@@ -362,6 +445,9 @@ class Calendar:
             parsed = _from_spec_form(key, value)
             if key == "country" and isinstance(parsed, tuple):
                 typed["country"], typed["subdiv"] = parsed
+            elif key in ("holidays", "overrides") and isinstance(parsed, _SpecParts):
+                # The spec form holds the dated entries and the rules both.
+                typed[key], typed[key[:-1] + "_rules"] = parsed.dated, parsed.rules
             else:
                 typed[key] = parsed
         if "country" in changes and changes["country"] is None and "subdiv" not in changes:
@@ -389,8 +475,12 @@ class Calendar:
             parts.append(f"country={self.country + ('-' + self.subdiv if self.subdiv else '')!r}")
         if self.holidays:
             parts.append(f"holidays={len(self.holidays)}")
+        if self.holiday_rules:
+            parts.append(f"holiday_rules={len(self.holiday_rules)}")
         if self.overrides:
             parts.append(f"overrides={len(self.overrides)}")
+        if self.override_rules:
+            parts.append(f"override_rules={len(self.override_rules)}")
         if self.pre_holiday:
             parts.append(f"pre_holiday={format_duration(self.pre_holiday)!r}")
         return f"Calendar({', '.join(parts)})"
@@ -526,7 +616,45 @@ class Calendar:
         return from_us(self._timeline.day_end_us(to_us(start, name="start"), days), self._zone)
 
 
-_FIELDS = ("tz", "week", "weeks", "holidays", "overrides", "country", "subdiv", "pre_holiday")
+_FIELDS = (
+    "tz",
+    "week",
+    "weeks",
+    "holidays",
+    "overrides",
+    "country",
+    "subdiv",
+    "pre_holiday",
+    "holiday_rules",
+    "override_rules",
+)
+
+
+class _DatedYears:
+    """The years with a dated rule (or just before one): listed ones, and where a rule falls.
+
+    A container, so that recurring rules are expanded only for the years asked about.
+    """
+
+    __slots__ = ("_listed", "_recurring")
+
+    def __init__(self, listed: frozenset[int], recurring: RecurringDates | None) -> None:
+        self._listed = listed
+        self._recurring = recurring
+
+    def __contains__(self, year: object) -> bool:
+        if year in self._listed:
+            return True
+        recurring = self._recurring
+        if recurring is None or not isinstance(year, int):
+            return False
+        return any(recurring.has_dates(y) for y in (year, year + 1) if 1 <= y <= 9999)
+
+
+@dataclass(frozen=True, slots=True)
+class _SpecParts:
+    dated: Any
+    rules: tuple[Recurrence, ...]
 
 
 def _from_spec_form(key: str, value: Any) -> Any:
@@ -539,16 +667,20 @@ def _from_spec_form(key: str, value: Any) -> Any:
         return value if isinstance(value, tuple) else _spec.parse_weeks(value, path="weeks")
     if key == "holidays":
         if value is None:
-            return frozenset()
+            return _SpecParts(frozenset(), ())
         if isinstance(value, frozenset):
             return value
-        return _spec.parse_holidays(value, path="holidays")
+        return _SpecParts(*_spec.parse_holidays(value, path="holidays"))
     if key == "overrides":
         if value is None:
-            return ()
-        if isinstance(value, Mapping):
-            return _spec.parse_overrides(value, path="overrides")
+            return _SpecParts((), ())
+        if isinstance(value, Mapping) or (
+            isinstance(value, list) and all(isinstance(entry, Mapping) for entry in value)
+        ):
+            return _SpecParts(*_spec.parse_overrides(value, path="overrides"))
         return value
+    if key in ("holiday_rules", "override_rules") and value is None:
+        return ()
     if key == "country" and isinstance(value, Mapping):
         return _spec.parse_country(value, path="country")
     if key == "pre_holiday" and isinstance(value, str):

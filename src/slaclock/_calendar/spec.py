@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slaclock._calendar.country import check_country
 from slaclock._calendar.hours import Spans, Week, parse_spans, parse_week
+from slaclock._calendar.recurrence import Recurrence
 from slaclock._durations import parse_duration
 from slaclock._timestamps import zone_refusal
-from slaclock.errors import SpecError
+from slaclock.errors import SpecError, quote
 
 __all__ = ["KEYS", "parse_date", "parse_zone"]
 
@@ -80,27 +81,127 @@ def parse_weeks(value: object, *, path: str) -> tuple[tuple[date, Week], ...]:
     return tuple(entries)
 
 
-def parse_holidays(value: object, *, path: str) -> frozenset[date]:
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
-        raise SpecError(f'expected a list of dates ["YYYY-MM-DD", ...], got {value!r}', path=path)
-    return frozenset(parse_date(item, path=f"{path}[{i}]") for i, item in enumerate(value))
+_RULE_KEYS = ("rrule", "dtstart", "until", "count", "exdates")
+_RULE_FORM = '{"rrule": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31"}'
 
 
-def parse_overrides(value: object, *, path: str) -> tuple[tuple[date, Spans], ...]:
-    if not isinstance(value, Mapping):
+def parse_recurrence(value: Mapping[Any, Any], *, path: str, hours: bool = False) -> Recurrence:
+    """A recurring entry ``{"rrule": ..., "dtstart"?, "until"?, "count"?, "exdates"?}``.
+
+    Override entries also take the ``"hours"`` that apply (required there).
+    """
+    keys = (*_RULE_KEYS, "hours") if hours else _RULE_KEYS
+    for key in value:
+        if key not in keys:
+            raise SpecError(
+                f"unknown key {quote(key)} in a recurring entry; accepted keys: {', '.join(keys)}",
+                path=_join(path, str(key)),
+            )
+    if hours and "hours" not in value:
         raise SpecError(
-            f'expected a mapping of dates to intervals {{"YYYY-MM-DD": [["10:00", "14:00"]]}}, '
+            'a recurring override needs its "hours", e.g. [["10:00", "14:00"]] (or [] to close)',
+            path=path,
+        )
+    dtstart = value.get("dtstart")
+    until = value.get("until")
+    count = value.get("count")
+    exdates = value.get("exdates", ())
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+        raise SpecError(
+            f"expected a whole number of occurrences, got {quote(count)}", path=_join(path, "count")
+        )
+    if isinstance(exdates, str | bytes) or not isinstance(exdates, Sequence | set | frozenset):
+        raise SpecError(
+            f'expected a list of dates ["YYYY-MM-DD", ...], got {quote(exdates)}',
+            path=_join(path, "exdates"),
+        )
+    where = _join(path, "exdates")
+    try:
+        return Recurrence(
+            value["rrule"],
+            dtstart=None if dtstart is None else parse_date(dtstart, path=_join(path, "dtstart")),
+            until=None if until is None else parse_date(until, path=_join(path, "until")),
+            count=count,
+            exdates=frozenset(parse_date(d, path=f"{where}[{i}]") for i, d in enumerate(exdates)),
+            hours=parse_spans(value["hours"], path=_join(path, "hours")) if hours else None,
+        )
+    except SpecError as error:
+        if error.path:
+            raise
+        raise error.at(_join(path, "rrule")) from None
+
+
+def sorted_rules(found: list[Recurrence]) -> tuple[Recurrence, ...]:
+    """Rules in one order (equal calendars compare equal), a rule given twice kept once."""
+    kept: dict[Recurrence, Recurrence] = {}
+    for rule in found:
+        kept.setdefault(rule, rule)
+    return tuple(sorted(kept, key=lambda rule: repr(rule.key)))
+
+
+def parse_holidays(value: object, *, path: str) -> tuple[frozenset[date], tuple[Recurrence, ...]]:
+    """Dated holidays and recurring ones: ``["2026-12-30", {"rrule": ...}]``."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
+        raise SpecError(
+            f'expected a list of dates ["YYYY-MM-DD", ...] or recurring entries {_RULE_FORM}, '
             f"got {value!r}",
             path=path,
         )
+    days: set[date] = set()
+    rules: list[Recurrence] = []
+    for i, item in enumerate(value):
+        if isinstance(item, Mapping):
+            if "rrule" not in item:
+                raise SpecError(
+                    f'a holiday is a date "YYYY-MM-DD" or a recurring entry {_RULE_FORM}, '
+                    f"got {quote(item)}",
+                    path=f"{path}[{i}]",
+                )
+            rules.append(parse_recurrence(item, path=f"{path}[{i}]"))
+        else:
+            days.add(parse_date(item, path=f"{path}[{i}]"))
+    return frozenset(days), sorted_rules(rules)
+
+
+_OVERRIDE_FORM = (
+    'a mapping of dates to intervals {"YYYY-MM-DD": [["10:00", "14:00"]]}, or a list of '
+    '{"date": "YYYY-MM-DD", "hours": [...]} and {"rrule": "...", "hours": [...]} entries'
+)
+
+
+def parse_overrides(
+    value: object, *, path: str
+) -> tuple[tuple[tuple[date, Spans], ...], tuple[Recurrence, ...]]:
+    """Dated overrides (a mapping, or ``{"date", "hours"}`` entries) and recurring ones."""
+    if isinstance(value, Mapping):
+        items: list[tuple[object, object, str, str]] = []
+        for key, spans in value.items():
+            where = _join(path, key.isoformat() if isinstance(key, date) else str(key))
+            items.append((key, spans, where, where))
+        rules: list[Recurrence] = []
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        items, rules = [], []
+        for i, entry in enumerate(value):
+            where = f"{path}[{i}]"
+            if isinstance(entry, Mapping) and "rrule" in entry:
+                rules.append(parse_recurrence(entry, path=where, hours=True))
+            elif isinstance(entry, Mapping) and set(entry) == {"date", "hours"}:
+                items.append((entry["date"], entry["hours"], f"{where}.date", f"{where}.hours"))
+            else:
+                raise SpecError(
+                    'expected {"date": "YYYY-MM-DD", "hours": [["10:00", "14:00"]]} or '
+                    f'{{"rrule": "...", "hours": [...]}}, got {quote(entry)}',
+                    path=where,
+                )
+    else:
+        raise SpecError(f"expected {_OVERRIDE_FORM}, got {value!r}", path=path)
     out: dict[date, Spans] = {}
-    for key, spans in value.items():
-        where = _join(path, key.isoformat() if isinstance(key, date) else str(key))
-        day = parse_date(key, path=where)
+    for key, spans, at_date, at_hours in items:
+        day = parse_date(key, path=at_date)
         if day in out:
-            raise SpecError(f"date {day.isoformat()} is overridden twice", path=where)
-        out[day] = parse_spans(spans, path=where)
-    return tuple(sorted(out.items()))
+            raise SpecError(f"date {day.isoformat()} is overridden twice", path=at_date)
+        out[day] = parse_spans(spans, path=at_hours)
+    return tuple(sorted(out.items())), sorted_rules(rules)
 
 
 def parse_country(value: object, *, path: str) -> tuple[str, str | None]:

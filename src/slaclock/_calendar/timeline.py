@@ -27,7 +27,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from calendar import isleap
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
@@ -156,7 +156,7 @@ class Timeline:
         never_closes_after: int | None,
         irregular: tuple[int, int] = (FIRST_YEAR, LAST_YEAR),
         within_days: bool = False,
-        dated_years: frozenset[int] = frozenset(),
+        dated_years: Container[int] = frozenset(),
     ) -> None:
         self._rules = rules
         self._zone = zone

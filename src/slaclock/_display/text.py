@@ -7,16 +7,28 @@ change the two differ by the hour the clocks moved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import td_from_us, to_us
+from slaclock._calendar.spec import parse_zone
 from slaclock._durations import format_duration
+from slaclock.errors import SlaclockTypeError, SpecError, quote
 
 if TYPE_CHECKING:
     from slaclock._sla.result import Cycle, Evaluation, Interval, ResolutionClock
 
-__all__ = ["explain_cycle", "explain_evaluation", "explain_resolution", "format_instant"]
+__all__ = [
+    "explain_cycle",
+    "explain_evaluation",
+    "explain_resolution",
+    "format_instant",
+    "reading_zone",
+]
+
+Show = Callable[[datetime], str]
 
 _TARGET_WORDS = {
     "first_reaction": "first reaction",
@@ -52,6 +64,27 @@ def format_instant(value: datetime) -> str:
     return f"{text} {zone}"
 
 
+def reading_zone(zone: object) -> ZoneInfo | None:
+    """The zone ``explain(zone=...)`` speaks in: ``None`` (the calendar's), an IANA name or a ZoneInfo."""
+    if zone is None or isinstance(zone, ZoneInfo):
+        return zone
+    if isinstance(zone, str):
+        try:
+            return parse_zone(zone, path="zone")
+        except SpecError as error:
+            raise SpecError(error.reason, path="zone") from None
+    raise SlaclockTypeError(
+        f"zone must be an IANA time zone name such as 'Asia/Vladivostok' or a ZoneInfo, "
+        f"got {quote(zone)}"
+    )
+
+
+def _shower(zone: ZoneInfo | None) -> Show:
+    if zone is None:
+        return format_instant
+    return lambda value: format_instant(value.astimezone(zone))
+
+
 def _clock_time(value: datetime) -> str:
     text = value.strftime("%H:%M")
     if value.second or value.microsecond:
@@ -63,22 +96,27 @@ def _between(start: datetime, end: datetime) -> timedelta:
     return td_from_us(to_us(end) - to_us(start))
 
 
-def _span(start: datetime, end: datetime) -> str:
+def _span(start: datetime, end: datetime, zone: ZoneInfo | None) -> str:
+    if zone is not None:
+        start, end = start.astimezone(zone), end.astimezone(zone)
     if start.date() == end.date():
         return f"{start:%a %Y-%m-%d} {_clock_time(start)}-{_clock_time(end)}"
     return f"{format_instant(start)} to {format_instant(end)}"
 
 
-def _period_lines(periods: tuple[Interval, ...], pauses: tuple[Interval, ...]) -> list[str]:
+def _period_lines(
+    periods: tuple[Interval, ...], pauses: tuple[Interval, ...], zone: ZoneInfo | None
+) -> list[str]:
+    show = _shower(zone)
     lines = ["  Working time counted:" if periods else "  Working time counted: none."]
     for start, end in periods:
-        lines.append(f"    {_span(start, end)}  {format_duration(_between(start, end))}")
+        lines.append(f"    {_span(start, end, zone)}  {format_duration(_between(start, end))}")
     for start, end in pauses:
-        lines.append(f"  Paused {format_instant(start)} to {format_instant(end)}.")
+        lines.append(f"  Paused {show(start)} to {show(end)}.")
     return lines
 
 
-def _verdict(cycle: Cycle) -> str:
+def _verdict(cycle: Cycle, format_instant: Show) -> str:
     if cycle.end is not None and cycle.ended_by is not None:
         how = _ENDED_WORDS[cycle.ended_by]
         when = f"{how} at {format_instant(cycle.end)} after {format_duration(cycle.taken)}"
@@ -106,30 +144,37 @@ def _verdict(cycle: Cycle) -> str:
     return f"Open, on track: {used}."
 
 
-def explain_cycle(cycle: Cycle) -> str:
+def _in_zone(zone: ZoneInfo | None) -> str:
+    return "" if zone is None else f" Times in {zone.key}."
+
+
+def explain_cycle(cycle: Cycle, *, zone: ZoneInfo | None = None) -> str:
     """How the cycle's due instant was reached and what became of the cycle."""
+    format_instant = _shower(zone)
     what = _TARGET_WORDS[cycle.target_name]
-    zone = cycle.calendar.tz if cycle.calendar is not None else "its calendar"
+    calendar = cycle.calendar.tz if cycle.calendar is not None else "its calendar"
     lines = [
         f"Cycle {cycle.index} ({what}) on tier {cycle.tier}: target "
-        f"{format_duration(cycle.target)} of working time on the {zone} calendar.",
+        f"{format_duration(cycle.target)} of working time on the {calendar} calendar."
+        + _in_zone(zone),
         f"  Started {format_instant(cycle.start)}: {_STARTED_WORDS[cycle.started_by]}.",
     ]
-    lines.extend(_period_lines(cycle.periods, cycle.pauses))
+    lines.extend(_period_lines(cycle.periods, cycle.pauses, zone))
     lines.append(f"  Due {format_instant(cycle.due)}.")
-    lines.append("  " + _verdict(cycle))
+    lines.append("  " + _verdict(cycle, format_instant))
     return "\n".join(lines)
 
 
-def explain_resolution(clock: ResolutionClock) -> str:
+def explain_resolution(clock: ResolutionClock, *, zone: ZoneInfo | None = None) -> str:
     """How the resolution due instant was reached and whether it was kept."""
-    zone = clock.calendar.tz if clock.calendar is not None else "its calendar"
+    format_instant = _shower(zone)
+    calendar = clock.calendar.tz if clock.calendar is not None else "its calendar"
     lines = [
         f"Resolution on tier {clock.tier}: target {format_duration(clock.target)} of working "
-        f"time on the {zone} calendar, paused while pending or resolved.",
+        f"time on the {calendar} calendar, paused while pending or resolved." + _in_zone(zone),
         f"  Started {format_instant(clock.start)} (opened).",
     ]
-    lines.extend(_period_lines(clock.periods, clock.pauses))
+    lines.extend(_period_lines(clock.periods, clock.pauses, zone))
     lines.append(f"  Due {format_instant(clock.due)}.")
     used = f"{format_duration(clock.used)} of {format_duration(clock.target)} used"
     if clock.resolved is not None:
@@ -145,18 +190,19 @@ def explain_resolution(clock: ResolutionClock) -> str:
     return "\n".join(lines)
 
 
-def explain_evaluation(result: Evaluation) -> str:
+def explain_evaluation(result: Evaluation, *, zone: ZoneInfo | None = None) -> str:
     """A plain-words account of every clock, fit to show a support agent or a customer."""
+    format_instant = _shower(zone)
     when = "after its last event" if result.at is None else f"as of {format_instant(result.at)}"
-    head = f"Incident {result.incident} on tier {result.tier}, {when}:"
+    head = f"Incident {result.incident} on tier {result.tier}, {when}:" + _in_zone(zone)
     if not result.covered:
         return f"{head} NOT COVERED: {result.reason}. No clocks run."
     parts = [head]
     if not result.cycles:
         parts.append("No reaction cycle has started (no customer message yet).")
-    parts.extend(explain_cycle(cycle) for cycle in result.cycles)
+    parts.extend(explain_cycle(cycle, zone=zone) for cycle in result.cycles)
     if result.resolution is not None:
-        parts.append(explain_resolution(result.resolution))
+        parts.append(explain_resolution(result.resolution, zone=zone))
     if result.breaches:
         parts.append(f"Breaches: {len(result.breaches)}.")
         for breach in result.breaches:

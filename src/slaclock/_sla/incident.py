@@ -297,6 +297,14 @@ class Incident:
         third_party: It concerns a third-party plugin or integration.
         events: The event log, in time order (see `Event`).
         tier: The id of the tier the ticket is served on, or ``None``.
+        customer: Whom the ticket is for (non-empty text), or ``None``.
+        contract: The contract it is served under (non-empty text), or ``None``;
+            budgets are counted per contract.
+        attributes: The helpdesk's own fields (priority, assignee...), a frozen
+            JSON object kept verbatim; empty when the record has none.
+        vocabulary: The incident types and channels the record was checked
+            against (a catalog's own, or the default three each); outside
+            equality and repr.
 
     >>> inc = Incident.from_dict({"id": "INC-1", "type": "failure", "channel": "portal",
     ...     "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]})

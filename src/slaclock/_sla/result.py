@@ -17,6 +17,8 @@ from slaclock._calendar.instants import to_us
 from slaclock._durations import format_duration
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from slaclock._calendar.calendar import Calendar
 
 __all__ = ["Breach", "Cycle", "Evaluation", "ResolutionClock", "Schedule"]
@@ -164,12 +166,16 @@ class Cycle(_Clock):
             "pauses": [[s.isoformat(), e.isoformat()] for s, e in self.pauses],
         }
 
-    def explain(self) -> str:
-        """How the due instant was reached and what became of the cycle, in plain words."""
+    def explain(self, *, zone: str | ZoneInfo | None = None) -> str:
+        """How the due instant was reached and what became of the cycle, in plain words.
+
+        ``zone`` (an IANA name or a ``ZoneInfo``) shows the instants in that zone,
+        the customer's, say; by default they are in the tier calendar's zone.
+        """
         # Deferred: the value layer must not load presentation until asked for words.
         from slaclock._display import text
 
-        return text.explain_cycle(self)
+        return text.explain_cycle(self, zone=text.reading_zone(zone))
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,11 +241,11 @@ class ResolutionClock(_Clock):
             "pauses": [[s.isoformat(), e.isoformat()] for s, e in self.pauses],
         }
 
-    def explain(self) -> str:
-        """How the resolution due instant was reached and whether it was kept."""
+    def explain(self, *, zone: str | ZoneInfo | None = None) -> str:
+        """How the resolution due instant was reached and whether it was kept (``zone``: as for cycles)."""
         from slaclock._display import text
 
-        return text.explain_resolution(self)
+        return text.explain_resolution(self, zone=text.reading_zone(zone))
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,11 +350,16 @@ class Evaluation:
             "breaches": [breach.to_dict() for breach in self.breaches],
         }
 
-    def explain(self) -> str:
-        """A plain-words account of every clock, fit to show a support agent or a customer."""
+    def explain(self, *, zone: str | ZoneInfo | None = None) -> str:
+        """A plain-words account of every clock, fit to show a support agent or a customer.
+
+        ``zone`` (an IANA name or a ``ZoneInfo``) shows every instant in that zone,
+        the customer's, say; by default instants are in the tier calendar's zone.
+        Lengths of time are real elapsed time either way.
+        """
         from slaclock._display import text
 
-        return text.explain_evaluation(self)
+        return text.explain_evaluation(self, zone=text.reading_zone(zone))
 
 
 @dataclass(frozen=True, slots=True)

@@ -419,6 +419,9 @@ class Tier:
         work_included: The kinds of work the tier includes, in words.
         calendar_name: The calendar's key in the catalog the tier came from, or
             ``None``; provenance, outside equality.
+        vocabulary: The incident types and channels its catalog speaks of (the
+            default three each unless the catalog declares its own); ``types`` and
+            ``channels`` are checked within it.
     """
 
     id: str

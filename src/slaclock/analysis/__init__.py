@@ -46,6 +46,7 @@ from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
 from slaclock._sla.tier import Tier
+from slaclock.analysis._clocks import ClockRow, clock_rows
 from slaclock.analysis._decode import MISSING, Unusual, decode
 from slaclock.analysis._rows import Summary, instant, of_incident, row
 from slaclock.analysis._sample import sample, sample_records
@@ -60,9 +61,11 @@ from slaclock.errors import (
 )
 
 __all__ = [
+    "ClockRow",
     "Summary",
     "SummaryReader",
     "Table",
+    "clock_table",
     "evaluate_jsonl",
     "evaluate_many",
     "instant",
@@ -472,7 +475,7 @@ def evaluate_jsonl(
 
 
 class Table:
-    """Summary rows gathered into columns, one list per :class:`Summary` field.
+    """Rows gathered into columns: one list per :class:`Summary` (or :class:`ClockRow`) field.
 
     ``table.columns["breached"]`` is a list; ``len(table)`` the number of rows;
     :meth:`to_pandas` a DataFrame when pandas is installed.
@@ -526,8 +529,58 @@ class Table:
         return pd.DataFrame(frame)
 
 
-_INSTANT_FIELDS = frozenset(("first_due", "first_answered", "next_due", "resolution_due"))
-_DURATION_FIELDS = frozenset(("first_taken", "worst_overdue"))
+_INSTANT_FIELDS = frozenset(
+    ("first_due", "first_answered", "next_due", "resolution_due", "opened", "start", "due", "end")
+)
+_DURATION_FIELDS = frozenset(
+    ("first_taken", "worst_overdue", "target", "taken", "paused", "overdue")
+)
+
+
+def clock_table(
+    incidents: Iterable[Incident],
+    catalog_or_tier: Catalog | Tier,
+    *,
+    tier: str | None = None,
+    at: datetime | None = None,
+    cycle_rule: str | None = None,
+    pause_reaction_when_pending: bool | None = None,
+) -> Table:
+    """One row per clock: each reaction cycle and resolution clock of each incident.
+
+    ``catalog_or_tier`` and the options mean what they mean for
+    :func:`evaluate_jsonl`: with a catalog each incident is evaluated on the tier
+    its ``tier`` field names, unless ``tier`` names one for all.  The columns are
+    the fields of :class:`ClockRow` (the incident's context, then the clock's
+    start, due instant, end, target, time taken and verdict), exactly what
+    :func:`slaclock.evaluate` says of each clock; an incident outside its tier's
+    scope has no clocks, so no rows (its :class:`Summary` row says why).
+
+    >>> from slaclock import Incident, default_catalog
+    >>> incident = Incident.from_dict({"id": "A", "type": "failure", "tier": "SLA-4",
+    ...     "customer": "Acme", "events": [
+    ...     {"type": "opened", "at": "2026-11-27T17:30:00+03:00"},
+    ...     {"type": "agent_reply", "at": "2026-11-30T10:15:00+03:00"},
+    ...     {"type": "customer_message", "at": "2026-11-30T12:00:00+03:00"},
+    ...     {"type": "agent_reply", "at": "2026-11-30T14:00:00+03:00"}]})
+    >>> table = clock_table([incident], default_catalog())
+    >>> table.columns["cycle"], table.columns["status"], table.columns["customer"]
+    ([1, 2], ['met', 'late'], ['Acme', 'Acme'])
+    >>> [taken // 60_000_000 for taken in table.columns["taken"]]  # minutes of business time
+    [45, 120]
+    """
+    columns: list[list[Any]] = [[] for _ in ClockRow._fields]
+    for clock in clock_rows(
+        incidents,
+        catalog_or_tier,
+        tier=tier,
+        at=at,
+        cycle_rule=cycle_rule,
+        pause_reaction_when_pending=pause_reaction_when_pending,
+    ):
+        for column, value in zip(columns, clock, strict=True):
+            column.append(value)
+    return Table(dict(zip(ClockRow._fields, columns, strict=True)))
 
 
 def summarize(rows: Iterable[Summary]) -> Table:
