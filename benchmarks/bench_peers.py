@@ -410,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
 
     batch: dict[str, Any] = {}
     try:
-        import numpy  # noqa: F401
+        import numpy  # noqa: F401  (imported only to learn whether numpy is installed)
     except ImportError as exc:
         batch = {"missing": f"numpy not installed ({exc})"}
     else:

@@ -29,7 +29,7 @@ US = timedelta(microseconds=1)
 
 
 def calendars(*, countries: bool = True) -> st.SearchStrategy[Calendar]:
-    return calendar_specs(countries=countries).map(Calendar.from_dict)
+    return calendar_specs(country=countries).map(Calendar.from_dict)
 
 
 def msk(*args: int) -> datetime:

@@ -228,8 +228,8 @@ def test_catalog_pickles() -> None:
     assert again.tiers["SLA-3"].budget == timedelta(hours=8)
 
 
-def test_catalog_repr_is_readable() -> None:
-    assert repr(default_catalog()) == (
+def test_catalog_str_is_readable() -> None:
+    assert str(default_catalog()) == (
         "Catalog(calendars=['moscow'], tiers=['SLA-1', 'SLA-2', 'SLA-3', 'SLA-4'], "
         "source='slaclock/data/default_catalog.toml')"
     )

@@ -97,7 +97,7 @@ def test_write_then_read_incidents_keeps_each_events_zone_at_a_fold(tmp_path: Pa
 
 @given(st.data())
 def test_incidents_round_trip_with_their_zones_on_dst_calendars(data: st.DataObject) -> None:
-    calendar = data.draw(calendars(zones=DST_ZONES, countries=False))
+    calendar = data.draw(calendars(zones=DST_ZONES, country=False))
     incident = data.draw(incidents(calendar=calendar))
     record = json.loads(json.dumps(incident.to_dict()))
     back = Incident.from_dict(record)

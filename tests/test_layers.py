@@ -22,7 +22,7 @@ FACADE = "slaclock"
 
 # Lowest first. A name covers the module and, for a package, everything under it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("errors", ("slaclock.errors",)),
+    ("errors and reprs", ("slaclock.errors", "slaclock._code")),
     ("durations", ("slaclock._durations",)),
     ("toml", ("slaclock._toml",)),
     ("timestamps", ("slaclock._timestamps",)),  # may not exist yet
@@ -40,7 +40,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("analysis", ("slaclock.analysis",)),
-    ("front ends", ("slaclock.strategies", "slaclock.cli", "slaclock.__main__")),
+    (
+        "front ends",
+        ("slaclock.strategies", "slaclock._hypothesis", "slaclock.cli", "slaclock.__main__"),
+    ),
 )
 # The facade re-exports the domain layers and the files-and-words layer, and is
 # imported only by the front ends (and analysis) that speak to users.

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import slaclock
 from slaclock import Calendar, Price, SlaclockTypeError, SlaclockValueError, SpecError, Tier
 from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
 
@@ -439,14 +440,17 @@ def test_to_dict_round_trips(mapping: dict[str, Any]) -> None:
     assert again.to_dict() == data
 
 
-def test_repr_reads_as_the_promise() -> None:
+def test_str_reads_as_the_promise_and_repr_is_the_code() -> None:
     tier = make(
         calendar_name="office",
         first_reaction=timedelta(hours=1),
         resolution=timedelta(hours=40),
         price=Price(Decimal(5), "EUR", "month"),
     )
-    assert repr(tier) == (
+    again = eval(repr(tier), vars(slaclock))
+    assert again == tier and again.calendar_name == "office"
+    assert repr(tier).startswith("Tier.from_dict({'id': 'T', 'name': 'Test', 'calendar': 'office'")
+    assert str(tier) == (
         "Tier(id='T', name='Test', calendar='office', reaction='PT2H', first_reaction='PT1H', "
         "resolution='PT40H', budget='unlimited', price='5 EUR per month')"
     )

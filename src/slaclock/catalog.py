@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from slaclock._code import Printer, call_code, pretty_call
 from slaclock._files import load_file, load_text
 from slaclock._sla.tier import Tier, check_keys, expect_mapping, join_path
 from slaclock._sla.vocabulary import DEFAULT_VOCABULARY, Vocabulary, names_refusal
@@ -242,6 +243,17 @@ class Catalog:
         return Catalog(calendars, tiers, changes.get("source", self.source), vocabulary)
 
     def __repr__(self) -> str:
+        """The code that builds this catalog again: ``Catalog.from_dict({...})``."""
+        return call_code("Catalog.from_dict", self.to_dict(), **self._code_options())
+
+    def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
+        pretty_call(printer, cycle, "Catalog.from_dict", self.to_dict(), **self._code_options())
+
+    def _code_options(self) -> dict[str, object]:
+        return {} if self.source is None else {"source": self.source}
+
+    def __str__(self) -> str:
+        """A one-line summary: the names of the calendars and tiers."""
         source = f", source={self.source!r}" if self.source is not None else ""
         return f"Catalog(calendars={list(self.calendars)!r}, tiers={list(self.tiers)!r}{source})"
 
@@ -257,7 +269,7 @@ def load_catalog(source: str | os.PathLike[str] | Mapping[str, Any]) -> Catalog:
     ...     "calendars": {"utc": {"tz": "UTC", "week": {"mon": [["09:00", "17:00"]]}}},
     ...     "tiers": {"gold": {"name": "Gold", "calendar": "utc", "reaction": "PT4H"}},
     ... })
-    >>> catalog.tiers["gold"]
+    >>> print(catalog.tiers["gold"])
     Tier(id='gold', name='Gold', calendar='utc', reaction='PT4H', budget='unlimited')
     """
     if isinstance(source, Mapping):

@@ -6,8 +6,13 @@ enough: they generate valid calendars that shrink toward Monday-Friday
 (daylight-saving changes including Lord Howe's 30-minute one, the southern
 hemisphere, overnight shifts, lunch breaks, ``24:00`` ends, holidays, per-date
 overrides, Russia's transferred working Saturdays), plus tiers and incident
-event logs that follow the incident rules.  Needs the optional
-``hypothesis`` extra: ``pip install 'slaclock[hypothesis]'``.
+event logs that follow the incident rules, catalogs and single events.  Each
+feature can be switched off (``calendars(dst=False, overnight=False, ...)``) so a
+test can grow one difficulty at a time; bad arguments raise Hypothesis'
+``InvalidArgument``.  Needs the optional ``hypothesis`` extra:
+``pip install 'slaclock[hypothesis]'``, which also lets ``st.from_type`` find
+these strategies for ``Calendar``, ``Tier``, ``Catalog``, ``Incident`` and ``Event``.
+See docs/howto-property-tests.md.
 
 >>> from datetime import timedelta
 >>> from hypothesis import given, settings
@@ -20,8 +25,9 @@ event logs that follow the incident rules.  Needs the optional
 
 The simplest calendar, the one every failing example shrinks toward:
 
->>> from hypothesis import find
->>> simplest = find(calendars(), lambda calendar: True)
+>>> from hypothesis import Phase, find
+>>> no_explain = settings(database=None, phases=[Phase.generate, Phase.shrink])
+>>> simplest = find(calendars(), lambda calendar: True, settings=no_explain)
 >>> simplest.tz, simplest.to_dict()["week"]["mon"], simplest.to_dict()["week"]["sat"]
 ('UTC', [['09:00', '17:00']], [])
 """
@@ -29,30 +35,39 @@ The simplest calendar, the one every failing example shrinks toward:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import json
+import operator
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
 try:
     from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
 except ImportError as error:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         "slaclock.strategies needs Hypothesis, an optional extra: "
         "pip install 'slaclock[hypothesis]'"
     ) from error
 
-from slaclock import Attributes, Calendar, Event, Incident, Tier
-from slaclock._sla.lifecycle import NEW, OPEN, STATES, allowed_kinds, next_state
+from slaclock import Attributes, Calendar, Catalog, Event, Incident, Price, SpecError, Tier
+from slaclock._calendar.spec import parse_zone
+from slaclock._sla.incident import OPENERS
+from slaclock._sla.lifecycle import CLOSED, EVENT_KINDS, OPEN, allowed_kinds, next_state
 from slaclock._sla.tier import CHANNELS, CYCLE_RULES, INCIDENT_TYPES
 from slaclock._sla.vocabulary import DEFAULT_VOCABULARY
 
 __all__ = [
+    "NO_DST_ZONES",
     "ZONES",
     "calendar_specs",
     "calendars",
+    "catalogs",
     "durations",
+    "events",
     "incidents",
     "instants",
     "tiers",
@@ -69,6 +84,9 @@ ZONES: tuple[str, ...] = (
 """Zones the strategies pick from: UTC first (it shrinks there), then zones with
 daylight saving in both hemispheres, a 30-minute shift, and Moscow (the origin)."""
 
+NO_DST_ZONES: tuple[str, ...] = ("UTC", "Europe/Moscow", "Asia/Kolkata")
+"""Zones without daylight saving in the years the strategies cover, for
+``calendars(dst=False)``: UTC, Moscow (the origin) and India's half-hour offset."""
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NINE_TO_FIVE = {
     day: [["09:00", "17:00"]] if day not in ("sat", "sun") else [] for day in _WEEKDAYS
@@ -139,22 +157,25 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@functools.cache
 def _dates() -> st.SearchStrategy[date]:
     return st.one_of(
         st.sampled_from(_EDGE_DATES), st.dates(min_value=_FIRST_DAY, max_value=_LAST_DAY)
     )
 
 
+@functools.cache
 def _boundaries() -> st.SearchStrategy[int]:
     return st.one_of(
         st.sampled_from(_EDGE_MINUTES), st.integers(0, 96).map(lambda quarter: quarter * 15)
     )
 
 
+@functools.cache  # one strategy object: building strategies per draw is slow
 @st.composite
 def _day_spans(draw: st.DrawFn) -> list[list[str]]:
     """One day's intervals, sorted, not touching, none past midnight (``24:00`` may end one)."""
-    points = sorted(set(draw(st.lists(_boundaries(), max_size=6))))
+    points = sorted(set(draw(_once("points"))))
     if len(points) % 2:
         points.pop()
     return [
@@ -192,21 +213,26 @@ def _with_overnight(draw: st.DrawFn, spans: list[list[str]], until: int) -> list
     return [*spans, [_clock(start), _clock(end)]]
 
 
+@functools.cache  # one strategy object: building strategies per draw is slow
 @st.composite
-def _custom_week(draw: st.DrawFn) -> dict[str, list[list[str]]]:
-    days = [draw(_day_spans()) for _ in _WEEKDAYS]
+def _custom_week(draw: st.DrawFn, overnight: bool) -> dict[str, list[list[str]]]:
+    # Up to three kinds of day, each weekday one of them: real weeks repeat their
+    # hours, and seven independent days would spend most of Hypothesis' choice budget.
+    kinds = draw(st.lists(_day_spans(), min_size=1, max_size=3))
+    days = [kinds[draw(st.integers(0, len(kinds) - 1))] for _ in _WEEKDAYS]
     firsts = [_minutes(spans[0][0]) if spans else 1440 for spans in days]
     # Overnight intervals are added afterwards, each ending by the next day's
     # first start, so one weekday never runs into the next.
     for index in range(7):
-        if draw(st.integers(0, 3)) == 3:
+        if overnight and draw(st.integers(0, 3)) == 3:
             days[index] = draw(_with_overnight(days[index], firsts[(index + 1) % 7]))
     if not any(days):
         days[0] = [["09:00", "17:00"]]  # a week with no hours at all is a different test
     return dict(zip(_WEEKDAYS, days, strict=True))
 
 
-def _weeks() -> st.SearchStrategy[dict[str, list[list[str]]]]:
+@functools.cache
+def _weeks(overnight: bool) -> st.SearchStrategy[dict[str, list[list[str]]]]:
     return st.one_of(
         st.just(_NINE_TO_FIVE),
         st.just(
@@ -215,59 +241,186 @@ def _weeks() -> st.SearchStrategy[dict[str, list[list[str]]]]:
                 **{d: [["09:00", "13:00"], ["14:00", "18:00"]] for d in _WEEKDAYS[:5]},
             }
         ),
-        _custom_week(),
+        _custom_week(overnight),
         st.just(_ALWAYS),
     )
 
 
-@st.composite
+_COUNTRIES = ({"code": "RU"}, {"code": "US"}, {"code": "DE", "subdiv": "BY"})
+
+
+def _check_flags(function: str, **flags: object) -> None:
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise InvalidArgument(f"{function}({name}={value!r}): {name} must be True or False")
+
+
+def _has_dst(key: str) -> bool:
+    return bool(_transitions(ZoneInfo(key)))
+
+
+def _check_zones(function: str, zones: object, *, dst: bool) -> tuple[str, ...]:
+    """The zones to draw from: checked names, or the default for ``dst``."""
+    if zones is None:
+        return ZONES if dst else NO_DST_ZONES
+    if isinstance(zones, str) or not isinstance(zones, Iterable):
+        raise InvalidArgument(
+            f"{function}(zones={zones!r}): zones must be a non-empty sequence of IANA zone "
+            f"names such as ['UTC', 'Europe/Moscow'] (a single name goes in a list)"
+        )
+    chosen = tuple(zones)
+    if not chosen:
+        raise InvalidArgument(f"{function}(zones=[]): zones must name at least one zone")
+    for key in chosen:
+        try:
+            parse_zone(key, path="zones")
+        except SpecError as error:
+            raise InvalidArgument(f"{function}(zones={zones!r}): {error.reason}") from None
+        if not dst and _has_dst(key):
+            raise InvalidArgument(
+                f"{function}(zones={zones!r}, dst=False): {key!r} changes its UTC offset "
+                f"between 2023 and 2027; pass zones without daylight saving such as "
+                f"{', '.join(map(repr, NO_DST_ZONES))}, or dst=True"
+            )
+    return chosen
+
+
 def calendar_specs(
-    draw: st.DrawFn, *, zones: Sequence[str] = ZONES, countries: bool = True
-) -> dict[str, Any]:
+    *,
+    zones: Sequence[str] | None = None,
+    holidays: bool = True,
+    overrides: bool = True,
+    overnight: bool = True,
+    dst: bool = True,
+    country: bool = True,
+    weeks: bool = True,
+) -> st.SearchStrategy[dict[str, Any]]:
     """Valid calendar spec mappings (the shape of ``Calendar.from_dict``).
 
     Use this instead of :func:`calendars` when the test also needs the spec
-    itself (to build a variant, or to check a round trip).  Every generated
-    calendar has working time in every week, so ``deadline`` always answers.
+    itself (to build a variant, or to check a round trip).  The options are
+    those of :func:`calendars`.
     """
-    spec: dict[str, Any] = {"tz": draw(st.sampled_from(tuple(zones))), "week": draw(_weeks())}
-    holidays = draw(st.lists(_dates(), max_size=3, unique=True))
+    _check_flags(
+        "calendar_specs",
+        holidays=holidays,
+        overrides=overrides,
+        overnight=overnight,
+        dst=dst,
+        country=country,
+        weeks=weeks,
+    )
+    chosen = _check_zones("calendar_specs", zones, dst=dst)
+    return _calendar_specs(
+        chosen,
+        holidays=holidays,
+        overrides=overrides,
+        overnight=overnight,
+        country=country,
+        weeks=weeks,
+    )
+
+
+@functools.cache
+def _changes(overnight: bool) -> st.SearchStrategy[list[tuple[date, dict[str, list[list[str]]]]]]:
+    return st.lists(
+        st.tuples(_dates(), _custom_week(overnight)), max_size=2, unique_by=operator.itemgetter(0)
+    )
+
+
+@st.composite
+def _calendar_specs(
+    draw: st.DrawFn,
+    zones: tuple[str, ...],
+    *,
+    holidays: bool,
+    overrides: bool,
+    overnight: bool,
+    country: bool,
+    weeks: bool,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {"tz": draw(st.sampled_from(zones)), "week": draw(_weeks(overnight))}
     if holidays:
-        spec["holidays"] = sorted(day.isoformat() for day in holidays)
-    overrides = draw(st.dictionaries(_dates(), _day_spans(), max_size=3))
+        closed = draw(_once("closed"))
+        if closed:
+            spec["holidays"] = sorted(day.isoformat() for day in closed)
     if overrides:
-        spec["overrides"] = {day.isoformat(): spans for day, spans in sorted(overrides.items())}
-    if countries:
-        country = draw(
-            st.one_of(
-                st.none(),
-                st.sampled_from(({"code": "RU"}, {"code": "US"}, {"code": "DE", "subdiv": "BY"})),
-            )
-        )
-        if country is not None:
-            spec["country"] = dict(country)
+        changed = draw(_once("changed"))
+        if changed:
+            spec["overrides"] = {day.isoformat(): spans for day, spans in sorted(changed.items())}
+    if country:
+        data = draw(_once("country"))
+        if data is not None:
+            spec["country"] = dict(data)
             if draw(st.integers(0, 2)) == 2:
                 spec["pre_holiday"] = draw(st.sampled_from(("PT1H", "PT30M", "PT2H")))
-    changes = draw(
-        st.lists(st.tuples(_dates(), _custom_week()), max_size=2, unique_by=lambda e: e[0])
-    )
-    if changes:
-        spec["weeks"] = [
-            {"from": start.isoformat(), "week": week} for start, week in sorted(changes)
-        ]
+    if weeks:
+        changes = draw(_changes(overnight))
+        if changes:
+            spec["weeks"] = [
+                {"from": start.isoformat(), "week": week} for start, week in sorted(changes)
+            ]
     return spec
 
 
 def calendars(
-    *, zones: Sequence[str] = ZONES, countries: bool = True
+    *,
+    zones: Sequence[str] | None = None,
+    holidays: bool = True,
+    overrides: bool = True,
+    overnight: bool = True,
+    dst: bool = True,
+    country: bool = True,
+    weeks: bool = True,
 ) -> st.SearchStrategy[Calendar]:
     """Valid :class:`~slaclock.Calendar` objects, shrinking toward Mon-Fri 09:00-17:00 UTC.
 
-    ``zones`` limits the time zones; ``countries=False`` leaves out country data
-    from the ``holidays`` package.  Every generated calendar has working time in
-    every week, so ``deadline`` always answers.
+    Every feature can be switched off, so a test can start from the simplest
+    calendars and grow: ``holidays=False`` (no holidays list), ``overrides=False``
+    (no per-date hours), ``overnight=False`` (no interval runs past midnight),
+    ``dst=False`` (only zones without daylight saving, by default
+    :data:`NO_DST_ZONES`), ``country=False`` (no country data from the
+    ``holidays`` package, hence no transferred working days or pre-holiday
+    shortening), ``weeks=False`` (the weekly hours never change).  ``zones``
+    limits the time zones (default :data:`ZONES`).  Every generated week has
+    working hours on some day, so ``deadline`` always answers.
+
+    >>> from hypothesis import Phase, find, settings
+    >>> plain = find(calendars(holidays=False, overrides=False, overnight=False, dst=False,
+    ...                        country=False, weeks=False), lambda cal: cal.tz != "UTC",
+    ...              settings=settings(database=None, phases=[Phase.generate, Phase.shrink]))
+    >>> plain.tz, sorted(plain.to_dict())
+    ('Europe/Moscow', ['tz', 'week'])
     """
-    return calendar_specs(zones=zones, countries=countries).map(Calendar.from_dict)
+    _check_flags(
+        "calendars",
+        holidays=holidays,
+        overrides=overrides,
+        overnight=overnight,
+        dst=dst,
+        country=country,
+        weeks=weeks,
+    )
+    chosen = _check_zones("calendars", zones, dst=dst)
+    return _calendar_specs(
+        chosen,
+        holidays=holidays,
+        overrides=overrides,
+        overnight=overnight,
+        country=country,
+        weeks=weeks,
+    ).map(_calendar_of)
+
+
+def _calendar_of(spec: dict[str, Any]) -> Calendar:
+    return _calendar_from_text(json.dumps(spec))
+
+
+@functools.lru_cache(maxsize=128)
+def _calendar_from_text(text: str) -> Calendar:
+    # One calendar per spec: while Hypothesis shrinks, most candidates repeat the
+    # calendar, and a shared (immutable) one keeps its compiled years.
+    return Calendar.from_dict(json.loads(text))
 
 
 @functools.lru_cache(maxsize=64)
@@ -336,18 +489,39 @@ def instants(
     Each comes in a zone drawn from the calendar's own, UTC, fixed offsets and
     New York, so callers also exercise "results are in the calendar's zone".
     """
-    if min_value.tzinfo is None or max_value.tzinfo is None:
-        raise ValueError(f"instants() needs aware bounds; got {min_value!r} and {max_value!r}")
+    if calendar is not None and not isinstance(calendar, Calendar):
+        raise InvalidArgument(
+            f"instants(calendar={calendar!r}): calendar must be a slaclock.Calendar or None"
+        )
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        if not isinstance(bound, datetime) or bound.utcoffset() is None:
+            raise InvalidArgument(
+                f"instants({name}={bound!r}): {name} must be an aware datetime such as "
+                f"datetime(2024, 1, 1, tzinfo=UTC)"
+            )
+    if min_value > max_value:
+        raise InvalidArgument(
+            f"instants(min_value={min_value.isoformat()}, max_value={max_value.isoformat()}): "
+            f"min_value is after max_value"
+        )
+    return _instants(calendar, min_value, max_value)
+
+
+@functools.lru_cache(maxsize=256)  # incidents() asks again for every log's calendar
+def _instants(
+    calendar: Calendar | None, min_value: datetime, max_value: datetime
+) -> st.SearchStrategy[datetime]:
     zone: tzinfo = calendar.zone if calendar is not None else ZoneInfo("Europe/Berlin")
     uniform = st.datetimes(
         min_value=min_value.astimezone(UTC).replace(tzinfo=None),
         max_value=max_value.astimezone(UTC).replace(tzinfo=None),
     ).map(lambda naive: naive.replace(tzinfo=UTC))
+    # Clamped, not filtered: a filter would throw drawn examples away (and slow shrinking).
     edge = st.builds(
-        lambda moment, nudge: moment + nudge,
+        lambda moment, nudge: min(max(moment + nudge, min_value), max_value),
         _boundary_instant(calendar, zone),
         st.sampled_from(_NUDGES),
-    ).filter(lambda moment: min_value <= moment <= max_value)
+    )
     shown_in = st.sampled_from((zone, *_OTHER_ZONES))
     return st.builds(_shown_in, st.one_of(edge, uniform), shown_in)
 
@@ -367,29 +541,50 @@ def durations(
     ``PT30M``) with arbitrary microsecond counts.  Pass a negative ``min_value``
     to test backwards deadlines.
     """
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        if not isinstance(bound, timedelta):
+            raise InvalidArgument(
+                f"durations({name}={bound!r}): {name} must be a timedelta such as "
+                f"timedelta(hours=2)"
+            )
     if min_value > max_value:
-        raise ValueError(f"min_value {min_value!r} is above max_value {max_value!r}")
-    low = min_value // timedelta(microseconds=1)
-    high = max_value // timedelta(microseconds=1)
-    hour = 3_600_000_000
-    as_td: Callable[[int], timedelta] = lambda us: timedelta(microseconds=us)  # noqa: E731
-    round_values = st.one_of(
-        st.integers(-(-low // hour), high // hour).map(lambda h: h * hour),
-        st.integers(-(-low // 60_000_000), high // 60_000_000).map(lambda m: m * 60_000_000),
+        raise InvalidArgument(
+            f"durations(min_value={min_value!r}, max_value={max_value!r}): "
+            f"min_value is above max_value"
+        )
+    return _durations(
+        min_value // timedelta(microseconds=1), max_value // timedelta(microseconds=1)
     )
-    return st.one_of(round_values, st.integers(low, high)).map(as_td)
+
+
+@functools.cache
+def _durations(low: int, high: int) -> st.SearchStrategy[timedelta]:
+    choices = []
+    for unit in (3_600_000_000, 60_000_000):  # whole hours, then whole minutes
+        first, last = -(-low // unit), high // unit
+        if first <= last:
+            choices.append(st.integers(first, last).map(functools.partial(operator.mul, unit)))
+    return st.one_of(*choices, st.integers(low, high)).map(_microseconds)
+
+
+def _microseconds(count: int) -> timedelta:
+    return timedelta(microseconds=count)
 
 
 _HOUR = timedelta(hours=1)
 _TARGETS = (2 * _HOUR, _HOUR, 8 * _HOUR, 4 * _HOUR, timedelta(minutes=30), 24 * _HOUR)
+_TIER_IDS = ("SLA-2", "SLA-1", "SLA-3", "SLA-4", "GOLD")
+_TIER_NAMES = ("Enterprise", "Customer", "OnDemand", "Hoster", "Gold")
 
 
+@functools.cache
 def _targets() -> st.SearchStrategy[timedelta]:
     return st.one_of(
         st.sampled_from(_TARGETS), st.integers(1, 48 * 60).map(lambda m: timedelta(minutes=m))
     )
 
 
+@functools.cache
 def _some_of(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
     """All of ``values`` (where it shrinks) or a non-empty part of them, in their order."""
     part = st.sets(st.sampled_from(values), min_size=1).map(
@@ -398,39 +593,197 @@ def _some_of(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
     return st.one_of(st.just(values), part)
 
 
-@st.composite
-def tiers(draw: st.DrawFn, *, calendar: Calendar | None = None) -> Tier:
+# Whom an incident is for: a few names, so that budgets per contract group several.
+_CUSTOMERS = ("ACME", "Globex", "Initech")
+_CONTRACTS = ("C-1", "C-2", "ACME-2026")
+
+
+# Strategies drawn from inside composites, built once: a strategy built per draw is
+# validated per draw, which costs more than the draw itself.
+@functools.cache
+def _once(name: str) -> st.SearchStrategy[Any]:
+    return _ONCE[name]()
+
+
+_ONCE: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
+    "points": lambda: st.lists(_boundaries(), max_size=6),
+    "closed": lambda: st.lists(_dates(), max_size=3, unique=True),
+    "changed": lambda: st.dictionaries(_dates(), _day_spans(), max_size=3),
+    "country": lambda: st.one_of(st.none(), st.sampled_from(_COUNTRIES)),
+    "first": lambda: st.none() | _targets(),
+    "resolution": lambda: st.none() | _targets().map(functools.partial(operator.mul, 4)),
+    "budget": lambda: st.none() | st.integers(1, 40).map(functools.partial(operator.mul, _HOUR)),
+    "at_risk": lambda: st.one_of(
+        st.just(Fraction(3, 4)), st.integers(1, 100).map(lambda percent: Fraction(percent, 100))
+    ),
+    "customer": lambda: st.none() | st.sampled_from(_CUSTOMERS),
+    "contract": lambda: st.none() | st.sampled_from(_CONTRACTS),
+    "attributes": lambda: _attributes(),
+}
+
+
+def _strategy_of(
+    function: str, name: str, value: object, kind: type
+) -> st.SearchStrategy[Any] | None:
+    """``value`` as a strategy: a ``kind`` is pinned with ``just``, a strategy kept, ``None`` stays."""
+    if value is None:
+        return None
+    if isinstance(value, kind):
+        return st.just(value)
+    if isinstance(value, st.SearchStrategy):
+        return value
+    raise InvalidArgument(
+        f"{function}({name}={value!r}): {name} must be a slaclock.{kind.__name__}, "
+        f"a strategy of them, or None"
+    )
+
+
+def tiers(
+    *,
+    calendar: Calendar | st.SearchStrategy[Calendar] | None = None,
+    first_reaction: bool = True,
+    resolution: bool = True,
+    budget: bool = True,
+    pause: bool = True,
+    restart: bool = True,
+) -> st.SearchStrategy[Tier]:
     """Valid :class:`~slaclock.Tier` objects, shrinking toward a 2-hour reaction on 09-17 UTC.
 
-    Pass ``calendar`` to pin the calendar; otherwise one comes from
-    :func:`calendars`.  Targets, scope, channels, monthly budget, "at risk"
-    threshold, cycle rule and pausing while pending all vary.
+    ``calendar`` pins the calendar (a :class:`~slaclock.Calendar`) or says where
+    calendars come from (a strategy such as ``calendars(dst=False)``); by default
+    :func:`calendars`.  Targets, scope, channels, price, contract, monthly budget, "at risk"
+    threshold, cycle rule and pausing while pending all vary; switch features
+    off to grow a test step by step: ``first_reaction=False`` (the first cycle
+    has the usual target), ``resolution=False`` (no resolution target),
+    ``budget=False`` (unlimited hours), ``pause=False`` (pending never pauses a
+    reaction clock), ``restart=False`` (only the oldest-unanswered cycle rule).
     """
-    on = calendar if calendar is not None else draw(calendars())
-    reaction = draw(_targets())
-    first = draw(st.none() | _targets())
-    resolution = draw(st.none() | _targets().map(lambda target: target * 4))
-    budget = draw(st.none() | st.integers(1, 40).map(lambda hours: hours * _HOUR))
-    return Tier(
-        id=draw(st.sampled_from(("SLA-2", "SLA-1", "SLA-3", "SLA-4", "GOLD"))),
-        name=draw(st.sampled_from(("Enterprise", "Customer", "OnDemand", "Hoster", "Gold"))),
-        calendar=on,
-        reaction=reaction,
-        first_reaction=first,
+    _check_flags(
+        "tiers",
+        first_reaction=first_reaction,
         resolution=resolution,
+        budget=budget,
+        pause=pause,
+        restart=restart,
+    )
+    on = _strategy_of("tiers", "calendar", calendar, Calendar)
+    if on is None:
+        on = calendars()
+    return _tiers(
+        on,
+        first_reaction=first_reaction,
+        resolution=resolution,
+        budget=budget,
+        pause=pause,
+        restart=restart,
+    )
+
+
+@st.composite
+def _tiers(
+    draw: st.DrawFn,
+    on: st.SearchStrategy[Calendar],
+    *,
+    first_reaction: bool,
+    resolution: bool,
+    budget: bool,
+    pause: bool,
+    restart: bool,
+    tier_id: str | None = None,
+    calendar_name: str | None = None,
+) -> Tier:
+    calendar = draw(on)
+    reaction = draw(_targets())
+    return Tier(
+        id=tier_id if tier_id is not None else draw(st.sampled_from(_TIER_IDS)),
+        name=draw(st.sampled_from(_TIER_NAMES)),
+        calendar=calendar,
+        reaction=reaction,
+        first_reaction=draw(_once("first")) if first_reaction else None,
+        resolution=(draw(_once("resolution")) if resolution else None),
         types=frozenset(draw(_some_of(INCIDENT_TYPES))),
         third_party=draw(st.booleans()),
         channels=draw(_some_of(CHANNELS)),
-        budget=budget,
-        at_risk=draw(
-            st.one_of(
-                st.just(Fraction(3, 4)),
-                st.integers(1, 100).map(lambda percent: Fraction(percent, 100)),
-            )
-        ),
-        cycle_rule=draw(st.sampled_from(CYCLE_RULES)),
-        pause_reaction_when_pending=draw(st.booleans()),
+        budget=(draw(_once("budget")) if budget else None),
+        price=draw(_prices()),
+        contract_required=draw(st.booleans()),
+        at_risk=draw(_once("at_risk")),
+        cycle_rule=draw(st.sampled_from(CYCLE_RULES)) if restart else CYCLE_RULES[0],
+        pause_reaction_when_pending=draw(st.booleans()) if pause else False,
+        calendar_name=calendar_name,
     )
+
+
+@functools.cache
+def _prices() -> st.SearchStrategy[Price | None]:
+    amounts = st.sampled_from((Decimal(20000), Decimal(0), Decimal(300000), Decimal("12.50")))
+    return st.none() | st.builds(
+        Price,
+        amounts,
+        st.sampled_from(("RUB", "EUR", "USD")),
+        st.sampled_from(("month", "year", None)),
+    )
+
+
+_CALENDAR_NAMES = ("office", "night", "support")
+
+
+def catalogs(
+    *,
+    calendars: st.SearchStrategy[Calendar] | None = None,
+    min_tiers: int = 1,
+    max_tiers: int = 4,
+) -> st.SearchStrategy[Catalog]:
+    """Valid :class:`~slaclock.Catalog` objects: one to three named calendars and their tiers.
+
+    Each tier names one of the catalog's calendars (as a catalog file does);
+    ``calendars`` is where the calendars come from (default :func:`calendars`),
+    and the catalog holds between ``min_tiers`` and ``max_tiers`` tiers with
+    distinct ids.  Shrinks toward one 09-17 UTC calendar and one tier.
+    """
+    if calendars is not None and not isinstance(calendars, st.SearchStrategy):
+        raise InvalidArgument(
+            f"catalogs(calendars={calendars!r}): calendars must be a strategy of calendars "
+            f"(wrap one calendar in st.just) or None"
+        )
+    on = _default_calendars() if calendars is None else calendars
+    for name, value in (("min_tiers", min_tiers), ("max_tiers", max_tiers)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise InvalidArgument(f"catalogs({name}={value!r}): {name} must be an integer >= 1")
+    if min_tiers > max_tiers:
+        raise InvalidArgument(
+            f"catalogs(min_tiers={min_tiers}, max_tiers={max_tiers}): min_tiers is above max_tiers"
+        )
+    return _catalogs(on, min_tiers, max_tiers)
+
+
+_default_calendars = calendars  # catalogs() takes an argument of that name
+
+
+@st.composite
+def _catalogs(
+    draw: st.DrawFn, on: st.SearchStrategy[Calendar], min_tiers: int, max_tiers: int
+) -> Catalog:
+    named = draw(st.lists(on, min_size=1, max_size=len(_CALENDAR_NAMES)))
+    known = dict(zip(_CALENDAR_NAMES, named, strict=False))
+    count = draw(st.integers(min_tiers, max_tiers))
+    ids = [*_TIER_IDS, *(f"T{n}" for n in range(len(_TIER_IDS), count))][:count]
+    tiers_by_id = {}
+    for tier_id in ids:
+        name = draw(st.sampled_from(tuple(known)))
+        tiers_by_id[tier_id] = draw(
+            _tiers(
+                st.just(known[name]),
+                first_reaction=True,
+                resolution=True,
+                budget=True,
+                pause=True,
+                restart=True,
+                tier_id=tier_id,
+                calendar_name=name,
+            )
+        )
+    return Catalog(known, tiers_by_id)
 
 
 # The kinds in the order logs shrink toward (a ticket answered once first); which of
@@ -444,59 +797,154 @@ _SHRINK_ORDER = (
     "work_logged",
     "closed",
 )
-_NEXT_KINDS = {
-    state: tuple(kind for kind in _SHRINK_ORDER if kind in allowed_kinds(state))
-    for state in STATES
-    if state != NEW
-}
 _GAPS = (timedelta(0), timedelta(minutes=20), 2 * _HOUR, 17 * _HOUR, 65 * _HOUR)
+_UNBOUNDED = 1 << 30
 
 
-@st.composite
+def _check_kinds(function: str, kinds: object) -> tuple[str, ...]:
+    """The kinds that may follow ``opened``, in the order logs shrink toward."""
+    if kinds is None:
+        return _SHRINK_ORDER
+    if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+        raise InvalidArgument(
+            f"{function}(kinds={kinds!r}): kinds must be a collection of event kinds such as "
+            f"['agent_reply', 'customer_message'] (a single kind goes in a list)"
+        )
+    chosen = set(kinds)
+    unknown = sorted(str(kind) for kind in chosen - set(EVENT_KINDS))
+    if unknown:
+        raise InvalidArgument(
+            f"{function}(kinds={kinds!r}): unknown event kind(s) {', '.join(map(repr, unknown))}; "
+            f"the kinds are {', '.join(map(repr, EVENT_KINDS))}"
+        )
+    return tuple(kind for kind in _SHRINK_ORDER if kind in chosen)
+
+
+def _choices(state: str, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    allowed = allowed_kinds(state)
+    return tuple(kind for kind in kinds if kind in allowed)
+
+
+def _longest(state: str, kinds: tuple[str, ...], seen: frozenset[str] = frozenset()) -> int:
+    """How many events can still follow in ``state`` (``_UNBOUNDED`` when a loop is reachable)."""
+    best = 0
+    for kind in _choices(state, kinds):
+        following = next_state(state, kind)
+        assert following is not None  # allowed here
+        if following in seen or following == state:
+            return _UNBOUNDED
+        best = max(best, 1 + _longest(following, kinds, seen | {state}))
+    return min(best, _UNBOUNDED)
+
+
+def _check_events(function: str, min_events: object, max_events: object) -> None:
+    for name, value in (("min_events", min_events), ("max_events", max_events)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise InvalidArgument(
+                f"{function}({name}={value!r}): {name} must be an integer >= 1 "
+                f"(the 'opened' event counts)"
+            )
+    assert isinstance(min_events, int) and isinstance(max_events, int)
+    if min_events > max_events:
+        raise InvalidArgument(
+            f"{function}(min_events={min_events}, max_events={max_events}): "
+            f"min_events is above max_events"
+        )
+
+
 def incidents(
-    draw: st.DrawFn,
     *,
-    calendar: Calendar | None = None,
-    tier: Tier | None = None,
+    calendar: Calendar | st.SearchStrategy[Calendar] | None = None,
+    tier: Tier | st.SearchStrategy[Tier] | None = None,
+    kinds: Collection[str] | None = None,
+    min_events: int = 1,
     max_events: int = 12,
-) -> Incident:
+    agent_opened: bool = True,
+) -> st.SearchStrategy[Incident]:
     """Valid :class:`~slaclock.Incident` event logs, opened near the calendar's edges.
 
     The log follows the incident rules (one ``opened`` first, time order,
-    nothing after ``closed``, ``reopened`` only when resolved, ...), with gaps
-    from zero (equal instants) to a long weekend.  ``calendar`` (or the
-    ``tier``'s) biases the opening toward openings, closings and DST changes.
-    With ``tier``, three in four incidents are in its scope.  Shrinks toward a
-    ticket opened and answered once.
+    nothing after ``closed``, ``reopened`` only when resolved, ...): each event
+    is chosen among those the lifecycle table allows next, so nothing is
+    filtered away and a failing log shrinks by dropping events.  Gaps run from
+    zero (equal instants) to a long weekend.  ``calendar`` (or the ``tier``'s)
+    biases the opening toward openings, closings and DST changes.  With
+    ``tier``, three in four incidents are in its scope.  Both take a value or a
+    strategy.  ``kinds`` limits the kinds that may follow ``opened`` (say
+    ``["agent_reply", "customer_message"]`` for a first test), the log has
+    ``min_events`` to ``max_events`` events counting ``opened`` (fewer when it
+    is closed early), and ``agent_opened=False`` leaves out tickets an agent
+    opened.  Shrinks toward a ticket opened by its customer and nothing more.
     """
-    on = calendar if calendar is not None else (tier.calendar if tier is not None else None)
+    _check_flags("incidents", agent_opened=agent_opened)
+    calendar_s = _strategy_of("incidents", "calendar", calendar, Calendar)
+    tier_s = _strategy_of("incidents", "tier", tier, Tier)
+    order = _check_kinds("incidents", kinds)
+    _check_events("incidents", min_events, max_events)
+    if 1 + _longest(OPEN, order) < min_events:
+        raise InvalidArgument(
+            f"incidents(kinds={kinds!r}, min_events={min_events}): a log of these kinds has "
+            f"at most {1 + _longest(OPEN, order)} events"
+        )
+    return _incidents(calendar_s, tier_s, order, min_events, max_events, agent_opened)
+
+
+@functools.cache
+def _step(kinds: tuple[str, ...]) -> st.SearchStrategy[tuple[str, timedelta]]:
+    """One event after the opening: a preferred kind and the gap before it."""
+    return st.tuples(
+        st.sampled_from(kinds or _SHRINK_ORDER),
+        st.sampled_from(_GAPS) | st.integers(0, 100 * 3600).map(lambda s: timedelta(seconds=s)),
+    )
+
+
+@st.composite
+def _incidents(
+    draw: st.DrawFn,
+    calendar_s: st.SearchStrategy[Calendar] | None,
+    tier_s: st.SearchStrategy[Tier] | None,
+    kinds: tuple[str, ...],
+    min_events: int,
+    max_events: int,
+    agent_opened: bool,
+) -> Incident:
+    chosen_tier = draw(tier_s) if tier_s is not None else None
+    on = draw(calendar_s) if calendar_s is not None else None
+    if on is None and chosen_tier is not None:
+        on = chosen_tier.calendar
     zone: tzinfo = on.zone if on is not None else UTC
     start = draw(instants(on))
-    vocabulary = tier.vocabulary if tier is not None else DEFAULT_VOCABULARY
+    vocabulary = chosen_tier.vocabulary if chosen_tier is not None else DEFAULT_VOCABULARY
     kind_of_ticket = draw(st.sampled_from(vocabulary.types))
-    channel: str | None = draw(st.sampled_from(vocabulary.channels) | st.none())
+    channel: str | None = draw(_channels(vocabulary.channels))
     third_party = draw(st.booleans())
-    if tier is not None and draw(st.integers(0, 3)) < 3:
-        kind_of_ticket = draw(st.sampled_from(sorted(tier.types)))
-        channel = draw(st.sampled_from(tier.channels))
-        third_party = third_party and tier.third_party
-    events = [
-        Event("opened", start.astimezone(zone), by=draw(st.sampled_from(("customer", "agent"))))
-    ]
+    if chosen_tier is not None and draw(st.integers(0, 3)) < 3:
+        kind_of_ticket = draw(st.sampled_from(sorted(chosen_tier.types)))
+        channel = draw(st.sampled_from(chosen_tier.channels))
+        third_party = third_party and chosen_tier.third_party
+    opener = draw(st.sampled_from(OPENERS)) if agent_opened else OPENERS[0]
+    events = [Event("opened", start.astimezone(zone), by=opener)]
+    # The steps are drawn as one list, so the shrinker deletes events; each step's
+    # kind is its preferred one when the table allows it there, else the next
+    # allowed after it, so every list of steps is a valid log.
+    steps = draw(st.lists(_step(kinds), min_size=min_events - 1, max_size=max(max_events - 1, 0)))
     moment, state = start, OPEN
-    for _ in range(draw(st.integers(1, max(max_events - 1, 1)))):
-        if not _NEXT_KINDS[state]:  # closed: nothing follows
+    for index, (preferred, gap) in enumerate(steps):
+        needed = min_events - 2 - index  # events still owed after this one
+        choices = [
+            kind
+            for kind in _choices(state, kinds)
+            if _longest(next_state(state, kind) or CLOSED, kinds) >= needed
+        ]
+        if not choices:  # closed, or no kind of ``kinds`` may follow
             break
-        gap = draw(
-            st.sampled_from(_GAPS)
-            | st.integers(0, 100 * 3600).map(lambda seconds: timedelta(seconds=seconds))
-        )
+        at = kinds.index(preferred)
+        kind = next((k for k in kinds[at:] + kinds[:at] if k in choices), choices[0])
         moment = moment.astimezone(UTC) + gap
-        kind = draw(st.sampled_from(_NEXT_KINDS[state]))
         work = draw(durations(max_value=8 * _HOUR)) if kind == "work_logged" else None
         events.append(Event(kind, moment.astimezone(zone), duration=work))
         following = next_state(state, kind)
-        assert following is not None  # drawn from the kinds allowed here
+        assert following is not None  # chosen among the kinds allowed here
         state = following
     return Incident(
         id=f"INC-{draw(st.integers(1, 99_999))}",
@@ -504,32 +952,50 @@ def incidents(
         channel=channel,
         third_party=third_party,
         events=tuple(events),
-        customer=draw(st.none() | st.sampled_from(_CUSTOMERS)),
-        contract=draw(st.none() | st.sampled_from(_CONTRACTS)),
-        attributes=Attributes(draw(st.just({}) | _ATTRIBUTES)),
+        customer=draw(_once("customer")),
+        contract=draw(_once("contract")),
+        attributes=Attributes(draw(_once("attributes"))),
         vocabulary=vocabulary,
     )
 
 
-# Whom an incident is for: a few names, so that budgets per contract group several.
-_CUSTOMERS = ("ACME", "Globex", "Initech")
-_CONTRACTS = ("C-1", "C-2", "ACME-2026")
-_JSON_LEAVES = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8)
-)
-_ATTRIBUTES = st.dictionaries(
-    st.text(max_size=8),
-    st.recursive(
-        _JSON_LEAVES,
+@functools.cache
+def _channels(channels: tuple[str, ...]) -> st.SearchStrategy[str | None]:
+    return st.sampled_from(channels) | st.none()
+
+
+def _attributes() -> st.SearchStrategy[dict[str, Any]]:
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=8)
+    )
+    values = st.recursive(
+        leaves,
         lambda inner: (
             st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
         ),
         max_leaves=6,
-    ),
-    min_size=1,
-    max_size=3,
-)
+    )
+    return st.just({}) | st.dictionaries(st.text(max_size=8), values, min_size=1, max_size=3)
+
+
+@st.composite
+def _events(draw: st.DrawFn) -> Event:
+    kind = draw(st.sampled_from(("opened", *_SHRINK_ORDER)))
+    at = draw(instants())
+    if kind == "work_logged":
+        return Event(kind, at, duration=draw(durations(max_value=8 * _HOUR)))
+    if kind == "opened":
+        return Event(kind, at, by=draw(st.sampled_from(OPENERS)))
+    return Event(kind, at)
+
+
+def events() -> st.SearchStrategy[Event]:
+    """Single valid :class:`~slaclock.Event` values of every kind, at instants near the edges.
+
+    For a whole log that follows the incident rules use :func:`incidents`.
+    """
+    return _events()

@@ -348,7 +348,7 @@ def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
 
 def _has_numpy() -> bool:
     try:
-        import numpy  # noqa: F401
+        import numpy  # noqa: F401  (imported only to learn whether numpy is installed)
     except ImportError:  # plain sequences still work, element by element
         return False
     return True

@@ -27,6 +27,7 @@ from slaclock._calendar.instants import EPOCH, MAX_US, MIN_US, from_us, td_to_us
 from slaclock._calendar.recurrence import Recurrence
 from slaclock._calendar.rules import DayRules, RecurringDates
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
+from slaclock._code import Printer, call_code, pretty_call
 from slaclock._durations import format_duration
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote
 
@@ -454,6 +455,15 @@ class Calendar:
         return dataclasses.replace(self, **typed)
 
     def __repr__(self) -> str:
+        """The code that builds this calendar again: ``Calendar.from_dict({...})``, every part shown."""
+        return call_code("Calendar.from_dict", self.to_dict())
+
+    def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
+        # Hypothesis' falsifying examples and IPython: the same code, wrapped.
+        pretty_call(printer, cycle, "Calendar.from_dict", self.to_dict())
+
+    def __str__(self) -> str:
+        """A one-line summary: zone, weekly hours, and how many holidays and overrides."""
         parts = [f"tz={self.tz!r}", f"week={_summarize_week(self.week)!r}"]
         if self.weeks:
             parts.append(

@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
+from slaclock._code import Printer, call_code, pretty_call
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock._sla.attributes import EMPTY, Attributes, check_text, freeze
 from slaclock._sla.lifecycle import (
@@ -164,6 +165,22 @@ class Event:
                 f"only 'opened' events say who opened them, not {quote(self.kind)} (got by={quote(self.by)})",
                 path="by",
             )
+
+    def __repr__(self) -> str:
+        """The code that builds this event again: ``Event.from_dict({...})``, its zone kept."""
+        return call_code("Event.from_dict", self.to_dict())
+
+    def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
+        pretty_call(printer, cycle, "Event.from_dict", self.to_dict())
+
+    def __str__(self) -> str:
+        """``"agent_reply at 2026-11-30T10:20:00+03:00"`` (and the duration of work logged)."""
+        text = f"{self.kind} at {self.at.isoformat()}"
+        if self.duration is not None:
+            text += f" ({format_duration(self.duration)})"
+        if self.kind == "opened" and self.by == "agent":
+            text += " by agent"
+        return text
 
     def _key(self) -> tuple[str, int, timedelta | None, str | None]:
         return (self.kind, to_us(self.at, name="at"), self.duration, self.by)
@@ -360,6 +377,24 @@ class Incident:
         _check_log(ident, self.events, instants)
         object.__setattr__(self, "_us", instants)
         object.__setattr__(self, "_kinds", tuple(event.kind for event in self.events))
+
+    def __repr__(self) -> str:
+        """The code that builds this incident again: ``Incident.from_dict({...})``, every event shown."""
+        return call_code("Incident.from_dict", self.to_dict(), **self._code_options())
+
+    def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
+        pretty_call(printer, cycle, "Incident.from_dict", self.to_dict(), **self._code_options())
+
+    def _code_options(self) -> dict[str, object]:
+        # A catalog's own vocabulary is needed to read its types and channels back.
+        if self.vocabulary == DEFAULT_VOCABULARY:
+            return {}
+        return {"vocabulary": self.vocabulary}
+
+    def __str__(self) -> str:
+        """A one-line summary: id, type and the kinds of its events."""
+        kinds = ", ".join(event.kind for event in self.events)
+        return f"Incident({self.id!r}, {self.type}, events: {kinds})"
 
     def _key(self) -> tuple[Any, ...]:
         # By instant, as Event: the events' instants are _us already.

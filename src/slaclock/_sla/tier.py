@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from slaclock._code import Printer, call_code, pretty_call
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock._sla.vocabulary import CHANNELS, DEFAULT_VOCABULARY, INCIDENT_TYPES, Vocabulary
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
@@ -220,7 +221,9 @@ class Price:
             maintenance package"); it decides nothing.
 
     >>> Price(Decimal(20000), "RUB", "month")
-    Price(amount=Decimal('20000'), currency='RUB', per='month', note='')
+    Price.from_dict({'amount': 20000, 'currency': 'RUB', 'per': 'month'})
+    >>> print(Price(Decimal(20000), "RUB", "month"))
+    20000 RUB per month
     """
 
     amount: Decimal
@@ -318,6 +321,13 @@ class Price:
         if self.note:
             data["note"] = self.note
         return data
+
+    def __repr__(self) -> str:
+        """The code that builds this price again: ``Price.from_dict({...})``."""
+        return call_code("Price.from_dict", self.to_dict())
+
+    def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
+        pretty_call(printer, cycle, "Price.from_dict", self.to_dict())
 
     def __str__(self) -> str:
         text = f"{self.amount} {self.currency}"
@@ -752,7 +762,27 @@ class Tier:
         return data
 
     def __repr__(self) -> str:
-        # The calendar's own repr is long; a tier reads better by what it promises.
+        """The code that builds this tier again: ``Tier.from_dict({...})``, calendar included.
+
+        A tier with a named calendar is built with that name, so it keeps its
+        ``calendar_name``: ``Tier.from_dict({..., 'calendar': 'moscow'},
+        calendars={'moscow': Calendar.from_dict({...})})``.
+        """
+        mapping, options = self._code_parts()
+        return call_code("Tier.from_dict", mapping, **options)
+
+    def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
+        mapping, options = self._code_parts()
+        pretty_call(printer, cycle, "Tier.from_dict", mapping, **options)
+
+    def _code_parts(self) -> tuple[dict[str, Any], dict[str, object]]:
+        if self.calendar_name is None:
+            return self.to_dict(inline_calendar=True), {}
+        return self.to_dict(), {"calendars": {self.calendar_name: self.calendar}}
+
+    def __str__(self) -> str:
+        """A one-line summary of what the tier promises (its calendar by name or zone)."""
+        # The calendar's code is long; a tier reads better by what it promises.
         budget = "unlimited" if self.budget is None else format_duration(self.budget)
         parts = [
             f"id={self.id!r}",
