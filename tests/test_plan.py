@@ -36,3 +36,20 @@ def test_options_are_checked_with_the_accepted_forms() -> None:
         Plan.of(SLA2, cycle_rule="newest")
     with pytest.raises(SlaclockTypeError, match="pause_reaction_when_pending=1"):
         Plan.of(SLA2, pause=1)  # type: ignore[arg-type]
+
+
+def test_an_equal_copy_shares_the_memo_however_the_caches_filled_up() -> None:
+    # Regression: the two caches were emptied on their own, so a tier still found by
+    # identity could hold a plan its value no longer found, and an equal copy then
+    # got a new memo (this failed depending on the tests run before it).
+    import random
+
+    rng = random.Random(5)
+    base = SLA2.replace(reaction="PT3H")
+    for step in range(600):
+        if rng.random() < 0.5:
+            plan_of(SLA2.replace(reaction=f"PT{step + 1}M"))  # a what-if tier
+        else:
+            plan_of(pickle.loads(pickle.dumps(base)))  # an equal copy, another object
+        copy = pickle.loads(pickle.dumps(base))
+        assert plan_of(copy).coverage is plan_of(base).coverage, step

@@ -116,13 +116,14 @@ def plan_of(tier: Tier) -> Plan:
     if found is not None and found.tier is tier:
         return found
     with _LOCK:
+        # Both caches are emptied together: a plan found by identity must be the one
+        # its value finds, or an equal copy would get a memo of its own.
+        if len(_BY_VALUE) >= _LIMIT or len(_BY_ID) >= _LIMIT:
+            _BY_VALUE.clear()
+            _BY_ID.clear()
         found = _BY_VALUE.get(tier)
         if found is None:
-            if len(_BY_VALUE) >= _LIMIT:
-                _BY_VALUE.clear()
             found = _BY_VALUE[tier] = Plan.of(tier)
-        if len(_BY_ID) >= _LIMIT:
-            _BY_ID.clear()
         # The plan holds the first equal tier; identity hits need this one.
         if found.tier is not tier:
             found = dataclasses.replace(found, tier=tier)  # shares timeline, tables and memo
