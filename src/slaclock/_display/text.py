@@ -14,18 +14,31 @@ from slaclock._calendar.instants import td_from_us, to_us
 from slaclock._durations import format_duration
 
 if TYPE_CHECKING:
-    from slaclock._sla.result import Cycle, Evaluation, Interval, ResolutionClock
+    from slaclock._sla.result import Breach, Cycle, Evaluation, Interval, ResolutionClock
 
-__all__ = ["explain_cycle", "explain_evaluation", "explain_resolution", "format_instant"]
+__all__ = [
+    "breach_label",
+    "explain_cycle",
+    "explain_evaluation",
+    "explain_resolution",
+    "format_instant",
+]
 
 _TARGET_WORDS = {
     "first_reaction": "first reaction",
     "reaction": "reaction",
     "resolution": "resolution",
+    "update": "periodic update",
 }
 _STARTED_WORDS = {
     "opened": "the customer opened the incident",
     "customer_message": "a customer message",
+    "reopened": "the incident was reopened",
+}
+# An update cycle starts whoever opened the incident, and again at every agent reply.
+_UPDATE_STARTED_WORDS = {
+    "opened": "the incident was opened",
+    "agent_reply": "the last agent reply",
     "reopened": "the incident was reopened",
 }
 _ENDED_WORDS = {
@@ -50,6 +63,13 @@ def format_instant(value: datetime) -> str:
     if zone[:1] in "+-":
         zone = "UTC" + value.strftime("%z")[:3] + ":" + value.strftime("%z")[3:]
     return f"{text} {zone}"
+
+
+def breach_label(breach: Breach) -> str:
+    """Which clock a breach is of: ``"cycle 2"``, ``"update cycle 1"`` or ``"resolution"``."""
+    if breach.cycle is None:
+        return "resolution"
+    return f"{'update cycle' if breach.target == 'update' else 'cycle'} {breach.cycle}"
 
 
 def _clock_time(value: datetime) -> str:
@@ -106,17 +126,27 @@ def _verdict(cycle: Cycle) -> str:
     return f"Open, on track: {used}."
 
 
+def _escalation_lines(escalations: tuple[tuple[str, datetime], ...]) -> list[str]:
+    if not escalations:
+        return []
+    levels = ", ".join(f"{level} {format_instant(moment)}" for level, moment in escalations)
+    return [f"  Escalation levels: {levels}."]
+
+
 def explain_cycle(cycle: Cycle) -> str:
     """How the cycle's due instant was reached and what became of the cycle."""
     what = _TARGET_WORDS[cycle.target_name]
     zone = cycle.calendar.tz if cycle.calendar is not None else "its calendar"
+    update = cycle.target_name == "update"
+    started = (_UPDATE_STARTED_WORDS if update else _STARTED_WORDS)[cycle.started_by]
     lines = [
-        f"Cycle {cycle.index} ({what}) on tier {cycle.tier}: target "
-        f"{format_duration(cycle.target)} of working time on the {zone} calendar.",
-        f"  Started {format_instant(cycle.start)}: {_STARTED_WORDS[cycle.started_by]}.",
+        f"{'Update cycle' if update else 'Cycle'} {cycle.index} ({what}) on tier {cycle.tier}: "
+        f"target {format_duration(cycle.target)} of working time on the {zone} calendar.",
+        f"  Started {format_instant(cycle.start)}: {started}.",
     ]
     lines.extend(_period_lines(cycle.periods, cycle.pauses))
     lines.append(f"  Due {format_instant(cycle.due)}.")
+    lines.extend(_escalation_lines(cycle.escalations))
     lines.append("  " + _verdict(cycle))
     return "\n".join(lines)
 
@@ -131,6 +161,7 @@ def explain_resolution(clock: ResolutionClock) -> str:
     ]
     lines.extend(_period_lines(clock.periods, clock.pauses))
     lines.append(f"  Due {format_instant(clock.due)}.")
+    lines.extend(_escalation_lines(clock.escalations))
     used = f"{format_duration(clock.used)} of {format_duration(clock.target)} used"
     if clock.resolved is not None:
         word = "Resolved" if clock.ended_by == "resolved" else "Closed unresolved"
@@ -155,12 +186,13 @@ def explain_evaluation(result: Evaluation) -> str:
     if not result.cycles:
         parts.append("No reaction cycle has started (no customer message yet).")
     parts.extend(explain_cycle(cycle) for cycle in result.cycles)
+    parts.extend(explain_cycle(cycle) for cycle in result.updates)
     if result.resolution is not None:
         parts.append(explain_resolution(result.resolution))
     if result.breaches:
         parts.append(f"Breaches: {len(result.breaches)}.")
         for breach in result.breaches:
-            which = "resolution" if breach.cycle is None else f"cycle {breach.cycle}"
+            which = breach_label(breach)
             parts.append(
                 f"  {which}: due {format_instant(breach.at)}, "
                 f"{_TARGET_WORDS[breach.target]} target {format_duration(breach.duration)}, "

@@ -89,6 +89,10 @@ def rows(records: list[Any], plan: Plan, at: int | None) -> tuple[list[Summary |
     record is not a plain object of known keys and values of the right types.
     """
     m = len(records)
+    if plan.update is not None or plan.levels:
+        # Update cycles and escalation levels are left to the row reader (a few
+        # tiers have them; docs/performance.md).
+        return [None] * m, list(range(m))
     if set(map(type, records)) != _DICT or not RECORD_KEYS.issuperset(chain.from_iterable(records)):
         raise Irregular
     ids = list(map(_id, records))
@@ -338,6 +342,7 @@ def _verdicts(
                 _or_none(next_due, next_due == _NONE),
                 at_risk.tolist(),
                 resolution_due,
+                repeat(()),  # tiers with escalation levels go to the row reader
             ),
         )
     )
