@@ -25,6 +25,10 @@ CATALOG = default_catalog()
 MSK = timezone(timedelta(hours=3))
 
 
+# The kinds that start or end a pending span.
+_PENDING_MOVES = ("pending", "customer_message", "resolved", "closed")
+
+
 def reference(incident: Incident, tier: Tier, at: datetime) -> Schedule:
     """schedule() as the full evaluation answers it: every clock run to its due instant."""
     result = evaluate(incident, tier, at=at)
@@ -36,8 +40,16 @@ def reference(incident: Incident, tier: Tier, at: datetime) -> Schedule:
     overdue = False
     clocks = [c for c in every if c.status in ("running", "at_risk")]
     if not clocks:
-        # Nothing runs on time: the running clock that is past due stays named.
-        clocks = [c for c in every if c.status == "overdue"]
+        # Nothing runs on time: the running clock that is past due stays named, unless
+        # it is paused while pending (it does not count down then).
+        moves = [e.kind for e in incident.events if e.at <= at and e.kind in _PENDING_MOVES]
+        pending = bool(moves) and moves[-1] == "pending"
+        clocks = [
+            c
+            for c in every
+            if c.status == "overdue"
+            and not (pending and (c is result.resolution or tier.pause_reaction_when_pending))
+        ]
         overdue = True
     if not clocks:
         return Schedule(None, None, None, result.breached)

@@ -102,7 +102,7 @@ _LEVELS = st.one_of(
     st.integers(1, 300).map(lambda p: f"{p}%"),
     st.sampled_from(["0.5%", "100%", "+PT0S", "+PT1M", "-PT1H", "-PT0.000001S", "+PT0.000001S"]),
     st.builds(
-        lambda sign, minutes: f"{sign}PT{minutes}M", st.sampled_from("+-"), st.integers(0, 600)
+        lambda sign, minutes: f"{sign}PT{minutes}M", st.sampled_from("+-"), st.integers(1, 600)
     ),
 )
 _NEXT_KINDS = {
