@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     wrong = 0
     for inc, at in zip(incidents, ats, strict=True):
         plan, full = slaclock.schedule(inc, tier, at=at), slaclock.evaluate(inc, tier, at=at)
-        wrong += (plan.next_due, plan.breached_so_far) != (full.next_due, full.breached)
+        # An overdue schedule names the late clock, which evaluate's next_due skips.
+        due = None if plan.overdue else plan.next_due
+        wrong += (due, plan.breached_so_far) != (full.next_due, full.breached)
 
     schedule_us, _ = per_op_us(
         lambda inc, at: slaclock.schedule(inc, tier, at=at),

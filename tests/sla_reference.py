@@ -75,6 +75,24 @@ Breaches.  One per breached clock: at its due instant, the cycle's index
 answer or a resolution (``None`` while open or when superseded).  Sorted by
 (instant, resolution after cycles, cycle index).
 
+Update cycles (only when the tier has an ``update`` target).  While the
+incident is open (from ``opened`` or ``reopened`` until ``resolved`` or
+``closed``), one update cycle runs: it starts at the opening (whoever opened),
+at a reopen, and again at every agent reply that ended the one before; it ends
+at the next agent reply or at ``resolved`` / ``closed`` (``ended_by``).  Its
+target is ``update``; it pauses while pending exactly as reaction cycles do;
+its verdicts, status and breach (target name ``"update"``, ``cycle`` its index
+among the update cycles) are those of any clock.
+
+Escalation levels (the tier's ``escalations``, canonical text).  A level is a
+share ``"N%"`` of a clock's target, rounded up to a whole microsecond, or an
+offset ``"+PT..."`` / ``"-PT..."`` added to the target; below zero it is zero.
+Its instant on a clock is found by the due instant's walk with that threshold
+in place of the target; a clock has reached it when ``taken >= threshold``.
+Every clock lists (level, instant) in order of threshold (the tier's order on a
+tie); ``escalated`` counts, per level in the tier's order, the clocks (cycles,
+update cycles, resolution) that reached it.
+
 Next due.  The earliest due instant among open clocks that are neither stopped
 nor breached; ``remaining = Calendar.elapsed(at, next_due)`` when ``at`` is
 given.  ``schedule``'s clock is that clock (a cycle before the resolution clock
@@ -86,6 +104,7 @@ reaches the at-risk share of its target, rounded up to a whole microsecond
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -119,6 +138,7 @@ class RefClock:
     at_risk: bool = False
     stopped: bool = False
     status: str = ""
+    escalations: list[tuple[str, datetime]] = field(default_factory=list)
     # Cycles only:
     index: int | None = None
     first: bool = False
@@ -156,6 +176,9 @@ class RefResult:
     next_due: datetime | None
     remaining: timedelta | None
     next_clock: RefClock | None  # the clock next_due belongs to
+    updates: list[RefClock] = field(default_factory=list)
+    escalated: list[tuple[str, int]] = field(default_factory=list)
+    everything: list[RefClock] = field(default_factory=list)
 
     @property
     def breached(self) -> bool:
@@ -227,8 +250,9 @@ def replay(
     reason = tier.covers(
         type=incident.type, third_party=incident.third_party, channel=incident.channel
     )
+    zeros = [(level, 0) for level in tier.escalations]
     if reason is not None:
-        return RefResult(False, reason, [], None, [], None, None, None)
+        return RefResult(False, reason, [], None, [], None, None, None, escalated=zeros)
     rule = tier.cycle_rule if cycle_rule is None else cycle_rule
     restart = rule == "restart_on_message"
     pause_cycles = tier.pause_reaction_when_pending if pause is None else pause
@@ -238,7 +262,7 @@ def replay(
     events = [(e.kind, utc(e.at), e.by) for e in incident.events]
     known = [e for e in events if at is None or e[1] <= at]
     if not known:
-        return RefResult(True, None, [], None, [], None, None, None)
+        return RefResult(True, None, [], None, [], None, None, None, escalated=zeros)
     horizon = at if at is not None else known[-1][1]
 
     # 1. Fold the log into cycles, pending intervals and resolved spans.
@@ -263,8 +287,23 @@ def replay(
         if pending and pending[-1][1] is None:
             pending[-1][1] = t
 
+    updates: list[dict[str, Any]] = []  # the update cycles
+
+    def update_running() -> dict[str, Any] | None:
+        return updates[-1] if updates and updates[-1]["end"] is None else None
+
+    def end_update(t: datetime, how: str) -> bool:
+        cycle = update_running()
+        if cycle is not None:
+            cycle["end"], cycle["ended_by"] = t, how
+        return cycle is not None
+
+    def start_update(t: datetime, by: str) -> None:
+        updates.append({"start": t, "end": None, "ended_by": None, "by": by})
+
     for kind, t, by in known:
         if kind == "opened":
+            start_update(t, "opened")
             if by != "agent":
                 start_cycle(t, "opened")
         elif kind == "customer_message":
@@ -276,12 +315,15 @@ def replay(
                 start_cycle(t, "customer_message")
         elif kind == "agent_reply":
             end_cycle(t, "agent_reply")
+            if end_update(t, "agent_reply"):  # only while open is an update cycle running
+                start_update(t, "agent_reply")
         elif kind == "pending":
             if not (pending and pending[-1][1] is None):
                 pending.append([t, None])
         elif kind in ("resolved", "closed"):
             end_pending(t)
             end_cycle(t, kind)
+            end_update(t, kind)
             if not (resolved and resolved[-1][1] is None):
                 resolved.append([t, None, kind])
         elif kind == "reopened":
@@ -289,6 +331,7 @@ def replay(
                 resolved[-1][1] = t
             if running() is None:
                 start_cycle(t, "reopened")
+            start_update(t, "reopened")
         # work_logged: no effect on any clock
     pending_now = bool(pending) and pending[-1][1] is None
     pending_spans = [(s, e) for s, e in pending]
@@ -312,6 +355,24 @@ def replay(
                 stopped=c["end"] is None and pause_cycles and pending_now,
             )
         )
+    update_clocks: list[RefClock] = []
+    if tier.update is not None:
+        for index, c in enumerate(updates, start=1):
+            end = c["end"] if c["end"] is not None else horizon
+            update_clocks.append(
+                RefClock(
+                    kind="update",
+                    start=c["start"],
+                    end=c["end"],
+                    ended_by=c["ended_by"],
+                    target=tier.update,
+                    target_name="update",
+                    pauses=union(cut(pending_spans, c["start"], end)) if pause_cycles else [],
+                    index=index,
+                    started_by=c["by"],
+                    stopped=c["end"] is None and pause_cycles and pending_now,
+                )
+            )
     resolution = None
     if tier.resolution is not None:
         last_open = resolved[-1] if resolved and resolved[-1][1] is None else None
@@ -329,7 +390,9 @@ def replay(
             stopped=end_res is None and pending_now,
         )
 
-    everything = clocks + ([resolution] if resolution is not None else [])
+    everything = clocks + update_clocks + ([resolution] if resolution is not None else [])
+    levels = [(text, parse_level(text)) for text in tier.escalations]
+    reached_counts = [0] * len(levels)
     for clock in everything:
         end = clock.end if clock.end is not None else horizon
         segments = running_segments(clock.start, end, clock.pauses)
@@ -350,6 +413,16 @@ def replay(
             and not clock.breached
             and Fraction(clock.taken // US) >= share * (clock.target // US)
         )
+        thresholds = [
+            (level_threshold(clock.target, level), i) for i, (_, level) in enumerate(levels)
+        ]
+        clock.escalations = [
+            (levels[i][0], due_instant(calendar, clock.start, end, clock.pauses, threshold))
+            for threshold, i in sorted(thresholds)
+        ]
+        for threshold, i in thresholds:
+            if clock.taken >= threshold:
+                reached_counts[i] += 1
         if clock.ended_by == "superseded":
             clock.status = "superseded"
         elif not clock.open:
@@ -394,7 +467,39 @@ def replay(
     remaining = None
     if next_due is not None and at is not None:
         remaining = calendar.elapsed(at, next_due)
-    return RefResult(True, None, clocks, resolution, breaches, next_due, remaining, next_clock)
+    return RefResult(
+        True,
+        None,
+        clocks,
+        resolution,
+        breaches,
+        next_due,
+        remaining,
+        next_clock,
+        updates=update_clocks,
+        escalated=[(text, reached_counts[i]) for i, (text, _) in enumerate(levels)],
+        everything=everything,
+    )
+
+
+def parse_level(text: str) -> tuple[Fraction, timedelta]:
+    """A canonical level as (share of the target, offset): ``"50%"`` or ``"-PT30M"``."""
+    if text.endswith("%"):
+        return Fraction(text[:-1]) / 100, ZERO
+    sign = -1 if text[0] == "-" else 1
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", text[1:])
+    assert match is not None, text
+    hours, minutes, seconds = (Fraction(g or 0) for g in match.groups())
+    us = (hours * 3600 + minutes * 60 + seconds) * 1_000_000
+    assert us.denominator == 1, text
+    return Fraction(0), sign * timedelta(microseconds=int(us))
+
+
+def level_threshold(target: timedelta, level: tuple[Fraction, timedelta]) -> timedelta:
+    """The counted time at which a clock of ``target`` reaches ``level`` (never below zero)."""
+    share, offset = level
+    value = timedelta(microseconds=math.ceil(share * (target // US))) if share else target
+    return max(value + offset, ZERO)
 
 
 def at_risk_instant(tier: Any, clock: RefClock, at: datetime) -> datetime:
@@ -427,7 +532,78 @@ def summary_fields(result: RefResult, incident_id: str, tier_id: str) -> dict[st
         "first_taken": None if first is None else first.taken // US,
         "worst_overdue": max((b.late // US for b in result.breaches), default=0),
         "next_due": None if result.next_due is None else to_us(result.next_due),
-        "at_risk": any(c.at_risk for c in result.cycles)
-        or (resolution is not None and resolution.at_risk),
+        "at_risk": any(c.at_risk for c in result.everything),
         "resolution_due": None if resolution is None else to_us(resolution.due),
+        "escalated": tuple(count for _, count in result.escalated),
+    }
+
+
+def schedule_fields(
+    incident: Any, tier: Any, at: datetime, notify_within_hours: bool = False
+) -> dict[str, Any]:
+    """What ``schedule`` answers, from the reference alone (instants in UTC).
+
+    The clock named is the next one due (``next_clock``); when no clock is, the
+    open, unpaused, breached clock that fell due first (then ``overdue``).  Its
+    next level is the lowest threshold it has not reached; ``next_check`` is the
+    earliest of the at-risk instant (when not yet reached), a microsecond after
+    due (when not overdue) and that level's instant; with ``notify_within_hours``
+    the notification instants move to the calendar's next opening.
+    """
+    ref = replay(incident, tier, at=at)
+    at = utc(at)
+    clock, late = ref.next_clock, False
+    if clock is None:
+        for candidate in ref.everything:
+            usable = candidate.open and not candidate.stopped and candidate.breached
+            if usable and (clock is None or candidate.due < clock.due):
+                clock = candidate
+        late = clock is not None
+    if clock is None:
+        return {
+            "next_due": None,
+            "clock": None,
+            "at_risk_at": None,
+            "breached_so_far": ref.breached,
+            "remaining": None,
+            "at_risk": False,
+            "overdue": False,
+            "escalation": None,
+            "next_check": None,
+        }
+    calendar = tier.calendar
+
+    def notify(moment: datetime) -> datetime:
+        return utc(calendar.next_open(moment)) if notify_within_hours else moment
+
+    risk_threshold = timedelta(
+        microseconds=math.ceil(Fraction(tier.at_risk) * (clock.target // US))
+    )
+    risk = at_risk_instant(tier, clock, at)
+    checks = []
+    if clock.taken < risk_threshold:
+        checks.append(risk)
+    if not late:
+        checks.append(clock.due + US)
+    escalation = None
+    ahead = [
+        (level_threshold(clock.target, parse_level(text)), i, text)
+        for i, text in enumerate(tier.escalations)
+        if clock.taken < level_threshold(clock.target, parse_level(text))
+    ]
+    if ahead:
+        threshold, _, text = min(ahead)
+        moment = notify(due_instant(calendar, clock.start, at, clock.pauses, threshold))
+        escalation = (text, moment)
+        checks.append(moment)
+    return {
+        "next_due": clock.due,
+        "clock": clock.target_name,
+        "at_risk_at": notify(risk),
+        "breached_so_far": ref.breached,
+        "remaining": clock.target - clock.taken,
+        "at_risk": clock.at_risk,
+        "overdue": late,
+        "escalation": escalation,
+        "next_check": notify(min(checks)) if checks else None,
     }

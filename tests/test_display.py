@@ -118,3 +118,31 @@ def test_superseded_cycle_explains_no_clock_lateness() -> None:
     )
     text = evaluate(inc, SLA2, cycle_rule="restart_on_message").cycles[0].explain()
     assert text.endswith("BREACHED, PT1H of working time after the due instant.")
+
+
+def test_update_cycles_and_escalation_levels_show_in_the_table_and_the_words() -> None:
+    tier = SLA2.replace(update="PT1H", escalations=["50%", "+PT1H"])
+    inc = Incident.from_dict(
+        {
+            "id": "U",
+            "type": "failure",
+            "events": [
+                {"type": "opened", "at": "2026-11-30T10:00:00+03:00"},
+                {"type": "agent_reply", "at": "2026-11-30T13:00:00+03:00"},
+            ],
+        }
+    )
+    result = evaluate(inc, tier)
+    table = format_table([result])
+    rows = [line.split() for line in table.splitlines() if line.startswith("U ")]
+    # Reaction cycle 1 and update cycle 1 are both late, each with its own lateness.
+    assert [row[2] for row in rows] == ["1", "u1", "u2"]
+    assert rows[0][-4:] == ["late", "PT1H", "(PT1H", "wall)"]
+    assert rows[1][-4:] == ["late", "PT2H", "(PT2H", "wall)"]
+    assert "U update cycle 1 (update PT1H on SLA-2): due 2026-11-30 11:00" in table
+    words = result.explain()
+    assert "Update cycle 2 (periodic update) on tier SLA-2" in words
+    assert "Started Mon 2026-11-30 13:00 MSK: the last agent reply." in words
+    assert (
+        "Escalation levels: 50% Mon 2026-11-30 11:00 MSK, +PT1H Mon 2026-11-30 13:00 MSK." in words
+    )

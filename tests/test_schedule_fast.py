@@ -25,25 +25,55 @@ CATALOG = default_catalog()
 MSK = timezone(timedelta(hours=3))
 
 
+# The kinds that start or end a pending span.
+_PENDING_MOVES = ("pending", "customer_message", "resolved", "closed")
+
+
 def reference(incident: Incident, tier: Tier, at: datetime) -> Schedule:
     """schedule() as the full evaluation answers it: every clock run to its due instant."""
     result = evaluate(incident, tier, at=at)
     if not result.covered:
         return Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)
-    clocks = [
-        (c.due, c.target_name, c) for c in result.cycles if c.status in ("running", "at_risk")
-    ]
-    res = result.resolution
-    if res is not None and res.status in ("running", "at_risk"):
-        clocks.append((res.due, "resolution", res))
+    every = [*result.cycles, *result.updates]
+    if result.resolution is not None:
+        every.append(result.resolution)  # type: ignore[arg-type]
+    overdue = False
+    clocks = [c for c in every if c.status in ("running", "at_risk")]
+    if not clocks:
+        # Nothing runs on time: the running clock that is past due stays named, unless
+        # it is paused while pending (it does not count down then).
+        moves = [e.kind for e in incident.events if e.at <= at and e.kind in _PENDING_MOVES]
+        pending = bool(moves) and moves[-1] == "pending"
+        clocks = [
+            c
+            for c in every
+            if c.status == "overdue"
+            and not (pending and (c is result.resolution or tier.pause_reaction_when_pending))
+        ]
+        overdue = True
     if not clocks:
         return Schedule(None, None, None, result.breached)
-    due, clock, best = min(clocks, key=lambda c: (c[0], c[1] == "resolution"))
+    best = min(clocks, key=lambda c: to_us(c.due))  # listed first on a tie
+    name = "resolution" if best is result.resolution else best.target_name  # type: ignore[union-attr]
     stops = [(to_us(s), to_us(e)) for s, e in best.pauses]
     target = best.target // timedelta(microseconds=1)
+    used = (best.used if best is result.resolution else best.taken) // timedelta(microseconds=1)  # type: ignore[union-attr]
     threshold = risk_threshold(target, (tier.at_risk.numerator, tier.at_risk.denominator))
     risk = run(tier.calendar.timeline, to_us(best.start), threshold, stops, to_us(at))[0]
-    return Schedule(due, clock, from_us(risk, tier.calendar.zone), result.breached)
+    checks = [risk] if used < threshold else []
+    if not overdue:
+        checks.append(to_us(best.due) + 1)
+    zone = tier.calendar.zone
+    return Schedule(
+        best.due,
+        name,
+        from_us(risk, zone),
+        result.breached,
+        remaining=timedelta(microseconds=target - used),
+        at_risk=best.status == "at_risk",
+        overdue=overdue,
+        next_check=from_us(min(checks), zone) if checks else None,
+    )
 
 
 def _around(incident: Incident) -> st.SearchStrategy[datetime]:
@@ -74,7 +104,9 @@ def test_schedule_equals_the_full_replay_for_both_rules_and_pause_options(
     assert plan == want
     assert plan.next_due == (None if plan.next_due is None else want.next_due)
     result = evaluate(incident, tier, at=at)
-    assert plan.next_due == result.next_due
+    # Evaluation.next_due skips breached clocks; an overdue schedule names one only
+    # when no clock runs on time.
+    assert plan.next_due == result.next_due or (plan.overdue and result.next_due is None)
     assert plan.breached_so_far == result.breached
     if plan.next_due is not None:
         assert plan.at_risk_at is not None
@@ -114,7 +146,7 @@ def test_a_reply_after_hours_past_due_is_late_with_no_working_time_over() -> Non
         ("opened", "2026-11-25T16:00:00+03:00"), ("agent_reply", "2026-11-25T19:30:00+03:00")
     )
     plan = schedule(inc, SLA2, at=datetime(2026, 11, 25, 20, 0, tzinfo=MSK))
-    assert plan.breached_so_far and plan.next_due is None
+    assert plan.breached_so_far and plan.next_due is None and not plan.overdue
 
 
 def test_an_open_clock_exactly_at_its_due_instant_is_not_yet_breached() -> None:
@@ -124,13 +156,18 @@ def test_an_open_clock_exactly_at_its_due_instant_is_not_yet_breached() -> None:
     assert (plan.next_due, plan.breached_so_far) == (due, False)
     assert plan.at_risk_at == datetime(2026, 11, 30, 11, 30, tzinfo=MSK)
     after = schedule(inc, SLA2, at=due + timedelta(microseconds=1))
-    assert after.breached_so_far and after.next_due is None
+    # Past due: still named, overdue by a microsecond of working time.
+    assert after.breached_so_far and after.overdue and after.next_due == due
+    assert after.remaining == -timedelta(microseconds=1) and after.next_check is None
 
 
 def test_an_open_clock_due_at_closing_and_asked_after_hours_is_breached() -> None:
     inc = _incident(("opened", "2026-11-30T16:00:00+03:00"))
     plan = schedule(inc, SLA2, at=datetime(2026, 11, 30, 18, 30, tzinfo=MSK))
-    assert plan.breached_so_far and plan.next_due is None
+    assert plan.breached_so_far and plan.overdue
+    # Due at closing time: no working time past due yet, so nothing is left and none is owed.
+    assert plan.next_due == datetime(2026, 11, 30, 18, 0, tzinfo=MSK)
+    assert plan.remaining == timedelta(0)
 
 
 def test_the_at_risk_instant_already_passed_is_reported_where_it_was() -> None:

@@ -22,7 +22,15 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sla_reference import RefClock, RefResult, at_risk_instant, replay, summary_fields, union, utc
+from sla_reference import (
+    RefClock,
+    RefResult,
+    replay,
+    schedule_fields,
+    summary_fields,
+    union,
+    utc,
+)
 
 from slaclock import (
     Calendar,
@@ -32,6 +40,7 @@ from slaclock import (
     Event,
     Incident,
     ResolutionClock,
+    Schedule,
     Tier,
     default_catalog,
     evaluate,
@@ -89,6 +98,13 @@ _GAPS = st.one_of(
     st.integers(0, 30 * 3600).map(lambda s: timedelta(seconds=s)),
     st.integers(0, 2 * 86_400_000_000).map(lambda u: timedelta(microseconds=u)),
 )
+_LEVELS = st.one_of(
+    st.integers(1, 300).map(lambda p: f"{p}%"),
+    st.sampled_from(["0.5%", "100%", "+PT0S", "+PT1M", "-PT1H", "-PT0.000001S", "+PT0.000001S"]),
+    st.builds(
+        lambda sign, minutes: f"{sign}PT{minutes}M", st.sampled_from("+-"), st.integers(1, 600)
+    ),
+)
 _NEXT_KINDS = {
     # Pending and customer messages twice as often: they are where the clocks differ.
     "open": (
@@ -127,6 +143,11 @@ def tiers(draw: st.DrawFn) -> Tier:
         cycle_rule=draw(st.sampled_from(("oldest_unanswered", "restart_on_message"))),
         pause_reaction_when_pending=draw(st.booleans()),
         third_party=draw(st.sampled_from([True, True, False])),
+        update=draw(st.none() | _TARGETS.map(lambda t: t * 2)),
+        escalations=draw(
+            st.lists(_LEVELS, max_size=4, unique_by=str).map(tuple)
+            | st.sampled_from([(), ("50%", "100%"), ("+PT1H", "-PT30M", "75%")])
+        ),
     )
     return tier
 
@@ -213,6 +234,7 @@ def _check_clock(got: Cycle | ResolutionClock, want: RefClock, tier: Tier, what:
     assert got.tier == tier.id, what
     pauses = union([(utc(s), utc(e)) for s, e in got.pauses])
     assert pauses == want.pauses, what
+    assert [(level, utc(moment)) for level, moment in got.escalations] == want.escalations, what
 
 
 def assert_matches(result: Evaluation, ref: RefResult, tier: Tier, at: datetime | None) -> None:
@@ -232,6 +254,16 @@ def assert_matches(result: Evaluation, ref: RefResult, tier: Tier, at: datetime 
         assert got.first == want.first, what
         assert got.target_name == want.target_name, what
         assert got.started_by == want.started_by, what
+    assert len(result.updates) == len(ref.updates)
+    for got, want in zip(result.updates, ref.updates, strict=True):
+        what = f"update {want.index}"
+        _check_clock(got, want, tier, what)
+        assert got.index == want.index
+        assert same_instant(got.end, want.end), what
+        assert same_instant(got.answered, want.answered), what
+        assert (got.taken, got.first, got.target_name) == (want.taken, False, "update"), what
+        assert got.started_by == want.started_by, what
+    assert list(result.escalated) == ref.escalated
     if ref.resolution is None:
         assert result.resolution is None
     else:
@@ -256,12 +288,24 @@ def assert_matches(result: Evaluation, ref: RefResult, tier: Tier, at: datetime 
     assert result.remaining == ref.remaining
 
 
+def schedule_answer(s: Schedule) -> dict[str, Any]:
+    """A schedule's fields, instants in UTC (to compare with ``schedule_fields``)."""
+    return {
+        "next_due": None if s.next_due is None else utc(s.next_due),
+        "clock": s.clock,
+        "at_risk_at": None if s.at_risk_at is None else utc(s.at_risk_at),
+        "breached_so_far": s.breached_so_far,
+        "remaining": s.remaining,
+        "at_risk": s.at_risk,
+        "overdue": s.overdue,
+        "escalation": None if s.escalation is None else (s.escalation[0], utc(s.escalation[1])),
+        "next_check": None if s.next_check is None else utc(s.next_check),
+    }
+
+
 def expected_schedule(incident: Incident, tier: Tier, at: datetime) -> tuple[Any, ...]:
-    ref = replay(incident, tier, at=at)
-    clock = ref.next_clock
-    if clock is None:
-        return (None, None, None, ref.breached)
-    return (utc(clock.due), clock.target_name, at_risk_instant(tier, clock, at), ref.breached)
+    want = schedule_fields(incident, tier, at)
+    return (want["next_due"], want["clock"], want["at_risk_at"], want["breached_so_far"])
 
 
 # --------------------------------------------------------------------------- properties
@@ -289,26 +333,61 @@ def test_schedule_agrees_with_the_reference(data: st.DataObject) -> None:
     tier = data.draw(tiers(), label="tier")
     incident = data.draw(incidents(), label="incident")
     at = data.draw(instants_around([incident]), label="at")
-    s = schedule(incident, tier, at=at)
-    got = (
-        None if s.next_due is None else utc(s.next_due),
-        s.clock,
-        s.at_risk_at,
-        s.breached_so_far,
-    )
-    want = expected_schedule(incident, tier, at)
-    assert got[:2] == want[:2]
-    assert same_instant(got[2], want[2]), (got[2], want[2])
-    assert got[3] == want[3]
-    if s.next_due is not None:
-        assert s.next_due.tzinfo is tier.calendar.zone
-    if s.at_risk_at is not None:
+    notify = data.draw(st.booleans(), label="notify_within_hours")
+    s = schedule(incident, tier, at=at, notify_within_hours=notify)
+    assert schedule_answer(s) == schedule_fields(incident, tier, at, notify)
+    for moment in (s.next_due, s.at_risk_at, s.next_check):
+        if moment is not None:
+            assert moment.tzinfo is tier.calendar.zone
+    if s.at_risk_at is not None and not notify:
         # The instants where the at-risk share is crossed, and where the clock falls
         # due, are where ``>=`` and ``>`` differ: evaluate there and a microsecond before.
+        assert s.next_due is not None
         for moment in (s.at_risk_at, s.at_risk_at - US, s.next_due, s.next_due + US):
             assert_matches(
                 evaluate(incident, tier, at=moment), replay(incident, tier, at=moment), tier, moment
             )
+
+
+def _discrete(s: Schedule) -> tuple[Any, ...]:
+    """What a schedule says apart from the time left (which changes every working microsecond)."""
+    return (
+        s.next_due,
+        s.clock,
+        s.at_risk_at,
+        s.breached_so_far,
+        s.at_risk,
+        s.overdue,
+        s.escalation,
+    )
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_next_check_is_the_first_instant_the_answer_changes(data: st.DataObject) -> None:
+    """Without new events the answer holds until ``next_check`` and differs there."""
+    tier = data.draw(tiers(), label="tier")
+    incident = data.draw(incidents(), label="incident")
+    at = data.draw(instants_around([incident]), label="at")
+    known = [e for e in incident.events if utc(e.at) <= utc(at)]
+    if not known:
+        return
+    incident = incident.replace(events=tuple(known))
+    now = schedule(incident, tier, at=at)
+    if now.next_check is None:
+        later = at + data.draw(st.sampled_from([US, HOUR, timedelta(days=40)]))
+        assert _discrete(schedule(incident, tier, at=later)) == _discrete(now)
+        return
+    assert utc(now.next_check) > utc(at)
+    assert _discrete(schedule(incident, tier, at=now.next_check)) != _discrete(now)
+    before = now.next_check - US
+    if utc(before) > utc(at):
+        assert _discrete(schedule(incident, tier, at=before)) == _discrete(now)
+    # Moved to working time, the notification lands at the next opening (or stays).
+    moved = schedule(incident, tier, at=at, notify_within_hours=True).next_check
+    assert moved is not None
+    assert tier.calendar.is_open(moved)
+    assert moved == tier.calendar.next_open(now.next_check)
 
 
 def _rows_expected(
@@ -380,8 +459,9 @@ def test_a_pause_after_the_due_instant_changes_nothing_but_the_counting(
     at = data.draw(st.none() | instants_around([incident]), label="at")
     paused = evaluate(incident, tier, at=at, pause_reaction_when_pending=True)
     running = evaluate(incident, tier, at=at, pause_reaction_when_pending=False)
-    late = {b.cycle: b.late for b in paused.breaches}
-    for with_pause, without in zip(paused.cycles, running.cycles, strict=True):
+    late = {(b.target == "update", b.cycle): b.late for b in paused.breaches}
+    pairs = zip(paused.cycles + paused.updates, running.cycles + running.updates, strict=True)
+    for with_pause, without in pairs:
         span_end = with_pause.end or (at if at is not None else incident.events[-1].at)
         # Taken plus paused is all the working time of the cycle's span, with or without.
         assert with_pause.taken + with_pause.paused == tier.calendar.elapsed(
@@ -394,7 +474,8 @@ def test_a_pause_after_the_due_instant_changes_nothing_but_the_counting(
             assert with_pause.taken == without.taken - with_pause.paused
             if with_pause.breached:
                 assert with_pause.overdue == with_pause.taken - with_pause.target
-                assert late[with_pause.index] == with_pause.overdue
+                key = (with_pause.target_name == "update", with_pause.index)
+                assert late[key] == with_pause.overdue
 
 
 @settings(max_examples=150)
@@ -537,3 +618,155 @@ def test_equal_instants_keep_the_file_order(rule: str) -> None:
         ("customer_message", "2026-11-30T10:00"),
     )
     _both(inc, SLA2.replace(cycle_rule=rule), at=_msk("2026-11-30T10:00"))
+
+
+# --------------------------------------------------------------------------- helpdesk clocks
+
+
+def _both_schedule(incident: Incident, tier: Tier, at: datetime, **options: Any) -> Schedule:
+    s = schedule(incident, tier, at=at, **options)
+    assert schedule_answer(s) == schedule_fields(
+        incident, tier, at, options.get("notify_within_hours", False)
+    )
+    return s
+
+
+def _levels(clock: Cycle | ResolutionClock) -> list[tuple[str, datetime]]:
+    return [(level, utc(moment)) for level, moment in clock.escalations]
+
+
+def test_escalation_at_open_close_and_across_a_holiday() -> None:
+    """2 h reaction on Moscow 10:00-18:00; opened Wed 30 Dec 2026 16:00, before the holidays."""
+    tier = SLA2.replace(escalations=["50%", "100%", "-PT1H", "+PT30M"])
+    inc = _incident(("opened", "2026-12-30T16:00"))
+    c = _both(inc, tier, at=_msk("2026-12-30T17:00")).cycles[0]
+    # -1 h is 1 h of counting: with 50% at the same threshold, the tier's order breaks the tie.
+    levels = [(level, moment.strftime("%m-%d %H:%M")) for level, moment in c.escalations]
+    assert levels == [
+        ("50%", "12-30 17:00"),
+        ("-PT1H", "12-30 17:00"),
+        ("100%", "12-30 18:00"),  # at close: counted time reaches the target at 18:00
+        ("+PT30M", "01-11 10:30"),  # across the New Year holidays (31 Dec - 10 Jan)
+    ]
+    result = evaluate(inc, tier, at=_msk("2026-12-30T17:00"))
+    # Reached at the instant the share is used (as at risk), not a microsecond later.
+    assert dict(result.escalated) == {"50%": 1, "-PT1H": 1, "100%": 0, "+PT30M": 0}
+    before = evaluate(inc, tier, at=_msk("2026-12-30T16:59:59.999999"))
+    assert dict(before.escalated)["50%"] == 0
+    s = _both_schedule(inc, tier, at=_msk("2026-12-30T17:00"))
+    assert s.escalation == ("100%", _msk("2026-12-30T18:00"))
+    assert s.next_check == _msk("2026-12-30T17:30")  # the at-risk share (3/4) comes first
+    # At 18:00 the "100%" level is reached and the clock is still on time; a microsecond
+    # later it is overdue, after hours: notified within hours at the next opening.
+    s = _both_schedule(inc, tier, at=_msk("2026-12-30T18:00"))
+    assert (s.overdue, s.escalation, s.next_check) == (
+        False,
+        ("+PT30M", _msk("2027-01-11T10:30")),
+        _msk("2026-12-30T18:00:00.000001"),
+    )
+    s = _both_schedule(inc, tier, at=_msk("2026-12-30T18:00"), notify_within_hours=True)
+    assert s.next_check == _msk("2027-01-11T10:00")
+    # An escalation level at the opening instant: "-PT3H" on a 2 h target is reached at once.
+    early = SLA2.replace(escalations=["-PT3H"])
+    c = _both(inc, early, at=_msk("2026-12-30T16:00")).cycles[0]
+    assert _levels(c) == [("-PT3H", utc(_msk("2026-12-30T16:00")))]
+
+
+def test_a_cycle_answered_early_still_counts_the_levels_it_reached() -> None:
+    tier = SLA2.replace(escalations=["25%", "50%"])
+    inc = _incident(("opened", "2026-11-30T10:00"), ("agent_reply", "2026-11-30T10:45"))
+    result = _both(inc, tier)
+    assert dict(result.escalated) == {"25%": 1, "50%": 0}
+    [row] = evaluate_many([inc], tier)
+    assert row.escalated == (1, 0)
+
+
+def test_an_overdue_schedule_keeps_its_clock_and_counts_down_below_zero() -> None:
+    inc = _incident(("opened", "2026-11-30T10:00"))
+    s = _both_schedule(inc, SLA2, at=_msk("2026-11-30T13:00"))
+    assert (s.clock, s.next_due, s.overdue, s.at_risk, s.remaining, s.next_check) == (
+        "first_reaction",
+        _msk("2026-11-30T12:00"),
+        True,
+        False,
+        -HOUR,
+        None,
+    )
+    assert s.to_dict()["remaining"] == "-PT1H"
+
+
+def test_update_clock_runs_from_opening_and_every_agent_reply() -> None:
+    tier = SLA2.replace(update="PT4H")
+    inc = _incident(
+        ("opened", "2026-11-30T10:00"),
+        ("agent_reply", "2026-11-30T11:00"),
+        ("customer_message", "2026-11-30T12:00"),
+        ("agent_reply", "2026-11-30T13:00"),
+        ("resolved", "2026-12-01T12:00"),
+        ("agent_reply", "2026-12-01T13:00"),  # while resolved: owes no update
+    )
+    result = _both(inc, tier)
+    spans = [
+        (u.started_by, u.ended_by, u.due.strftime("%d %H:%M"), u.status) for u in result.updates
+    ]
+    assert spans == [
+        ("opened", "agent_reply", "30 14:00", "met"),
+        ("agent_reply", "agent_reply", "30 15:00", "met"),
+        # From 13:00 Monday, due 17:00; resolved Tuesday 12:00 without a reply: late.
+        ("agent_reply", "resolved", "30 17:00", "late"),
+    ]
+    [breach] = result.breaches
+    assert (breach.target, breach.cycle, breach.late) == ("update", 3, 3 * HOUR)
+    # The reaction cycles are beside it, unchanged.
+    assert [c.status for c in result.cycles] == ["met", "met"]
+
+
+def test_update_clock_pauses_while_pending_with_the_reaction_option() -> None:
+    tier = SLA2.replace(update="PT4H")
+    inc = _incident(
+        ("opened", "2026-11-30T10:00"),
+        ("agent_reply", "2026-11-30T10:30"),
+        ("pending", "2026-11-30T11:00"),
+        ("customer_message", "2026-11-30T16:00"),
+    )
+    at = _msk("2026-11-30T17:00")
+    running = _both(inc, tier, at=at, pause=False).updates[1]
+    assert (running.due, running.status) == (_msk("2026-11-30T14:30"), "overdue")
+    paused = _both(inc, tier, at=at, pause=True).updates[1]
+    # 30 min before pending, 1 h after: 2.5 h left from 17:00, so due Tuesday 11:30.
+    assert (paused.due, paused.paused, paused.status) == (
+        _msk("2026-12-01T11:30"),
+        5 * HOUR,
+        "running",
+    )
+    s = _both_schedule(inc, tier.replace(pause_reaction_when_pending=True), at=at)
+    assert (s.clock, s.next_due) == ("reaction", _msk("2026-11-30T18:00"))
+    # While the pause runs, the update clock is paused, not due.
+    during = _both(inc, tier, at=_msk("2026-11-30T15:00"), pause=True).updates[1]
+    assert during.status == "paused"
+
+
+def test_a_reopen_starts_an_update_cycle_and_closing_ends_it() -> None:
+    tier = SLA2.replace(update="PT1H")
+    inc = _incident(
+        ("opened", "2026-11-30T10:00"),
+        ("resolved", "2026-11-30T10:30"),
+        ("reopened", "2026-12-01T10:00"),
+        ("closed", "2026-12-01T12:00"),
+    )
+    result = _both(inc, tier)
+    assert [(u.started_by, u.ended_by, u.status) for u in result.updates] == [
+        ("opened", "resolved", "met"),
+        ("reopened", "closed", "late"),
+    ]
+
+
+def test_evaluate_and_schedule_take_a_catalog_and_use_the_incidents_tier() -> None:
+    inc = _incident(("opened", "2026-11-30T10:00"), tier="SLA-4")
+    at = _msk("2026-11-30T10:30")
+    assert evaluate(inc, CATALOG, at=at) == evaluate(inc, CATALOG.tiers["SLA-4"], at=at)
+    assert schedule(inc, CATALOG, at=at) == schedule(inc, CATALOG.tiers["SLA-4"], at=at)
+    with pytest.raises(ValueError, match="'EDGE' names no tier"):
+        evaluate(_incident(("opened", "2026-11-30T10:00")), CATALOG)
+    with pytest.raises(ValueError, match="tier 'SLA-9', which the catalog does not have"):
+        schedule(_incident(("opened", "2026-11-30T10:00"), tier="SLA-9"), CATALOG, at=at)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from slaclock._display.text import breach_label
 from slaclock._durations import format_duration
 from slaclock._sla.budget import BudgetUsage
 from slaclock._sla.result import Breach, Evaluation
@@ -16,7 +17,12 @@ from slaclock._sla.result import Breach, Evaluation
 __all__ = ["format_table"]
 
 _HEAD = ("INCIDENT", "TIER", "CYCLE", "TARGET", "START", "DUE", "ANSWERED", "STATUS", "LATE")
-_TARGET_SHORT = {"first_reaction": "first", "reaction": "reply", "resolution": "resolve"}
+_TARGET_SHORT = {
+    "first_reaction": "first",
+    "reaction": "reply",
+    "resolution": "resolve",
+    "update": "update",
+}
 
 
 def _when(value: datetime | None) -> str:
@@ -28,11 +34,11 @@ def _when(value: datetime | None) -> str:
     return text
 
 
-def _breach_of(result: Evaluation, cycle: int | None) -> Breach | None:
+def _breach_of(result: Evaluation, cycle: int | None, *, update: bool = False) -> Breach | None:
     # Lateness comes from the breach records only, which know when wall-clock
     # lateness has no meaning (an open or superseded cycle).
     for breach in result.breaches:
-        if breach.cycle == cycle:
+        if breach.cycle == cycle and (breach.target == "update") == update:
             return breach
     return None
 
@@ -62,6 +68,20 @@ def _rows(result: Evaluation) -> list[tuple[str, ...]]:
                 _when(cycle.answered),
                 cycle.status,
                 _late(_breach_of(result, cycle.index)),
+            )
+        )
+    for cycle in result.updates:
+        rows.append(
+            (
+                result.incident,
+                result.tier,
+                f"u{cycle.index}",
+                f"update {format_duration(cycle.target)}",
+                _when(cycle.start),
+                _when(cycle.due),
+                _when(cycle.answered),
+                cycle.status,
+                _late(_breach_of(result, cycle.index, update=True)),
             )
         )
     if result.resolution is not None:
@@ -133,10 +153,10 @@ def format_table(
     if breaches:
         lines.append("Breaches:")
         for result, breach in breaches:
-            which = "resolution" if breach.cycle is None else f"cycle {breach.cycle}"
+            which = breach_label(breach)
             if breach.late_wall is not None:
                 wall = f", {format_duration(breach.late_wall)} on the clock"
-            elif _superseded(result, breach.cycle):
+            elif breach.target != "update" and _superseded(result, breach.cycle):
                 wall = " (superseded)"
             else:
                 wall = " (still open)"

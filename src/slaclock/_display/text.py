@@ -18,9 +18,10 @@ from slaclock._durations import format_duration
 from slaclock.errors import SlaclockTypeError, SpecError, quote
 
 if TYPE_CHECKING:
-    from slaclock._sla.result import Cycle, Evaluation, Interval, ResolutionClock
+    from slaclock._sla.result import Breach, Cycle, Evaluation, Interval, ResolutionClock
 
 __all__ = [
+    "breach_label",
     "explain_cycle",
     "explain_evaluation",
     "explain_resolution",
@@ -34,10 +35,17 @@ _TARGET_WORDS = {
     "first_reaction": "first reaction",
     "reaction": "reaction",
     "resolution": "resolution",
+    "update": "periodic update",
 }
 _STARTED_WORDS = {
     "opened": "the customer opened the incident",
     "customer_message": "a customer message",
+    "reopened": "the incident was reopened",
+}
+# An update cycle starts whoever opened the incident, and again at every agent reply.
+_UPDATE_STARTED_WORDS = {
+    "opened": "the incident was opened",
+    "agent_reply": "the last agent reply",
     "reopened": "the incident was reopened",
 }
 _ENDED_WORDS = {
@@ -83,6 +91,13 @@ def _shower(zone: ZoneInfo | None) -> Show:
     if zone is None:
         return format_instant
     return lambda value: format_instant(value.astimezone(zone))
+
+
+def breach_label(breach: Breach) -> str:
+    """Which clock a breach is of: ``"cycle 2"``, ``"update cycle 1"`` or ``"resolution"``."""
+    if breach.cycle is None:
+        return "resolution"
+    return f"{'update cycle' if breach.target == 'update' else 'cycle'} {breach.cycle}"
 
 
 def _clock_time(value: datetime) -> str:
@@ -144,6 +159,13 @@ def _verdict(cycle: Cycle, format_instant: Show) -> str:
     return f"Open, on track: {used}."
 
 
+def _escalation_lines(escalations: tuple[tuple[str, datetime], ...], show: Show) -> list[str]:
+    if not escalations:
+        return []
+    levels = ", ".join(f"{level} {show(moment)}" for level, moment in escalations)
+    return [f"  Escalation levels: {levels}."]
+
+
 def _in_zone(zone: ZoneInfo | None) -> str:
     return "" if zone is None else f" Times in {zone.key}."
 
@@ -153,14 +175,17 @@ def explain_cycle(cycle: Cycle, *, zone: ZoneInfo | None = None) -> str:
     format_instant = _shower(zone)
     what = _TARGET_WORDS[cycle.target_name]
     calendar = cycle.calendar.tz if cycle.calendar is not None else "its calendar"
+    update = cycle.target_name == "update"
+    started = (_UPDATE_STARTED_WORDS if update else _STARTED_WORDS)[cycle.started_by]
     lines = [
-        f"Cycle {cycle.index} ({what}) on tier {cycle.tier}: target "
-        f"{format_duration(cycle.target)} of working time on the {calendar} calendar."
+        f"{'Update cycle' if update else 'Cycle'} {cycle.index} ({what}) on tier {cycle.tier}: "
+        f"target {format_duration(cycle.target)} of working time on the {calendar} calendar."
         + _in_zone(zone),
-        f"  Started {format_instant(cycle.start)}: {_STARTED_WORDS[cycle.started_by]}.",
+        f"  Started {format_instant(cycle.start)}: {started}.",
     ]
     lines.extend(_period_lines(cycle.periods, cycle.pauses, zone))
     lines.append(f"  Due {format_instant(cycle.due)}.")
+    lines.extend(_escalation_lines(cycle.escalations, format_instant))
     lines.append("  " + _verdict(cycle, format_instant))
     return "\n".join(lines)
 
@@ -176,6 +201,7 @@ def explain_resolution(clock: ResolutionClock, *, zone: ZoneInfo | None = None) 
     ]
     lines.extend(_period_lines(clock.periods, clock.pauses, zone))
     lines.append(f"  Due {format_instant(clock.due)}.")
+    lines.extend(_escalation_lines(clock.escalations, format_instant))
     used = f"{format_duration(clock.used)} of {format_duration(clock.target)} used"
     if clock.resolved is not None:
         word = "Resolved" if clock.ended_by == "resolved" else "Closed unresolved"
@@ -201,12 +227,13 @@ def explain_evaluation(result: Evaluation, *, zone: ZoneInfo | None = None) -> s
     if not result.cycles:
         parts.append("No reaction cycle has started (no customer message yet).")
     parts.extend(explain_cycle(cycle, zone=zone) for cycle in result.cycles)
+    parts.extend(explain_cycle(cycle, zone=zone) for cycle in result.updates)
     if result.resolution is not None:
         parts.append(explain_resolution(result.resolution, zone=zone))
     if result.breaches:
         parts.append(f"Breaches: {len(result.breaches)}.")
         for breach in result.breaches:
-            which = "resolution" if breach.cycle is None else f"cycle {breach.cycle}"
+            which = breach_label(breach)
             parts.append(
                 f"  {which}: due {format_instant(breach.at)}, "
                 f"{_TARGET_WORDS[breach.target]} target {format_duration(breach.duration)}, "

@@ -25,19 +25,42 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from slaclock._sla.clocks import Span, at_risk, breached, clip, due, measure, overdue, run
+from slaclock._sla.clocks import (
+    Span,
+    at_risk,
+    breached,
+    clip,
+    due,
+    level_threshold,
+    measure,
+    overdue,
+    reached,
+    run,
+)
 from slaclock._sla.lifecycle import Program
 
 if TYPE_CHECKING:
     from slaclock._sla.plan import Plan
 
-__all__ = ["FULL", "RESOLUTION", "ROW", "WATCH", "Assessment", "ClockFacts", "assess", "known"]
+__all__ = [
+    "FULL",
+    "RESOLUTION",
+    "ROW",
+    "UPDATE",
+    "WATCH",
+    "Assessment",
+    "ClockFacts",
+    "assess",
+    "known",
+]
 
 FULL, ROW, WATCH = 0, 1, 2
 RESOLUTION = -1  # the ``index`` of the resolution clock's facts
+UPDATE = -2  # update cycle k (from 0) has the ``index`` UPDATE - k
 
 # One clock's facts, as a plain tuple (a million incidents are assessed in one run):
-#   index     the cycle's position in ``program.cycles``, or RESOLUTION;
+#   index     the cycle's position in ``program.cycles``, RESOLUTION, or UPDATE - k
+#             for the update cycle at position k of ``program.updates``;
 #   target    µs of working time it promises;
 #   start     instant it started;
 #   end       instant it ended, or the horizon while it runs;
@@ -77,14 +100,17 @@ class Assessment(NamedTuple):
     """What one log's clocks come to as of the horizon.
 
     ``clocks`` lists the facts of every clock assessed, cycles in order and then
-    the resolution clock (all of them in ``FULL``; the other modes leave out cycles
-    answered within their target on the wall clock).  The rest holds for every mode: ``breaches`` counts the breached clocks and
+    the update cycles in order, then the resolution clock (all of them in ``FULL``;
+    the other modes leave out cycles answered within their target on the wall clock,
+    except ``ROW`` on a tier with escalation levels).  The rest holds for every mode: ``breaches`` counts the breached clocks and
     ``worst`` is the largest working time past due among them; ``next_due`` is the
     earliest due instant of a running clock that is neither paused nor breached,
     and ``next_clock`` that clock's facts (a reaction cycle wins a tie with the
     resolution clock); ``at_risk`` says some such clock has used its share (with
     ``at`` only); ``first`` holds the facts of the first cycle listed (not in
-    ``WATCH``) and ``resolution`` those of the resolution clock.
+    ``WATCH``) and ``resolution`` those of the resolution clock; ``reached``
+    counts, per escalation level of the plan, the clocks assessed that reached it
+    (not in ``WATCH``).
     """
 
     clocks: list[ClockFacts]
@@ -95,6 +121,7 @@ class Assessment(NamedTuple):
     at_risk: bool
     first: ClockFacts | None
     resolution: ClockFacts | None
+    reached: tuple[int, ...]
 
 
 _new = tuple.__new__  # once per incident, a million times a run: skip the named tuple's __new__
@@ -125,6 +152,9 @@ def assess(
     stopped_now = program.pending_now
     full = need == FULL
     first_listed = need != WATCH  # the first cycle listed is reported whatever it took
+    levels = plan.levels if first_listed else ()
+    # Counting the levels reached needs every clock, also those answered early.
+    full_list = full or bool(levels)
     # Watching needs only whether some clock is late: once an ended cycle is, the
     # verdicts of the ended cycles after it change nothing.
     late_seen = False
@@ -143,7 +173,7 @@ def assess(
         start, end = points[s], points[e]
         running = e == n
         wanted = first_listed and not index
-        if not (running or full or wanted) and (end - start < target or late_seen):
+        if not (running or full_list or wanted) and (end - start < target or late_seen):
             continue  # answered within the target on the wall clock: on time
         if pause:
             stops = clip(pending, start, end)
@@ -178,8 +208,32 @@ def assess(
             late_seen = True
         if not index:
             first = facts
+    if plan.update is not None:
+        target = plan.update
+        k = -1
+        for span in program.updates:
+            k += 1
+            start, end = points[span.start], points[span.end]
+            running = span.end == n
+            if not (running or full_list) and (end - start < target or late_seen):
+                continue  # answered within the target on the wall clock: on time
+            facts = _clock(
+                plan,
+                UPDATE - k,
+                target,
+                start,
+                end,
+                running,
+                clip(pending, start, end) if pause else [],
+                running and pause and stopped_now,
+                at,
+                need,
+                full or running,
+            )
+            clocks.append(facts)
+            if facts[7] and not first_listed:
+                late_seen = True
     if plan.resolution is not None:
-        target = plan.resolution
         since = program.since
         running = since is None
         clock_end = horizon if running else points[since]  # type: ignore[index]
@@ -189,34 +243,18 @@ def assess(
                 [(points[s], points[e]) for s, e in program.resolved], first_point, clock_end
             )
             stops.sort()
-        paused = 0
-        if full:
-            found, used, paused = run(tl, first_point, target, stops, clock_end)
-        else:
-            used = measure(tl, first_point, clock_end, stops)[0]
-            found = (
-                due(tl, first_point, target, stops, clock_end, used)
-                if (need == ROW or used == target or running)
-                else None
-            )
-        stopped = running and stopped_now
-        verdict = (
-            None
-            if running and at is None
-            else breached(used, target, clock_end, clock_end if found is None else found)
-        )
-        resolution = (
+        resolution = _clock(
+            plan,
             RESOLUTION,
-            target,
+            plan.resolution,
             first_point,
             clock_end,
             running,
-            used,
-            found,
-            verdict,
-            stopped,
             stops,
-            paused,
+            running and stopped_now,
+            at,
+            need,
+            need != WATCH or running,
         )
         clocks.append(resolution)
     # The verdicts every answer needs, folded once over the clocks assessed.
@@ -232,6 +270,46 @@ def assess(
                 next_due, next_clock = found, facts
             if at is not None and at_risk(used, target, share):
                 risky = True
+    counts: tuple[int, ...] = ()
+    if levels:
+        counts = tuple(
+            sum(reached(facts[5], level_threshold(facts[1], level)) for facts in clocks)
+            for level in levels
+        )
     return _new(
-        Assessment, (clocks, breaches, worst, next_due, next_clock, risky, first, resolution)
+        Assessment,
+        (clocks, breaches, worst, next_due, next_clock, risky, first, resolution, counts),
     )
+
+
+def _clock(
+    plan: Plan,
+    index: int,
+    target: int,
+    start: int,
+    end: int,
+    running: bool,
+    stops: list[Span],
+    stopped: bool,
+    at: int | None,
+    need: int,
+    want_due: bool,
+) -> ClockFacts:
+    """The facts of a clock measured on its stops (the resolution clock, an update cycle).
+
+    ``want_due``: find its due instant even where the verdict does not need it.
+    """
+    tl = plan.timeline
+    paused = 0
+    found: int | None
+    if need == FULL:
+        found, used, paused = run(tl, start, target, stops, end)
+    else:
+        used = measure(tl, start, end, stops)[0]
+        found = due(tl, start, target, stops, end, used) if (want_due or used == target) else None
+    verdict = (
+        None
+        if running and at is None
+        else breached(used, target, end, end if found is None else found)
+    )
+    return (index, target, start, end, running, used, found, verdict, stopped, stops, paused)

@@ -26,8 +26,10 @@ __all__ = [
     "breached",
     "clip",
     "due",
+    "level_threshold",
     "measure",
     "overdue",
+    "reached",
     "risk_threshold",
     "run",
 ]
@@ -71,6 +73,33 @@ def risk_threshold(target: _N, share: tuple[int, int]) -> _N:
     """The first whole microsecond of counted time at which a clock is at risk."""
     numerator, denominator = share
     return -(-target * numerator // denominator)  # type: ignore[operator, no-any-return]
+
+
+def level_threshold(target: _N, level: tuple[int, int, int]) -> _N:
+    """The counted time at which a clock reaches an escalation ``level``.
+
+    A level is (numerator, denominator, offset): a share of the target, rounded
+    up to a whole microsecond, plus an offset in working time (``"50%"`` is
+    ``(1, 2, 0)``, ``"-PT30M"`` is ``(1, 1, -1_800_000_000)``); never below zero,
+    so a level before the start is reached at the start.  A clock has reached the
+    level once its counted time is at or past this (:func:`reached`).
+
+    >>> level_threshold(7_200, (1, 2, 0)), level_threshold(7_200, (1, 1, -9_000))
+    (3600, 0)
+    """
+    numerator, denominator, offset = level
+    value = -(-target * numerator // denominator) + offset  # type: ignore[operator]
+    return value * (value > 0)  # type: ignore[no-any-return]
+
+
+def reached(used: Any, threshold: Any) -> Any:
+    """Whether a clock that counted ``used`` has reached a level (or share) at ``threshold``.
+
+    At the threshold itself the level is reached: a notification fires at the
+    instant the share is used, as the at-risk flag does (while a breach needs
+    more than the target).
+    """
+    return used >= threshold
 
 
 def clip(spans: Any, lo: int, hi: int) -> list[Span]:

@@ -9,26 +9,56 @@ The rules are written down in ``docs/semantics-sla.md``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 from slaclock._calendar.instants import from_us, td_from_us, to_us
-from slaclock._sla.assess import FULL, RESOLUTION, WATCH, assess, known
-from slaclock._sla.clocks import Span, at_risk, overdue, risk_threshold, run
+from slaclock._sla.assess import FULL, RESOLUTION, UPDATE, WATCH, ClockFacts, assess, known
+from slaclock._sla.clocks import (
+    Span,
+    at_risk,
+    due,
+    level_threshold,
+    overdue,
+    reached,
+    risk_threshold,
+    run,
+)
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier, options, plan_of
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Tier
-from slaclock.errors import SlaclockTypeError, SlaclockValueError
+from slaclock.errors import SlaclockTypeError, SlaclockValueError, quote
 
 __all__ = ["evaluate", "schedule"]
 
 
-def _check_subjects(incident: object, tier: object) -> None:
+def _check_subjects(incident: object, tier: object) -> Tier:
+    """The tier to assess ``incident`` on: ``tier`` itself, or the incident's own from a catalog."""
     if not isinstance(incident, Incident):
         raise SlaclockTypeError(
             f"expected a slaclock.Incident, got {incident!r}; build one with Incident.from_dict"
         )
-    check_tier(tier)
+    if isinstance(tier, Tier):
+        return tier
+    tiers = getattr(tier, "tiers", None)  # a Catalog (a higher layer: not imported here)
+    if not isinstance(tiers, Mapping) or isinstance(tier, Mapping):
+        return check_tier(tier)
+    name = incident.tier
+    if name is None:
+        raise SlaclockValueError(
+            f"incident {quote(incident.id)} names no tier, so a catalog cannot serve it; "
+            f"give its record a 'tier' key such as 'SLA-2', or pass the Tier itself"
+        )
+    found = tiers.get(name)
+    if not isinstance(found, Tier):
+        names = ", ".join(map(repr, tiers)) or "none"
+        raise SlaclockValueError(
+            f"incident {quote(incident.id)} is on tier {quote(name)}, which the catalog "
+            f"does not have; its tiers: {names}"
+        )
+    return found
 
 
 def _plan(tier: Tier, cycle_rule: str | None, pause: bool | None) -> Plan:
@@ -45,7 +75,7 @@ def _plan(tier: Tier, cycle_rule: str | None, pause: bool | None) -> Plan:
 
 def evaluate(
     incident: Incident,
-    tier: Tier,
+    tier: Tier | Any,
     *,
     at: datetime | None = None,
     cycle_rule: str | None = None,
@@ -55,7 +85,8 @@ def evaluate(
 
     Events after ``at`` are ignored; without ``at`` every event counts and open
     clocks carry no verdict.  ``cycle_rule`` and ``pause_reaction_when_pending``
-    override the tier's options.
+    override the tier's options.  Given a catalog instead of a tier, the incident
+    is assessed on its own ``tier`` from the catalog.
 
     >>> from slaclock import Incident, default_catalog
     >>> inc = Incident.from_dict({"id": "INC-7", "type": "failure", "channel": "portal",
@@ -65,7 +96,7 @@ def evaluate(
     >>> result.cycles[0].due.isoformat(), result.breached
     ('2026-11-30T11:30:00+03:00', False)
     """
-    _check_subjects(incident, tier)
+    tier = _check_subjects(incident, tier)
     plan = _plan(tier, cycle_rule, pause_reaction_when_pending)
     at_us = None if at is None else to_us(at, name="at")
     zone = plan.zone
@@ -78,14 +109,28 @@ def evaluate(
     reason = plan.covers(incident.type, incident.third_party, incident.channel)
     log = None if reason is not None else known(incident._kinds, incident._us, at_us)
     cycles: list[Cycle] = []
+    updates: list[Cycle] = []
     resolution = None
     breaches: list[Breach] = []
+    tl = plan.timeline
+    levels = sorted(enumerate(plan.levels), key=lambda item: item[1])
 
     def local(us: int) -> datetime:
         return from_us(us, zone)
 
     def spans(stops: list[Span]) -> tuple[tuple[datetime, datetime], ...]:
         return tuple((local(s), local(e)) for s, e in stops)
+
+    def escalations(
+        target: int, start: int, stops: list[Span], end: int, used: int
+    ) -> tuple[tuple[str, datetime], ...]:
+        if not levels:
+            return ()
+        found = sorted((level_threshold(target, level), i) for i, level in levels)
+        return tuple(
+            (plan.level_names[i], local(due(tl, start, threshold, stops, end, used)))
+            for threshold, i in found
+        )
 
     if log is not None:
         kinds, points = log
@@ -100,23 +145,24 @@ def evaluate(
             end,
             running,
             used,
-            due,
+            due_us,
             verdict,
             stopped,
             stops,
             paused,
         ) in assessed.clocks:
-            assert due is not None  # FULL finds every due instant
+            assert due_us is not None  # FULL finds every due instant
             breached = bool(verdict)
             late = overdue(used, target) if breached else 0
             risky = bool(
                 running and at_us is not None and not breached and at_risk(used, target, plan.risk)
             )
+            levels_at = escalations(target, start, stops, end, used)
             if index == RESOLUTION:
                 ended_by = None if running else program.resolved_by
                 resolution = ResolutionClock(
                     start=local(start),
-                    due=local(due),
+                    due=local(due_us),
                     resolved=None if running else local(end),
                     target=td_from_us(target),
                     used=td_from_us(used),
@@ -129,16 +175,22 @@ def evaluate(
                     tier=tier.id,
                     pauses=spans(stops),
                     calendar=tier.calendar,
+                    escalations=levels_at,
                 )
                 answered = not running
+                name, number = "resolution", None
             else:
-                cycle = program.cycles[index]
+                is_update = index <= UPDATE
+                cycle = program.updates[UPDATE - index] if is_update else program.cycles[index]
                 answered = not running and cycle.ended_by != "superseded"
-                cycles.append(
+                name = "update" if is_update else "first_reaction" if cycle.first else "reaction"
+                listed = updates if is_update else cycles
+                number = len(listed) + 1
+                listed.append(
                     Cycle(
-                        index=index + 1,
+                        index=number,
                         start=local(start),
-                        due=local(due),
+                        due=local(due_us),
                         answered=local(end) if answered else None,
                         target=td_from_us(target),
                         taken=td_from_us(used),
@@ -150,29 +202,32 @@ def evaluate(
                         status="superseded"
                         if cycle.ended_by == "superseded"
                         else _status(not running, verdict, stopped, risky),
-                        target_name="first_reaction" if cycle.first else "reaction",
+                        target_name=name,
                         started_by=cycle.started_by,
                         end=None if running else local(end),
                         ended_by=cycle.ended_by,
                         tier=tier.id,
                         pauses=spans(stops),
                         calendar=tier.calendar,
+                        escalations=levels_at,
                     )
                 )
             if breached:
                 breaches.append(
                     Breach(
-                        at=local(due),
-                        cycle=None if index == RESOLUTION else index + 1,
+                        at=local(due_us),
+                        cycle=number,
                         tier=tier.id,
-                        target="resolution" if index == RESOLUTION else cycles[-1].target_name,
+                        target=name,
                         duration=td_from_us(target),
                         late=td_from_us(late),
-                        late_wall=td_from_us(end - due) if answered else None,
+                        late_wall=td_from_us(end - due_us) if answered else None,
                     )
                 )
+        escalated = tuple(zip(plan.level_names, assessed.reached, strict=True))
     else:
         next_due = None
+        escalated = tuple((name, 0) for name in plan.level_names)
     remaining = None
     if next_due is not None and at_us is not None:
         remaining = td_from_us(plan.timeline.elapsed_us(at_us, next_due))
@@ -189,6 +244,8 @@ def evaluate(
         next_due=None if next_due is None else local(next_due),
         remaining=remaining,
         at=at_local,
+        updates=tuple(updates),
+        escalated=escalated,
     )
 
 
@@ -204,11 +261,21 @@ def _status(ended: bool, breached: bool | None, stopped: bool, at_risk: bool) ->
     return "at_risk" if at_risk else "running"
 
 
-def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
-    """What to store on a ticket update: the next due instant, its clock, the at-risk instant.
+def schedule(
+    incident: Incident,
+    tier: Tier | Any,
+    *,
+    at: datetime,
+    notify_within_hours: bool = False,
+) -> Schedule:
+    """What to store on a ticket update: the next due instant, its clock, when to look again.
 
     Cheap enough for every update: it replays the log on integers and asks the
-    calendar a few questions per clock, building no explanation.
+    calendar a few questions per clock, building no explanation.  Given a
+    catalog instead of a tier, the incident's own ``tier`` is used.  With
+    ``notify_within_hours=True`` the notification instants (``at_risk_at``, the
+    next escalation's, ``next_check``) that fall outside working time move to
+    the next opening.
 
     >>> from slaclock import Incident, default_catalog
     >>> from datetime import datetime, timezone
@@ -218,11 +285,17 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
     ...              at=datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc))
     >>> s.clock, s.next_due.isoformat(), s.at_risk_at.isoformat()
     ('first_reaction', '2026-11-30T11:30:00+03:00', '2026-11-30T11:00:00+03:00')
+    >>> str(s.remaining), s.overdue, s.next_check.isoformat()
+    ('1:30:00', False, '2026-11-30T11:00:00+03:00')
     """
     if not (isinstance(incident, Incident) and isinstance(tier, Tier)):
-        _check_subjects(incident, tier)
+        tier = _check_subjects(incident, tier)
     if at is None:
         raise SlaclockTypeError("schedule() needs at=, the instant of the ticket update")
+    if not isinstance(notify_within_hours, bool):
+        raise SlaclockTypeError(
+            f"notify_within_hours={notify_within_hours!r}; expected True or False"
+        )
     plan = plan_of(tier)
     at_us = to_us(at, name="at")
     if plan.covers(incident.type, incident.third_party, incident.channel) is not None:
@@ -235,10 +308,14 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
     assert program is not None  # an Incident's kinds are known ones
     assessed = assess(plan, program, points, at_us, WATCH)
     best = assessed.next_clock
-    if best is None:
-        return _BREACHED_NOTHING_DUE if assessed.breaches else _NOTHING_DUE
-    index, target, start, _, _, used, due, _, _, stops, _ = best
-    assert due is not None  # WATCH finds the due instant of every running clock
+    late = best is None
+    if late:
+        # Nothing runs on time: name the clock running late, if any (only a breach can be).
+        best = _overdue_clock(plan, assessed.clocks, at_us) if assessed.breaches else None
+        if best is None:
+            return _BREACHED_NOTHING_DUE if assessed.breaches else _NOTHING_DUE
+    index, target, start, _, _, used, due_us, _, _, stops, _ = best  # type: ignore[misc]
+    assert due_us is not None  # WATCH finds the due instant of every running clock
     tl = plan.timeline
     threshold = risk_threshold(target, plan.risk)
     if used < threshold:
@@ -247,18 +324,72 @@ def schedule(incident: Incident, tier: Tier, *, at: datetime) -> Schedule:
         risk = tl.deadline_us(start, threshold) if threshold > 0 else start
     else:
         risk = run(tl, start, threshold, stops, at_us)[0]
+    # When the answer changes: the at-risk share crossed, the clock overdue (a
+    # microsecond after its due instant, which is still on time), the next level.
+    check = risk if used < threshold else None
+    if not late and (check is None or due_us + 1 < check):
+        check = due_us + 1
+    escalation = None
+    zone = plan.zone
+    if plan.levels:
+        ahead = [
+            (level_threshold(target, level), i)
+            for i, level in enumerate(plan.levels)
+            if not reached(used, level_threshold(target, level))
+        ]
+        if ahead:
+            level_at, i = min(ahead)
+            instant = due(tl, start, level_at, stops, at_us, used)
+            if notify_within_hours:
+                instant = tl.next_open_us(instant)
+            escalation = (plan.level_names[i], from_us(instant, zone))
+            if check is None or instant < check:
+                check = instant
+    if notify_within_hours:
+        risk = tl.next_open_us(risk)
+        if check is not None:
+            check = tl.next_open_us(check)
     if index == RESOLUTION:
         clock = "resolution"
+    elif index <= UPDATE:
+        clock = "update"
     else:
         clock = "first_reaction" if program.cycles[index].first else "reaction"
-    zone = plan.zone
-    return Schedule(
-        next_due=from_us(due, zone),
-        clock=clock,
-        at_risk_at=from_us(risk, zone),
-        breached_so_far=assessed.breaches > 0,
+    risk_at = from_us(risk, zone)
+    return _new(
+        Schedule,
+        (
+            from_us(due_us, zone),
+            clock,
+            risk_at,
+            assessed.breaches > 0,
+            timedelta(0, 0, target - used),  # positional: a third cheaper than microseconds=
+            not late and at_risk(used, target, plan.risk),
+            late,
+            escalation,
+            None if check is None else risk_at if check == risk else from_us(check, zone),
+        ),
     )
 
+
+def _overdue_clock(plan: Plan, clocks: list[ClockFacts], at: int) -> ClockFacts | None:
+    """The running, unpaused, breached clock that fell due first (the first listed on a tie).
+
+    Its facts come back with the due instant filled in.
+    """
+    found = None
+    for facts in clocks:
+        if facts[4] and facts[7] and not facts[8]:  # running, breached, not paused
+            _, target, start, _, _, used, due_us, _, _, stops, _ = facts
+            if due_us is None:  # WATCH leaves out the due instant of a clock already late
+                due_us = due(plan.timeline, start, target, stops, at, used)
+                facts = (*facts[:6], due_us, *facts[7:])
+            if found is None or due_us < found[6]:  # type: ignore[operator]
+                found = facts
+    return found
+
+
+_new = tuple.__new__  # on every ticket update: skip the named tuple's __new__
 
 # Schedules are immutable, so the two answers without a running clock are shared.
 _NOTHING_DUE = Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)

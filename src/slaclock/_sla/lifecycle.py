@@ -70,21 +70,28 @@ PENDING_RESOLVED = "'pending' while resolved"
 #                    rule a running one is superseded and a new one starts);
 #   "open_cycle"     the opening starts the first cycle (unless an agent opened);
 #   "resolve"        a resolved span starts (unless one runs);
-#   "reopen"         the resolved span ends, and a cycle starts unless one runs.
+#   "reopen"         the resolved span ends, and a cycle starts unless one runs;
+#   "update"         the running update cycle (an agent's reply is owed every
+#                    ``update`` of working time while the incident is open) ends
+#                    here and, unless resolved or closed by this event, a new one
+#                    starts (the opening and a reopen start one).
 # and, by state, which state it leads to (a missing state: the kind is refused
 # there, with the reason in _REFUSED).
 _TABLE: Final[dict[str, tuple[tuple[str, ...], dict[str, str]]]] = {
-    "opened": (("open_cycle",), {NEW: OPEN}),
+    "opened": (("open_cycle", "update"), {NEW: OPEN}),
     "customer_message": (
         ("end_pending", "start_cycle"),
         {OPEN: OPEN, PENDING: OPEN, RESOLVED: RESOLVED},
     ),
-    "agent_reply": (("end_cycle",), {OPEN: OPEN, PENDING: PENDING, RESOLVED: RESOLVED}),
+    "agent_reply": (("end_cycle", "update"), {OPEN: OPEN, PENDING: PENDING, RESOLVED: RESOLVED}),
     "pending": (("start_pending",), {OPEN: PENDING, PENDING: PENDING}),
-    "resolved": (("end_pending", "end_cycle", "resolve"), {OPEN: RESOLVED, PENDING: RESOLVED}),
-    "reopened": (("reopen",), {RESOLVED: OPEN}),
+    "resolved": (
+        ("end_pending", "end_cycle", "resolve", "update"),
+        {OPEN: RESOLVED, PENDING: RESOLVED},
+    ),
+    "reopened": (("reopen", "update"), {RESOLVED: OPEN}),
     "closed": (
-        ("end_pending", "end_cycle", "resolve"),
+        ("end_pending", "end_cycle", "resolve", "update"),
         {OPEN: CLOSED, PENDING: CLOSED, RESOLVED: CLOSED},
     ),
     "work_logged": ((), {OPEN: OPEN, PENDING: PENDING, RESOLVED: RESOLVED}),
@@ -177,6 +184,9 @@ class Program:
     resolved_by: str | None  # the kind at ``since``
     logged: bool  # has work_logged events
     fault: tuple[int, str] | None
+    # The update cycles (``first`` is always False), read only by tiers with an
+    # ``update`` target.
+    updates: tuple[CycleSpan, ...] = ()
     # For the assessment's hot loop: the positions where cycles start or end, in
     # order, and each cycle's (start, end, first) with its start and end also as
     # indexes into ``bounds``.
@@ -216,6 +226,8 @@ def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) 
     since: int | None = None
     resolved_by: str | None = None
     answered = False
+    updates: list[CycleSpan] = []
+    updating: tuple[int, str] | None = None  # the running update cycle: start, started_by
 
     def end_cycle(at: int, how: str) -> None:
         nonlocal running
@@ -244,6 +256,12 @@ def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) 
             elif action == "open_cycle":
                 if not agent_opened:
                     running = (position, kind, True)
+            elif action == "update":
+                if updating is not None:
+                    updates.append(CycleSpan(updating[0], position, False, updating[1], kind))
+                    updating = None
+                if since is None:  # open (not resolved or closed): a reply is owed again
+                    updating = (position, kind)
             elif action == "resolve":
                 if since is None:
                     since, resolved_by = position, kind
@@ -257,6 +275,8 @@ def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) 
         cycles.append(CycleSpan(running[0], n, running[2], running[1], None))
     if pending_since is not None:
         pending.append((pending_since, n))
+    if updating is not None:
+        updates.append(CycleSpan(updating[0], n, False, updating[1], None))
     return Program(
         n=n,
         cycles=tuple(cycles),
@@ -267,6 +287,7 @@ def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) 
         resolved_by=resolved_by,
         logged="work_logged" in kinds,
         fault=None,
+        updates=tuple(updates),
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from slaclock._calendar.instants import td_to_us
 from slaclock._sla.lifecycle import ProgramTable, programs
-from slaclock._sla.tier import CYCLE_RULES, Tier
+from slaclock._sla.tier import CYCLE_RULES, Level, Tier, parse_level
 from slaclock.errors import SlaclockTypeError, SlaclockValueError
 
 if TYPE_CHECKING:
@@ -33,6 +34,11 @@ class Plan:
     first_reaction: int
     resolution: int | None
     risk: tuple[int, int]  # the at-risk share as (numerator, denominator)
+    update: int | None  # the periodic-update target, if any
+    # The escalation levels as (numerator, denominator, offset): a clock reaches one
+    # when it has counted level_threshold(target, level); ``level_names`` their text.
+    levels: tuple[tuple[int, int, int], ...]
+    level_names: tuple[str, ...]
     # The shared tables of programs under this cycle rule, for logs opened by the
     # customer and by an agent (indexed by ``agent_opened``).
     tables: tuple[ProgramTable[Any], ProgramTable[Any]] = field(compare=False)
@@ -54,6 +60,9 @@ class Plan:
             td_to_us(tier.first_reaction_target),
             None if tier.resolution is None else td_to_us(tier.resolution),
             (tier.at_risk.numerator, tier.at_risk.denominator),
+            None if tier.update is None else td_to_us(tier.update),
+            tuple(_level(parse_level(text)) for text in tier.escalations),
+            tier.escalations,
             (
                 programs(agent_opened=False, restart=restart),
                 programs(agent_opened=True, restart=restart),
@@ -74,6 +83,12 @@ class Plan:
                 type=incident_type, third_party=third_party, channel=channel
             )
             return reason
+
+
+def _level(level: Level) -> tuple[int, int, int]:
+    if isinstance(level, Fraction):
+        return level.numerator, level.denominator, 0
+    return 1, 1, td_to_us(level)
 
 
 def options(tier: Tier, cycle_rule: str | None, pause: bool | None) -> tuple[bool, bool]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from slaclock._code import Printer, call_code, pretty_call
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock._sla.vocabulary import CHANNELS, DEFAULT_VOCABULARY, INCIDENT_TYPES, Vocabulary
-from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError
+from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote
 
 if TYPE_CHECKING:
     from slaclock._calendar.calendar import Calendar
@@ -30,8 +30,11 @@ __all__ = [
     "CYCLE_RULES",
     "INCIDENT_TYPES",
     "PRICE_PERIODS",
+    "Level",
     "Price",
     "Tier",
+    "format_level",
+    "parse_level",
 ]
 
 _ALL_TYPES = frozenset(INCIDENT_TYPES)  # the default: every type of the tier's vocabulary
@@ -356,6 +359,58 @@ def replace_fields(value: Any, changes: Mapping[str, Any]) -> Any:
     return dataclasses.replace(value, **changes)
 
 
+# --------------------------------------------------------------------------- escalation levels
+
+#: An escalation level: a share of the target (``Fraction``) or an offset from the
+#: due instant in working time (``timedelta``, negative before it).
+Level = Fraction | timedelta
+_SHARE = re.compile(r"(\d{1,4}(?:\.\d{1,6})?)\s*%")
+_LEVEL_FORM = "a share of the target such as '50%' or an offset from the due instant such as '+PT1H' or '-PT30M'"
+#: The largest share a level may name (ten times the target).
+MAX_SHARE = Fraction(10)
+
+
+def parse_level(value: object) -> Level:
+    """An escalation level from its text: ``"75%"`` or ``"+PT1H"`` / ``"-PT30M"``.
+
+    >>> parse_level("75%"), parse_level("-PT30M")
+    (Fraction(3, 4), datetime.timedelta(days=-1, seconds=84600))
+    """
+    if not isinstance(value, str):
+        raise SpecError(f"escalation level {quote(value)} is not text; expected {_LEVEL_FORM}")
+    text = value.strip()
+    share = _SHARE.fullmatch(text)
+    if share is not None:
+        level = Fraction(share.group(1)) / 100
+        if not 0 < level <= MAX_SHARE:
+            raise SpecError(
+                f"escalation level {quote(value)} is outside (0%, 1000%]; expected {_LEVEL_FORM}"
+            )
+        return level
+    if text[:1] in "+-":
+        try:
+            offset = parse_duration(text)
+        except SpecError:
+            pass
+        else:
+            if abs(offset) > MAX_DURATION:
+                raise SpecError(
+                    f"escalation level {quote(value)} is too far from the due instant; the farthest "
+                    f"accepted is {format_duration(MAX_DURATION)!r}"
+                )
+            return offset
+    raise SpecError(f"cannot read escalation level {quote(value)}; expected {_LEVEL_FORM}")
+
+
+def format_level(level: Level) -> str:
+    """The canonical text of a level (what tiers keep and clocks report)."""
+    if isinstance(level, Fraction):
+        percent = Decimal(level.numerator * 100) / Decimal(level.denominator)
+        return f"{percent.normalize():f}%"
+    sign = "-" if level < timedelta(0) else "+"
+    return sign + format_duration(abs(level))
+
+
 # --------------------------------------------------------------------------- Tier
 
 _TIER_KEYS = (
@@ -377,8 +432,10 @@ _TIER_KEYS = (
     "pause_reaction_when_pending",
     "description",
     "work_included",
+    "escalations",
+    "update",
 )
-_DURATION_FIELDS = ("reaction", "first_reaction", "resolution", "budget")
+_DURATION_FIELDS = ("reaction", "first_reaction", "resolution", "budget", "update")
 _UNLIMITED = "unlimited"
 
 
@@ -390,7 +447,10 @@ class Tier:
     build them with :meth:`from_dict`; the constructor takes the typed values
     and validates them.  ``budget`` is the working time included per calendar
     month (``None``: unlimited); ``at_risk`` the consumed share of a target at
-    which an open clock is flagged.  ``calendar_name`` is the calendar's key
+    which an open clock is flagged.  ``escalations`` lists the levels at which
+    every clock notifies (canonical text: ``"50%"`` of the target, ``"+PT1H"``
+    or ``"-PT30M"`` of working time from the due instant); ``update`` is the
+    periodic-update target (``None``: no update clock).  ``calendar_name`` is the calendar's key
     in the catalog the tier came from; like ``Catalog.source`` it is
     provenance and does not take part in equality.
 
@@ -419,6 +479,12 @@ class Tier:
         work_included: The kinds of work the tier includes, in words.
         calendar_name: The calendar's key in the catalog the tier came from, or
             ``None``; provenance, outside equality.
+        escalations: The levels at which every clock notifies, as canonical text: a
+            share of the target (``"50%"``) or an offset in working time from the
+            due instant (``"+PT1H"``, ``"-PT30M"``); ``()`` for none.
+        update: The periodic-update target: an agent reply is due this much
+            working time after the opening and after every agent reply while the
+            incident is open; ``None``: no update clock.
         vocabulary: The incident types and channels its catalog speaks of (the
             default three each unless the catalog declares its own); ``types`` and
             ``channels`` are checked within it.
@@ -442,6 +508,8 @@ class Tier:
     pause_reaction_when_pending: bool = False
     description: str = ""
     work_included: tuple[str, ...] = ()
+    escalations: tuple[str, ...] = ()
+    update: timedelta | None = None
     # Where the calendar came from, not part of the promise: not compared or hashed.
     calendar_name: str | None = field(default=None, compare=False)
     # The types and channels the tier's catalog speaks of; scope is checked within it.
@@ -475,7 +543,7 @@ class Tier:
             raise bad("name", f"name must be a non-empty string, got {self.name!r}")
         if not isinstance(self.calendar, _calendar_class()):
             raise wrong("calendar", f"calendar must be a slaclock.Calendar, got {self.calendar!r}")
-        for key in ("reaction", "first_reaction", "resolution"):
+        for key in ("reaction", "first_reaction", "resolution", "update"):
             value = getattr(self, key)
             if value is None and key != "reaction":
                 continue
@@ -599,6 +667,22 @@ class Tier:
                     f"work_included[{i}] must be a non-empty string, got {item!r}",
                 )
         object.__setattr__(self, "work_included", work)
+        levels = self.escalations
+        if isinstance(levels, str) or not isinstance(levels, Iterable):
+            raise wrong(
+                "escalations",
+                f"escalations must be a list of levels such as ['50%', '+PT1H'], got {levels!r}",
+            )
+        canonical: list[str] = []
+        for i, level in enumerate(levels):
+            try:
+                text = format_level(parse_level(level))
+            except SpecError as error:
+                raise bad(f"escalations[{i}]", error.reason) from None
+            if text in canonical:
+                raise bad(f"escalations[{i}]", f"escalation level {text!r} is listed twice")
+            canonical.append(text)
+        object.__setattr__(self, "escalations", tuple(canonical))
         if self.calendar_name is not None and (
             not isinstance(self.calendar_name, str) or not self.calendar_name
         ):
@@ -759,6 +843,10 @@ class Tier:
             data["description"] = self.description
         if self.work_included:
             data["work_included"] = list(self.work_included)
+        if self.escalations:
+            data["escalations"] = list(self.escalations)
+        if self.update is not None:
+            data["update"] = format_duration(self.update)
         return data
 
     def __repr__(self) -> str:
@@ -794,6 +882,10 @@ class Tier:
             parts.append(f"first_reaction={format_duration(self.first_reaction)!r}")
         if self.resolution is not None:
             parts.append(f"resolution={format_duration(self.resolution)!r}")
+        if self.update is not None:
+            parts.append(f"update={format_duration(self.update)!r}")
+        if self.escalations:
+            parts.append(f"escalations={list(self.escalations)!r}")
         parts.append(f"budget={budget!r}")
         if self.price is not None:
             parts.append(f"price={str(self.price)!r}")

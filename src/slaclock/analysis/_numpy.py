@@ -103,6 +103,10 @@ def rows(
     :func:`~slaclock.analysis._decode.scannable`).
     """
     m = len(records)
+    if plan.update is not None or plan.levels:
+        # Update cycles and escalation levels are left to the row reader (a few
+        # tiers have them; docs/performance.md).
+        return [None] * m, list(range(m))
     if set(map(type, records)) != _DICT:
         raise Irregular
     owned = not RECORD_KEYS.issuperset(chain.from_iterable(records))
@@ -392,6 +396,7 @@ def _verdicts(
                 _or_none(next_due, next_due == _NONE),
                 at_risk.tolist(),
                 resolution_due,
+                repeat(()),  # tiers with escalation levels go to the row reader
             ),
         )
     )

@@ -45,6 +45,9 @@ class Summary(NamedTuple):
         next_due: The earliest due instant of a running clock not yet breached.
         at_risk: Some open clock has used its tier's at-risk share (only with ``at``).
         resolution_due: The resolution clock's due instant, when the tier has one.
+        escalated: Per escalation level of the tier, in the tier's order, how many of
+            the incident's clocks reached it (``Evaluation.escalated``); ``()`` when
+            the tier lists none.
     """
 
     incident: str
@@ -61,6 +64,7 @@ class Summary(NamedTuple):
     next_due: int | None
     at_risk: bool
     resolution_due: int | None
+    escalated: tuple[int, ...]
 
     @classmethod
     def from_evaluation(cls, result: Evaluation) -> Summary:
@@ -83,8 +87,10 @@ class Summary(NamedTuple):
             worst_overdue=max((td_to_us(b.late) for b in result.breaches), default=0),
             next_due=None if result.next_due is None else to_us(result.next_due),
             at_risk=any(c.at_risk for c in result.cycles)
+            or any(c.at_risk for c in result.updates)
             or (resolution is not None and resolution.at_risk),
             resolution_due=None if resolution is None else to_us(resolution.due),
+            escalated=tuple(count for _, count in result.escalated),
         )
 
 
@@ -134,7 +140,7 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
             assert found is not None  # a prefix of a valid log is valid
             program = found
         points = cut[1]
-    _, breaches, worst, next_due, _, risky, first, resolution = assess(
+    _, breaches, worst, next_due, _, risky, first, resolution, reached = assess(
         plan, program, points, at, ROW
     )
     if first is None:
@@ -162,21 +168,39 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
             next_due,
             risky,
             None if resolution is None else resolution[6],
+            reached,
         ),
     )
 
 
 def empty(plan: Plan, ident: str) -> Summary:
     """The row of a covered incident of which nothing is known yet."""
-    return Summary(
-        ident, plan.tier.id, True, None, 0, 0, False, None, None, None, 0, None, False, None
-    )
+    return _blank(plan, ident, True, None)
 
 
 def uncovered(plan: Plan, ident: str, reason: str) -> Summary:
     """The row of an incident outside the tier's scope."""
+    return _blank(plan, ident, False, reason)
+
+
+def _blank(plan: Plan, ident: str, covered: bool, reason: str | None) -> Summary:
+    zeros = (0,) * len(plan.levels)  # no clock reached any level
     return Summary(
-        ident, plan.tier.id, False, reason, 0, 0, False, None, None, None, 0, None, False, None
+        ident,
+        plan.tier.id,
+        covered,
+        reason,
+        0,
+        0,
+        False,
+        None,
+        None,
+        None,
+        0,
+        None,
+        False,
+        None,
+        zeros,
     )
 
 
