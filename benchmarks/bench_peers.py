@@ -282,8 +282,21 @@ def batch_sizes_section(
     shifted by whole years; Moscow keeps UTC+3 throughout), called in turn, so
     every call asks for other years than the call before.
     """
+    import numpy as np
 
     np_deadline, np_elapsed = numpy_layer(data)
+    # The limit a batch is measured against: one np.searchsorted pass of the starts
+    # over the openings of the years they reach.
+    opens = np.array(
+        [
+            to_us(a)
+            for a, _ in cal.periods(
+                datetime(2014, 1, 1, tzinfo=aware(0).tzinfo),
+                datetime(2037, 1, 1, tzinfo=aware(0).tzinfo),
+            )
+        ],
+        dtype=np.int64,
+    )
     cases: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
     for n in sizes:
         work = make_workload(n, seed=SEED + 2)
@@ -317,6 +330,13 @@ def batch_sizes_section(
                 "numpy_ns_per_elem": ns_theirs / n,
                 "ratio": ns_theirs / ns_ours,
             }
+        keys = [a.view(np.int64) for a, *_ in arrays]
+
+        def search(keys: list[Any] = keys) -> None:
+            for k in keys:
+                np.searchsorted(opens, k)
+
+        row["searchsorted_ns_per_elem"] = best_ns(search, repeats=repeats) / n
         out[label] = row
     return out
 
@@ -513,8 +533,11 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(x) for x in opts.batch_sizes.split(",") if x.strip()]
         batch["by_size"] = batch_sizes_section(cal, data, sizes, repeats=opts.repeats)
         print("\n## Batch by array length (ns per element; ratio = numpy / slaclock)\n")
-        print("| arrays | deadline slaclock | numpy | ratio | elapsed slaclock | numpy | ratio |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print(
+            "| arrays | deadline slaclock | numpy | ratio | elapsed slaclock | numpy | ratio | "
+            "one searchsorted |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for label, row in batch["by_size"].items():
             cells = []
             for op in ("deadline", "elapsed"):
@@ -524,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{r['numpy_ns_per_elem']:.1f}",
                     f"{r['ratio']:.2f}x",
                 ]
+            cells.append(f"{row['searchsorted_ns_per_elem']:.1f}")
             print(f"| {label} | " + " | ".join(cells) + " |")
 
     print("\n## Disagreements with slaclock, by kind\n")

@@ -375,3 +375,23 @@ def test_threads_share_spans_while_they_are_evicted(moscow: Calendar) -> None:
         t.join()
     assert not errors
     assert len(batch._spans[moscow.timeline]) <= batch._SPANS_KEPT
+
+
+def test_a_call_just_outside_the_span_before_is_not_answered_on_it(moscow: Calendar) -> None:
+    # The next call tries the span of the call before; instants a microsecond before
+    # its start or at its end must take the full way, not a neighbouring bucket.
+    inside = [msk(2025, 6, 2, 12)]
+    check_deadlines(moscow, inside, [H])
+    check_elapsed(moscow, inside, [msk(2025, 6, 3, 12)])
+    start = msk(2025, 1, 1)  # the span's first instant
+    for edge in (
+        start - US,
+        start,
+        msk(2027, 1, 1) - US,
+        msk(2027, 1, 1),
+        msk(2026, 12, 31, 17, 59),
+    ):
+        check_deadlines(moscow, [edge], [H])
+        check_deadlines(moscow, [inside[0]], [H])  # back to the span, then out again
+        check_elapsed(moscow, [edge], [edge + 30 * H])
+        check_elapsed(moscow, [inside[0]], [inside[0] + H])

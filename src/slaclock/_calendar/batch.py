@@ -111,6 +111,8 @@ class _Index:
     """
 
     __slots__ = (
+        "inner_left",
+        "inner_right",
         "left0",
         "lo",
         "padded",
@@ -120,6 +122,7 @@ class _Index:
         "right0",
         "shift",
         "sign",
+        "ushift",
         "values",
     )
 
@@ -142,15 +145,35 @@ class _Index:
         self.lo = np.array(lo, dtype=np.int64)
         self.shift = np.array(shift, dtype=np.int64)
         self.sign = np.array(63, dtype=np.int64)
+        # The buckets wholly inside [lo, hi): a key outside them, its offset shifted as
+        # an unsigned number (a negative one stays above 2**(63 - shift)), raises
+        # IndexError, so a call that guesses its span need not take bounds first.
+        self.ushift = np.array(shift, dtype=np.uint64)
+        inner = (
+            (hi - lo) >> shift
+            if shift > 0 and self.passes_right <= 4 and self.passes_left <= 4
+            else 0
+        )
+        self.inner_right = self.right0[:inner]
+        self.inner_left = self.left0[:inner]
 
-    def right(self, keys: Int64s) -> Int64s:
-        """How many values are ``<= key``, per key (``searchsorted(side="right")``)."""
+    def right(self, keys: Int64s, *, strict: bool = False) -> Int64s:
+        """How many values are ``<= key``, per key (``searchsorted(side="right")``).
+
+        ``strict``: raise IndexError unless every key lies in the inner buckets.
+        """
         import numpy as np
 
-        if self.passes_right > 4:  # crowded buckets: plain binary search is as good
+        if strict:
+            # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
+            offsets = (keys - self.lo).view(np.uint64)
+            offsets >>= self.ushift
+            count: Int64s = self.inner_right[offsets]
+        elif self.passes_right > 4:  # crowded buckets: plain binary search is as good
             found: Int64s = np.searchsorted(self.values, keys, side="right")
             return found
-        count: Int64s = self.right0[(keys - self.lo) >> self.shift]
+        else:
+            count = self.right0[(keys - self.lo) >> self.shift]
         for _ in range(self.passes_right):
             # value <= key  <=>  (value - 1) - key < 0: the sign bit, as -1 or 0.
             step = self.padded_less[count]
@@ -159,14 +182,20 @@ class _Index:
             count -= step
         return count
 
-    def left(self, keys: Int64s) -> Int64s:
-        """How many values are ``< key``, per key (``searchsorted(side="left")``)."""
+    def left(self, keys: Int64s, *, strict: bool = False) -> Int64s:
+        """How many values are ``< key``, per key (``searchsorted(side="left")``); ``strict`` as in :meth:`right`."""
         import numpy as np
 
-        if self.passes_left > 4:
+        if strict:
+            # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
+            offsets = (keys - self.lo).view(np.uint64)
+            offsets >>= self.ushift
+            count: Int64s = self.inner_left[offsets]
+        elif self.passes_left > 4:
             found: Int64s = np.searchsorted(self.values, keys, side="left")
             return found
-        count: Int64s = self.left0[(keys - self.lo) >> self.shift]
+        else:
+            count = self.left0[(keys - self.lo) >> self.shift]
         for _ in range(self.passes_left):
             step = self.padded[count]
             step -= keys
@@ -247,11 +276,14 @@ class _Span:
         # cum is cum_after shifted by one interval; its own index answers backward queries.
         self.by_total_start = _Index(cum, 0, self.total)
 
-    def work_at(self, us: Int64s) -> Int64s:
-        """Working time from the start of block ``first`` to each instant (all inside the span)."""
+    def work_at(self, us: Int64s, *, strict: bool = False) -> Int64s:
+        """Working time from the start of block ``first`` to each instant (all inside the span).
+
+        ``strict``: raise IndexError unless every instant is inside (see :class:`_Index`).
+        """
         import numpy as np
 
-        i = self.by_open.right(us)
+        i = self.by_open.right(us, strict=strict)
         worked: Int64s = self.work_shift[i]
         worked += us
         np.minimum(worked, self.work_cap[i], out=worked)
@@ -330,12 +362,36 @@ class _NotATime(SlaclockValueError):
 _NAT = -(2**63)
 
 
+# The span each timeline's last batch call used: the next call tries it first.
+_recent: WeakKeyDictionary[Timeline, _Span] = WeakKeyDictionary()
+
+
+def _remember(timeline: Timeline, span: _Span) -> None:
+    with _spans_lock:
+        _recent[timeline] = span
+
+
 def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
     """``deadline_us`` of each (start, duration) pair (int64 arrays; ``d`` may be 0-d)."""
     import numpy as np
 
     if not a.size:
         return a.copy()
+    lo_d = int(d) if d.ndim == 0 else int(d.min())
+    if lo_d > 0 and a.size <= _CHUNK:
+        # Forwards, on the span of the call before when every start and every answer
+        # lies inside it (a strict look-up raises IndexError otherwise): no bounds to take.
+        span = _recent.get(timeline)
+        if span is not None:
+            try:
+                target = span.work_at(a, strict=True)
+                target += d
+                found: Int64s = span.due_shift[span.by_total.left(target, strict=True)]
+            except IndexError:
+                pass
+            else:
+                found += target
+                return found
     lo_d, hi_d = _bounds(d)
     lo_a, hi_a = _bounds(a)
     if lo_a == _NAT or lo_d == _NAT:
@@ -354,7 +410,9 @@ def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
     )
     bounds = (first, last, lo_d, hi_d)
     if a.size <= _CHUNK:
-        return _deadline_chunk(timeline, span, a, d, bounds)[0]
+        out, span = _deadline_chunk(timeline, span, a, d, bounds)
+        _remember(timeline, span)
+        return out
     out = np.empty_like(a)
     one = d.ndim == 0
     for lo in range(0, a.size, _CHUNK):
@@ -441,6 +499,16 @@ def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
 
     if not a.size:
         return a.copy()
+    span = _recent.get(timeline)
+    if span is not None and a.size <= _CHUNK // 2:
+        try:  # on the span of the call before, when every instant lies inside it
+            worked = span.work_at(np.concatenate((b, a)), strict=True)
+        except IndexError:
+            pass
+        else:
+            out = worked[: a.size]
+            out -= worked[a.size :]
+            return out
     (lo_a, hi_a), (lo_b, hi_b) = _bounds(a), _bounds(b)
     lo, hi = min(lo_a, lo_b), max(hi_a, hi_b)
     if lo == _NAT:
@@ -449,6 +517,7 @@ def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
     if last - first >= _SPAN_YEARS:
         return _scalar(timeline.elapsed_us, a, b)
     span = _span(timeline, first, last)
+    _remember(timeline, span)
     if a.size <= _CHUNK // 2:
         # Both ends in one pass: half the numpy calls, which is what short arrays cost.
         worked = span.work_at(np.concatenate((b, a)))
