@@ -7,8 +7,10 @@ microseconds after timing. Every peer gets the same holiday data as slaclock
 wherever it accepts a list of dates; ``workalendar`` also runs on its own
 built-in Russia calendar, since that is what its users get.
 
-The hour layers walk the peer's own day helpers the way a user would write them;
-none of them knows about transferred working days unless the peer's API does.
+The hour layers call the peer's own day helpers in the fastest way we know (one
+day look-up per query, times of day as timedeltas, as the strongest peer layers
+we have seen written); none of them knows about transferred working days unless the peer's
+API does.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ PEER_PACKAGES = {
     "businesstime": "businesstime",
     "workalendar": "workalendar",
     "holidays": "holidays",
+    "python-dateutil": "dateutil",
     "numpy": "numpy",
 }
 
@@ -83,52 +86,60 @@ def _naive_args(start: int, duration: int) -> tuple[datetime, timedelta]:
 
 # -- the hour layer over day helpers ------------------------------------------------------
 
+MIDNIGHT = time(0)
+OPEN_TD, CLOSE_TD = timedelta(hours=10), timedelta(hours=18)
 
-def day_layer_deadline(
-    is_working: Callable[[date], bool], nth_working: Callable[[date, int], date]
-) -> Callable[[datetime, timedelta], datetime]:
-    """A deadline over a day-level calendar: finish today, then whole days, then the rest.
 
-    Work ending exactly at a close is due at that close (18:00), as slaclock says.
+def hour_layer(
+    is_working: Callable[[date], bool],
+    nth_working_after: Callable[[date, int], date],
+    working_between: Callable[[date, date], int],
+) -> tuple[Callable[[datetime, timedelta], datetime], Callable[[datetime, datetime], timedelta]]:
+    """Deadline and elapsed over a day-level calendar, on naive local datetimes.
+
+    The fastest way we know to write it over three day helpers (about 1.7x faster
+    than walking the days): ``nth_working_after(day, n)``, the n-th working day
+    after ``day``; ``working_between(a, b)``, the working days strictly between.
+    Times of day are timedeltas from midnight, so a deadline is one comparison,
+    one day look-up and one addition.  Work ending exactly at a close is due at
+    that close (18:00), as slaclock says.
     """
 
     def deadline(start: datetime, duration: timedelta) -> datetime:
         day = start.date()
-        if is_working(day) and start.time() < CLOSE:
-            begin = max(start, datetime.combine(day, OPEN))
-        else:
-            day = nth_working(day, 1)
-            begin = datetime.combine(day, OPEN)
-        left = datetime.combine(day, CLOSE) - begin
-        if duration <= left:
-            return begin + duration
-        days, rest = divmod(duration - left, WORKDAY)
-        if not rest:
-            days, rest = days - 1, WORKDAY
-        return datetime.combine(nth_working(day, days + 1), OPEN) + rest
-
-    return deadline
-
-
-def day_layer_elapsed(
-    is_working: Callable[[date], bool], count_working: Callable[[date, date], int]
-) -> Callable[[datetime, datetime], timedelta]:
-    """Elapsed over a day-level calendar: whole days in [start day, end day) and two partial days.
-
-    ``count_working(a, b)`` counts working days in [a, b).
-    """
-
-    def worked_before(at: datetime) -> timedelta:
-        if not is_working(at.date()):
-            return timedelta(0)
-        clock = min(max(at.time(), OPEN), CLOSE)
-        return datetime.combine(at.date(), clock) - datetime.combine(at.date(), OPEN)
+        midnight = datetime.combine(day, MIDNIGHT)
+        tod = start - midnight
+        remaining = duration
+        if tod < CLOSE_TD and is_working(day):
+            begin = max(tod, OPEN_TD)
+            available = CLOSE_TD - begin
+            if remaining <= available:
+                return midnight + begin + remaining
+            remaining -= available
+        full_days = -(-remaining // WORKDAY) - 1
+        last = remaining - full_days * WORKDAY  # in (0, WORKDAY]
+        target = nth_working_after(day, full_days + 1)
+        return datetime.combine(target, MIDNIGHT) + OPEN_TD + last
 
     def elapsed(start: datetime, end: datetime) -> timedelta:
-        whole = count_working(start.date(), end.date()) if end.date() > start.date() else 0
-        return whole * WORKDAY + worked_before(end) - worked_before(start)
+        if end < start:
+            return -elapsed(end, start)
+        da, db = start.date(), end.date()
+        ta = start - datetime.combine(da, MIDNIGHT)
+        tb = end - datetime.combine(db, MIDNIGHT)
+        zero = timedelta(0)
+        if da == db:
+            if not is_working(da):
+                return zero
+            return max(zero, min(tb, CLOSE_TD) - max(ta, OPEN_TD))
+        total = zero
+        if is_working(da):
+            total += max(zero, CLOSE_TD - max(ta, OPEN_TD))
+        if is_working(db):
+            total += max(zero, min(tb, CLOSE_TD) - OPEN_TD)
+        return total + WORKDAY * working_between(da, db)
 
-    return elapsed
+    return deadline, elapsed
 
 
 # -- the peers --------------------------------------------------------------------------
@@ -250,19 +261,20 @@ def workalendar_peer(data: CountryData, *, own_data: bool) -> Peer:
     def nth_working(day: date, n: int) -> date:
         return cal.add_working_days(day, n, **extra)  # type: ignore[no-any-return]
 
-    def count_working(a: date, b: date) -> int:
-        # get_working_days_delta counts (a, b]; we need [a, b).
-        n = cal.get_working_days_delta(a, b, include_start=True, **extra)
-        return int(n) - is_working(b)
+    def between(a: date, b: date) -> int:
+        # get_working_days_delta counts (a, b]; the layer wants (a, b).
+        return int(cal.get_working_days_delta(a, b, **extra)) - is_working(b)
+
+    deadline, elapsed = hour_layer(is_working, nth_working, between)
 
     return Peer(
         name=name,
         note=note,
         deadline_args=_naive_args,
-        deadline=day_layer_deadline(is_working, nth_working),
+        deadline=deadline,
         deadline_us=naive_local_to_us,
         elapsed_args=_naive_pair,
-        elapsed=day_layer_elapsed(is_working, count_working),
+        elapsed=elapsed,
         elapsed_us=_td_us,
         is_working_day=is_working,
         knows_transferred=not own_data,
@@ -274,18 +286,67 @@ def holidays_peer(data: CountryData) -> Peer:
     from _workload import YEARS
 
     ru = holidays.country_holidays("RU", years=YEARS)
+    one = timedelta(days=1)
 
-    def count_working(a: date, b: date) -> int:
-        return int(ru.get_working_days_count(a, b - timedelta(days=1)))
+    def between(a: date, b: date) -> int:
+        if (b - a).days < 2:
+            return 0
+        return int(ru.get_working_days_count(a + one, b - one))
 
+    deadline, elapsed = hour_layer(ru.is_working_day, ru.get_nth_working_day, between)
     return Peer(
         name="holidays working-day helpers",
         note="is_working_day / get_nth_working_day / get_working_days_count + hour layer",
         deadline_args=_naive_args,
-        deadline=day_layer_deadline(ru.is_working_day, ru.get_nth_working_day),
+        deadline=deadline,
         deadline_us=naive_local_to_us,
         elapsed_args=_naive_pair,
-        elapsed=day_layer_elapsed(ru.is_working_day, count_working),
+        elapsed=elapsed,
+        elapsed_us=_td_us,
+        knows_transferred=True,
+    )
+
+
+def dateutil_peer(data: CountryData) -> Peer:
+    """A dateutil ``rruleset`` of working days (weekdays, holidays excluded, transfers added)."""
+    from collections import deque
+
+    from dateutil import rrule as rr
+
+    rs = rr.rruleset(cache=True)
+    rs.rrule(
+        rr.rrule(
+            rr.DAILY,
+            dtstart=datetime(2023, 12, 1),
+            until=datetime(2028, 1, 31),
+            byweekday=(rr.MO, rr.TU, rr.WE, rr.TH, rr.FR),
+        )
+    )
+    for day in data.holidays:
+        rs.exdate(datetime.combine(day, MIDNIGHT))
+    for day in data.workdays:
+        rs.rdate(datetime.combine(day, MIDNIGHT))
+    list(rs)  # fill the cache: building the calendar is never timed
+
+    def is_working(day: date) -> bool:
+        return datetime.combine(day, MIDNIGHT) in rs
+
+    def nth_working(day: date, n: int) -> date:
+        last = deque(rs.xafter(datetime.combine(day, MIDNIGHT), count=n), maxlen=1)
+        return last[0].date()  # type: ignore[no-any-return]
+
+    def between(a: date, b: date) -> int:
+        return len(rs.between(datetime.combine(a, MIDNIGHT), datetime.combine(b, MIDNIGHT)))
+
+    deadline, elapsed = hour_layer(is_working, nth_working, between)
+    return Peer(
+        name="dateutil rruleset",
+        note="rruleset of working days (exdate holidays, rdate transfers) + hour layer",
+        deadline_args=_naive_args,
+        deadline=deadline,
+        deadline_us=naive_local_to_us,
+        elapsed_args=_naive_pair,
+        elapsed=elapsed,
         elapsed_us=_td_us,
         knows_transferred=True,
     )
@@ -387,6 +448,7 @@ BUILDERS: dict[str, Callable[[CountryData], list[Peer]]] = {
         workalendar_peer(d, own_data=False),
     ],
     "holidays": lambda d: [holidays_peer(d)],
+    "python-dateutil": lambda d: [dateutil_peer(d)],
     "numpy": lambda d: [numpy_peer(d)],
 }
 

@@ -273,12 +273,102 @@ def batch_section(
     return out
 
 
+def batch_sizes_section(
+    cal: slaclock.Calendar, data: CountryData, sizes: list[int], *, repeats: int
+) -> dict[str, Any]:
+    """ns per element by array length, and calls alternating between year ranges.
+
+    The alternating case: 6 arrays of 4,000 starts over 2015-2035 (the workload
+    shifted by whole years; Moscow keeps UTC+3 throughout), called in turn, so
+    every call asks for other years than the call before.
+    """
+    import numpy as np
+
+    np_deadline, np_elapsed = numpy_layer(data)
+    # The limit a batch is measured against: one np.searchsorted pass of the starts
+    # over the openings of the years they reach.
+    opens = np.array(
+        [
+            to_us(a)
+            for a, _ in cal.periods(
+                datetime(2014, 1, 1, tzinfo=aware(0).tzinfo),
+                datetime(2037, 1, 1, tzinfo=aware(0).tzinfo),
+            )
+        ],
+        dtype=np.int64,
+    )
+    cases: dict[str, list[tuple[Any, Any, Any, Any]]] = {}
+    for n in sizes:
+        work = make_workload(n, seed=SEED + 2)
+        cases[f"{n:,}"] = [_arrays(work, 0)]
+    work = make_workload(4000, seed=SEED + 3)
+    cases["6 x 4,000 alternating years"] = [_arrays(work, years) for years in (-9, -6, -3, 0, 3, 6)]
+    out: dict[str, Any] = {}
+    for label, arrays in cases.items():
+        row: dict[str, Any] = {}
+        n = sum(a.size for a, *_ in arrays)
+        for op, ours, theirs in (
+            ("deadline", cal.deadline_many, np_deadline),
+            ("elapsed", cal.elapsed_many, np_elapsed),
+        ):
+            pick = (lambda t: (t[0], t[1])) if op == "deadline" else (lambda t: (t[2], t[3]))
+            pairs = [pick(t) for t in arrays]
+
+            def run_ours(pairs: list[tuple[Any, Any]] = pairs, f: Any = ours) -> None:
+                for a, b in pairs:
+                    f(a, b)
+
+            def run_theirs(pairs: list[tuple[Any, Any]] = pairs, f: Any = theirs) -> None:
+                for a, b in pairs:
+                    f(a, b)
+
+            run_ours()  # warm-up: compiles the blocks the arrays touch
+            ns_ours = best_ns(run_ours, repeats=repeats)
+            ns_theirs = best_ns(run_theirs, repeats=repeats)
+            row[op] = {
+                "slaclock_ns_per_elem": ns_ours / n,
+                "numpy_ns_per_elem": ns_theirs / n,
+                "ratio": ns_theirs / ns_ours,
+            }
+        keys = [a.view(np.int64) for a, *_ in arrays]
+
+        def search(keys: list[Any] = keys) -> None:
+            for k in keys:
+                np.searchsorted(opens, k)
+
+        row["searchsorted_ns_per_elem"] = best_ns(search, repeats=repeats) / n
+        out[label] = row
+    return out
+
+
+def _arrays(work: Any, years: int) -> tuple[Any, Any, Any, Any]:
+    """The workload's arrays, every instant moved by ``years`` whole years (same wall time)."""
+    import numpy as np
+
+    shift = (date(2024 + years, 1, 1) - date(2024, 1, 1)).days * 86_400_000_000
+    starts = np.array([s + shift for s, _ in work.deadline], dtype=np.int64)
+    durations = np.array([d for _, d in work.deadline], dtype=np.int64)
+    e_starts = np.array([a + shift for a, _ in work.elapsed], dtype=np.int64)
+    e_ends = np.array([b + shift for _, b in work.elapsed], dtype=np.int64)
+    return (
+        starts.view("datetime64[us]"),
+        durations.view("timedelta64[us]"),
+        e_starts.view("datetime64[us]"),
+        e_ends.view("datetime64[us]"),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="queries per operation (2000)")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs, best kept (5)")
     parser.add_argument("--growth-n", type=int, default=500, help="starts for cost growth (500)")
     parser.add_argument("--batch-n", type=int, default=20_000, help="array length (20000)")
+    parser.add_argument(
+        "--batch-sizes",
+        default="1000,4000,20000,100000",
+        help="array lengths for the ns-per-element table (1000,4000,20000,100000)",
+    )
     parser.add_argument(
         "--peers",
         default="all",
@@ -440,6 +530,25 @@ def main(argv: list[str] | None = None) -> int:
             f"{f['numpy_us_per_elem']:.2f} µs/elem"
         )
         print(f"batch vs scalar mismatches in a sample: {batch['scalar_mismatches_in_sample']}")
+        sizes = [int(x) for x in opts.batch_sizes.split(",") if x.strip()]
+        batch["by_size"] = batch_sizes_section(cal, data, sizes, repeats=opts.repeats)
+        print("\n## Batch by array length (ns per element; ratio = numpy / slaclock)\n")
+        print(
+            "| arrays | deadline slaclock | numpy | ratio | elapsed slaclock | numpy | ratio | "
+            "one searchsorted |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for label, row in batch["by_size"].items():
+            cells = []
+            for op in ("deadline", "elapsed"):
+                r = row[op]
+                cells += [
+                    f"{r['slaclock_ns_per_elem']:.1f}",
+                    f"{r['numpy_ns_per_elem']:.1f}",
+                    f"{r['ratio']:.2f}x",
+                ]
+            cells.append(f"{row['searchsorted_ns_per_elem']:.1f}")
+            print(f"| {label} | " + " | ".join(cells) + " |")
 
     print("\n## Disagreements with slaclock, by kind\n")
     for name, ops in disagreements.items():
@@ -499,6 +608,15 @@ def main(argv: list[str] | None = None) -> int:
                     f"batch {op} >= {GOAL_BATCH_X:g}x numpy busday + hours",
                     r >= GOAL_BATCH_X,
                     f"{r:.2f}x",
+                )
+            )
+        if "by_size" in batch:
+            worst = min(batch["by_size"].items(), key=lambda kv: kv[1][op]["ratio"])
+            goals.append(
+                (
+                    f"batch {op} >= {GOAL_BATCH_X:g}x numpy on every array length",
+                    worst[1][op]["ratio"] >= GOAL_BATCH_X,
+                    f"worst {worst[1][op]['ratio']:.2f}x ({worst[0]})",
                 )
             )
     print("\n## Speed goals\n")

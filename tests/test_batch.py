@@ -313,3 +313,85 @@ def test_import_slaclock_does_not_import_numpy() -> None:
     code = "import sys, slaclock; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- spans kept across calls ---------------------------------------------------------------
+
+
+@given(st.data())
+def test_calls_alternating_between_year_ranges_equal_the_scalar_answers(
+    data: st.DataObject,
+) -> None:
+    # Each call lays out (or reuses) the span of its own years; more ranges than the
+    # cache keeps evict the oldest, and every answer stays the scalar one.
+    cal = data.draw(calendars(countries=False), label="calendar")
+    ranges = data.draw(
+        st.lists(st.integers(2000, 2040), min_size=2, max_size=batch._SPANS_KEPT + 3),
+        label="first years",
+    )
+    for year in ranges * 2:
+        low = datetime(year, 1, 1, tzinfo=UTC)
+        n = data.draw(st.integers(1, 6))
+        starts = [
+            (low + timedelta(microseconds=us)).astimezone(cal.zone)
+            for us in data.draw(
+                st.lists(st.integers(0, 700 * 86_400_000_000), min_size=n, max_size=n)
+            )
+        ]
+        spans = data.draw(
+            st.lists(durations(min_value=-120 * H, max_value=120 * H), min_size=n, max_size=n)
+        )
+        check_deadlines(cal, starts, spans)
+        check_elapsed(cal, starts, [s + d for s, d in zip(starts, spans, strict=True)])
+
+
+def test_threads_share_spans_while_they_are_evicted(moscow: Calendar) -> None:
+    import threading
+
+    years = list(range(1990, 1990 + 2 * batch._SPANS_KEPT))
+    inputs = []
+    for year in years:
+        starts = [msk(year, 3, 2, 11), msk(year, 12, 30, 17), msk(year + 1, 6, 1, 9)]
+        spans = [H, 40 * H, -30 * H]
+        expected = [moscow.deadline(s, d) for s, d in zip(starts, spans, strict=True)]
+        inputs.append((as_array(starts), as_td_array(spans), in_utc(expected)))
+    errors: list[BaseException] = []
+
+    def work(order: list[int]) -> None:
+        try:
+            for k in order:
+                a, d, want = inputs[k]
+                assert from_array(moscow.deadline_many(a, d)) == want
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=work, args=(list(range(len(years)))[::step],))
+        for step in (1, -1, 2, -3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(batch._spans[moscow.timeline]) <= batch._SPANS_KEPT
+
+
+def test_a_call_just_outside_the_span_before_is_not_answered_on_it(moscow: Calendar) -> None:
+    # The next call tries the span of the call before; instants a microsecond before
+    # its start or at its end must take the full way, not a neighbouring bucket.
+    inside = [msk(2025, 6, 2, 12)]
+    check_deadlines(moscow, inside, [H])
+    check_elapsed(moscow, inside, [msk(2025, 6, 3, 12)])
+    start = msk(2025, 1, 1)  # the span's first instant
+    for edge in (
+        start - US,
+        start,
+        msk(2027, 1, 1) - US,
+        msk(2027, 1, 1),
+        msk(2026, 12, 31, 17, 59),
+    ):
+        check_deadlines(moscow, [edge], [H])
+        check_deadlines(moscow, [inside[0]], [H])  # back to the span, then out again
+        check_elapsed(moscow, [edge], [edge + 30 * H])
+        check_elapsed(moscow, [inside[0]], [inside[0] + H])

@@ -38,8 +38,14 @@ def deadline_many(timeline: Timeline, zone: ZoneInfo, starts: Any, durations: An
     if _is_array(starts):
         a = _instants_array(starts, "starts")
         d = _durations_array(durations, "durations")
-        a, d, shape = _broadcast(a, d, "starts", "durations")
-        return deadline_us_many(timeline, a, d).reshape(shape).view("datetime64[us]")
+        a, d, shape = _broadcast(a, d, "starts", "durations", one=True)
+        try:
+            found = deadline_us_many(timeline, a, d)
+        except _NotATime:
+            _refuse_nat(starts, "starts", "datetime64")
+            _refuse_nat(durations, "durations", "timedelta64")
+            raise
+        return (found if found.shape == shape else found.reshape(shape)).view("datetime64[us]")
     a_list = _instants_list(starts, "starts")
     d_list = _durations_list(durations, "durations", len(a_list))
     if not a_list:
@@ -62,7 +68,13 @@ def elapsed_many(timeline: Timeline, starts: Any, ends: Any) -> Any:
         a = _instants_array(starts, "starts")
         b = _instants_array(ends, "ends")
         a, b, shape = _broadcast(a, b, "starts", "ends")
-        return elapsed_us_many(timeline, a, b).reshape(shape).view("timedelta64[us]")
+        try:
+            found = elapsed_us_many(timeline, a, b)
+        except _NotATime:
+            _refuse_nat(starts, "starts", "datetime64")
+            _refuse_nat(ends, "ends", "datetime64")
+            raise
+        return (found if found.shape == shape else found.reshape(shape)).view("timedelta64[us]")
     a_list = _instants_list(starts, "starts")
     b_list = _instants_list(ends, "ends")
     if len(a_list) != len(b_list):
@@ -92,76 +104,137 @@ class _Index:
     grid of power-of-two buckets (two to four per value) remembers the answer at
     each bucket edge, so a key costs a shift, a gather and a pass or two that
     step over the few values inside its bucket.  Exactly the same answers.
+
+    Every step is int64 arithmetic (a comparison's sign bit, not a boolean added
+    to a count): numpy casts a boolean operand through its buffered casting
+    machinery, which cost 10 µs a step on small arrays.
     """
 
     __slots__ = (
+        "inner_left",
+        "inner_right",
         "left0",
         "lo",
         "padded",
+        "padded_less",
         "passes_left",
         "passes_right",
         "right0",
         "shift",
+        "sign",
+        "ushift",
         "values",
     )
 
     def __init__(self, values: Int64s, lo: int, hi: int) -> None:
         import numpy as np
 
-        self.values, self.lo = values, lo
+        self.values = values
         buckets = 2 * len(values) + 1
-        self.shift = max(0, ((hi - lo) // buckets).bit_length())
-        edges = lo + (np.arange(((hi - lo) >> self.shift) + 2, dtype=np.int64) << self.shift)
+        shift = max(0, ((hi - lo) // buckets).bit_length())
+        edges = lo + (np.arange(((hi - lo) >> shift) + 2, dtype=np.int64) << shift)
         self.right0 = np.searchsorted(values, edges, side="right")
         self.left0 = np.searchsorted(values, edges, side="left")
         self.passes_right = int(np.diff(self.right0).max(initial=0))
         self.passes_left = int(np.diff(self.left0).max(initial=0))
-        # One value past the end that no key reaches, so a step never runs off the array.
-        self.padded = np.append(values, np.iinfo(np.int64).max)
+        # One value past the end that no key reaches, so a step never runs off the
+        # array; small enough that ``value - key`` cannot wrap for any instant.
+        self.padded = np.append(values, np.int64(_BEYOND))
+        self.padded_less = self.padded - 1
+        # 0-d arrays: numpy converts a Python int operand afresh on every call.
+        self.lo = np.array(lo, dtype=np.int64)
+        self.shift = np.array(shift, dtype=np.int64)
+        self.sign = np.array(63, dtype=np.int64)
+        # The buckets wholly inside [lo, hi): a key outside them, its offset shifted as
+        # an unsigned number (a negative one stays above 2**(63 - shift)), raises
+        # IndexError, so a call that guesses its span need not take bounds first.
+        self.ushift = np.array(shift, dtype=np.uint64)
+        inner = (
+            (hi - lo) >> shift
+            if shift > 0 and self.passes_right <= 4 and self.passes_left <= 4
+            else 0
+        )
+        self.inner_right = self.right0[:inner]
+        self.inner_left = self.left0[:inner]
 
-    def right(self, keys: Int64s) -> Int64s:
-        """How many values are ``<= key``, per key (``searchsorted(side="right")``)."""
+    def right(self, keys: Int64s, *, strict: bool = False) -> Int64s:
+        """How many values are ``<= key``, per key (``searchsorted(side="right")``).
+
+        ``strict``: raise IndexError unless every key lies in the inner buckets.
+        """
         import numpy as np
 
-        if self.passes_right > 4:  # crowded buckets: plain binary search is as good
+        if strict:
+            # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
+            offsets = (keys - self.lo).view(np.uint64)
+            offsets >>= self.ushift
+            count: Int64s = self.inner_right[offsets]
+        elif self.passes_right > 4:  # crowded buckets: plain binary search is as good
             found: Int64s = np.searchsorted(self.values, keys, side="right")
             return found
-        count: Int64s = self.right0[(keys - self.lo) >> self.shift]
+        else:
+            count = self.right0[(keys - self.lo) >> self.shift]
         for _ in range(self.passes_right):
-            count += self.padded[count] <= keys
+            # value <= key  <=>  (value - 1) - key < 0: the sign bit, as -1 or 0.
+            step = self.padded_less[count]
+            step -= keys
+            step >>= self.sign
+            count -= step
         return count
 
-    def left(self, keys: Int64s) -> Int64s:
-        """How many values are ``< key``, per key (``searchsorted(side="left")``)."""
+    def left(self, keys: Int64s, *, strict: bool = False) -> Int64s:
+        """How many values are ``< key``, per key (``searchsorted(side="left")``); ``strict`` as in :meth:`right`."""
         import numpy as np
 
-        if self.passes_left > 4:
+        if strict:
+            # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
+            offsets = (keys - self.lo).view(np.uint64)
+            offsets >>= self.ushift
+            count: Int64s = self.inner_left[offsets]
+        elif self.passes_left > 4:
             found: Int64s = np.searchsorted(self.values, keys, side="left")
             return found
-        count: Int64s = self.left0[(keys - self.lo) >> self.shift]
+        else:
+            count = self.left0[(keys - self.lo) >> self.shift]
         for _ in range(self.passes_left):
-            count += self.padded[count] < keys
+            step = self.padded[count]
+            step -= keys
+            step >>= self.sign
+            count -= step
         return count
+
+
+# Above every instant and every running total slaclock handles (years 2-9998 lie
+# within +-2.6e17 µs of 1970), and far enough below 2**63 that subtracting a key
+# from it cannot wrap.
+_BEYOND = 2**62
 
 
 class _Span:
-    """Blocks ``first..last`` laid end to end: opens, closes, running totals from ``first``.
+    """Blocks ``first..last`` laid end to end, with W and its inverse as array lookups.
 
     Index 0 holds an empty interval at the span's start, so every instant in the
-    span has an interval opening at or before it.
+    span has an interval opening at or before it.  With ``i`` the number of
+    openings at or before an instant ``t`` (``by_open.right``), the working time
+    from the span's start is ``min(work_shift[i] + t, work_cap[i])``; the
+    earliest instant where the running total reaches ``v`` is
+    ``due_shift[k] + v`` with ``k = by_total.left(v)``, the latest is
+    ``latest_shift[k] + v`` with ``k = by_total_start.right(v)``.
     """
 
     __slots__ = (
         "by_open",
         "by_total",
         "by_total_start",
-        "closes",
-        "cum",
-        "cum_after",
+        "due_shift",
         "first",
         "last",
-        "opens",
+        "latest_shift",
+        "offsets",
+        "size",
         "total",
+        "work_cap",
+        "work_shift",
     )
 
     def __init__(self, timeline: Timeline, first: int, last: int) -> None:
@@ -172,42 +245,61 @@ class _Span:
         for block in blocks:
             offsets.append(offsets[-1] + block.total)
         self.first, self.last, self.total = first, last, offsets[-1]
+        # offsets[k]: working time in the span before block first + k.
+        self.offsets = offsets
         lo, hi = blocks[0].start, blocks[-1].end
-
-        def lay(name: str, shift: bool, head: int) -> Int64s:
-            parts = [np.array([head], dtype=np.int64)]
-            parts += [
-                np.asarray(getattr(block, name), dtype=np.int64) + (offset if shift else 0)
-                for block, offset in zip(blocks, offsets, strict=False)
+        head = np.zeros(1, dtype=np.int64)
+        opens = np.concatenate(
+            [head + lo, *(np.asarray(block.opens, dtype=np.int64) for block in blocks)]
+        )
+        closes = np.concatenate(
+            [head + lo, *(np.asarray(block.closes, dtype=np.int64) for block in blocks)]
+        )
+        cum_after = np.concatenate(
+            [
+                head,
+                *(
+                    np.asarray(block.cum_after, dtype=np.int64) + offset
+                    for block, offset in zip(blocks, offsets, strict=False)
+                ),
             ]
-            return np.concatenate(parts)
-
-        self.opens = lay("opens", False, lo)
-        self.closes = lay("closes", False, lo)
-        self.cum = lay("cum", True, 0)
-        self.cum_after = lay("cum_after", True, 0)
-        self.by_open = _Index(self.opens, lo, hi)
-        self.by_total = _Index(self.cum_after, 0, self.total)
+        )
+        cum = cum_after - (closes - opens)
+        self.size = len(opens)
+        # Indexed by the count of openings at or before the instant (at least 1).
+        self.work_shift = np.concatenate([head, cum - opens])
+        self.work_cap = np.concatenate([head, cum_after])
+        self.due_shift = opens - cum
+        self.latest_shift = np.concatenate([head, self.due_shift])
+        self.by_open = _Index(opens, lo, hi)
+        self.by_total = _Index(cum_after, 0, self.total)
         # cum is cum_after shifted by one interval; its own index answers backward queries.
-        self.by_total_start = _Index(self.cum, 0, self.total)
+        self.by_total_start = _Index(cum, 0, self.total)
 
-    def work_at(self, us: Int64s) -> Int64s:
-        """Working time from the start of block ``first`` to each instant (all inside the span)."""
+    def work_at(self, us: Int64s, *, strict: bool = False) -> Int64s:
+        """Working time from the start of block ``first`` to each instant (all inside the span).
+
+        ``strict``: raise IndexError unless every instant is inside (see :class:`_Index`).
+        """
         import numpy as np
 
-        i = self.by_open.right(us) - 1
-        worked: Int64s = np.minimum(us, self.closes[i])
-        worked -= self.opens[i]
-        worked += self.cum[i]
+        i = self.by_open.right(us, strict=strict)
+        worked: Int64s = self.work_shift[i]
+        worked += us
+        np.minimum(worked, self.work_cap[i], out=worked)
         return worked
 
 
-# Spans laid out for a timeline, reused while the same years are asked about.  Batch
-# calls come from many threads at once: the cache is read and changed under a lock
-# (a span is laid out outside it; two threads may lay the same one, both correct).
+# Spans laid out for a timeline, reused while the same years are asked about; a
+# span that covers the years asked for serves too.  Batch calls come from many
+# threads at once: the cache is read and changed under a lock (a span is laid out
+# outside it; two threads may lay the same one, both correct).  Calls that alternate
+# between year ranges each keep their span: up to _SPANS_KEPT of them, and at most
+# _SPAN_INTERVALS intervals in all (a dense calendar's spans are large).
 _spans: WeakKeyDictionary[Timeline, dict[tuple[int, int], _Span]] = WeakKeyDictionary()
 _spans_lock = threading.Lock()
-_SPANS_KEPT = 8
+_SPANS_KEPT = 16
+_SPAN_INTERVALS = 4_000_000
 # A span lays every block in it end to end: wider ones (inputs thousands of years
 # apart) are answered element by element on the timeline, which passes through years
 # by their totals instead.  As wide as the timeline's block cache, so that decades of
@@ -225,10 +317,18 @@ def _span(timeline: Timeline, first: int, last: int) -> _Span:
         if kept is None:
             kept = _spans[timeline] = {}
         found = kept.get((first, last))
+        if found is None:
+            for span in kept.values():
+                if span.first <= first and last <= span.last:
+                    found = span
+                    break
     if found is None:
         found = _Span(timeline, first, last)
         with _spans_lock:
-            while len(kept) >= _SPANS_KEPT:
+            while kept and (
+                len(kept) >= _SPANS_KEPT
+                or sum(span.size for span in kept.values()) + found.size > _SPAN_INTERVALS
+            ):
                 kept.pop(next(iter(kept)))
             kept[(first, last)] = found
     return found
@@ -244,21 +344,80 @@ def _year_of(timeline: Timeline, us: int) -> int:
 _CHUNK = 8192
 
 
+def _bounds(values: Int64s) -> tuple[int, int]:
+    """The least and the greatest value: in Python for short arrays (a numpy reduction
+    costs some 10,000 instructions before the first element)."""
+    if values.size <= 64:
+        listed = values.tolist()
+        if not isinstance(listed, list):  # 0-d
+            return listed, listed
+        return min(listed), max(listed)
+    return int(values.min()), int(values.max())
+
+
+class _NotATime(SlaclockValueError):
+    """An int64 minimum among the inputs: NaT viewed as an integer (the caller names it)."""
+
+
+_NAT = -(2**63)
+
+
+# The span each timeline's last batch call used: the next call tries it first.
+_recent: WeakKeyDictionary[Timeline, _Span] = WeakKeyDictionary()
+
+
+def _remember(timeline: Timeline, span: _Span) -> None:
+    with _spans_lock:
+        _recent[timeline] = span
+
+
 def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
+    """``deadline_us`` of each (start, duration) pair (int64 arrays; ``d`` may be 0-d)."""
     import numpy as np
 
     if not a.size:
         return a.copy()
-    first, last = _year_of(timeline, int(a.min())), _year_of(timeline, int(a.max()))
-    if last - first >= _SPAN_YEARS or bool(((d > _LONGEST_US) | (d < -_LONGEST_US)).any()):
+    lo_d = int(d) if d.ndim == 0 else int(d.min())
+    if lo_d > 0 and a.size <= _CHUNK:
+        # Forwards, on the span of the call before when every start and every answer
+        # lies inside it (a strict look-up raises IndexError otherwise): no bounds to take.
+        span = _recent.get(timeline)
+        if span is not None:
+            try:
+                target = span.work_at(a, strict=True)
+                target += d
+                found: Int64s = span.due_shift[span.by_total.left(target, strict=True)]
+            except IndexError:
+                pass
+            else:
+                found += target
+                return found
+    lo_d, hi_d = _bounds(d)
+    lo_a, hi_a = _bounds(a)
+    if lo_a == _NAT or lo_d == _NAT:
+        raise _NotATime("NaT (not a time) among the inputs")
+    if hi_d > _LONGEST_US or lo_d < -_LONGEST_US:
         return _scalar(timeline.deadline_us, a, d)
+    first, last = _year_of(timeline, lo_a), _year_of(timeline, hi_a)
+    if last - first >= _SPAN_YEARS:
+        return _scalar(timeline.deadline_us, a, d)
+    # One year more in the direction the durations go: most answers that leave the
+    # starts' years end in the next one (a 200-hour deadline in December).
+    span = _span(
+        timeline,
+        max(first - (lo_d < 0), FIRST_YEAR),
+        min(last + (hi_d > 0), LAST_YEAR),
+    )
+    bounds = (first, last, lo_d, hi_d)
     if a.size <= _CHUNK:
-        return _deadline_chunk(timeline, _span(timeline, first, last), a, d)[0]
+        out, span = _deadline_chunk(timeline, span, a, d, bounds)
+        _remember(timeline, span)
+        return out
     out = np.empty_like(a)
-    span = _span(timeline, first, last)
+    one = d.ndim == 0
     for lo in range(0, a.size, _CHUNK):
         part = slice(lo, lo + _CHUNK)
-        out[part], span = _deadline_chunk(timeline, span, a[part], d[part])
+        out[part], span = _deadline_chunk(timeline, span, a[part], d if one else d[part], bounds)
     return out
 
 
@@ -266,30 +425,37 @@ def _scalar(query: Any, a: Int64s, b: Int64s) -> Int64s:
     """``query`` element by element: for inputs too far apart to lay out as one span."""
     import numpy as np
 
+    a, b = np.broadcast_arrays(a, b)
     return np.array([query(x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)], np.int64)
 
 
-def _deadline_chunk(timeline: Timeline, span: _Span, a: Int64s, d: Int64s) -> tuple[Int64s, _Span]:
+def _deadline_chunk(
+    timeline: Timeline, span: _Span, a: Int64s, d: Int64s, bounds: tuple[int, int, int, int]
+) -> tuple[Int64s, _Span]:
     """Deadlines of one chunk, and the span (widened when the answers reach beyond it)."""
     import numpy as np
 
     if not a.size:
         return a.copy(), span
-    first, last = span.first, span.last
+    first_start, last_start, lo_d, hi_d = bounds
     target = span.work_at(a)
     target += d
-    forward, backward = d > 0, d < 0
-    all_forward = bool(forward.all())
+    first, last = span.first, span.last
     # The answer furthest out decides how many blocks to lay: compute it the scalar way
     # (which also raises NoWorkingTimeError when it does not exist) and widen the span.
-    if all_forward or forward.any():
-        i = int(np.argmax(target if all_forward else np.where(forward, target, -1)))
+    # The years of the starts bound every W(start), so most calls need no search for it.
+    if hi_d > 0 and span.offsets[last_start - first + 1] + hi_d > span.total:
+        i = int(np.argmax(target if lo_d > 0 else np.where(d > 0, target, -1)))
         if target[i] > span.total:
-            last = _year_of(timeline, timeline.deadline_us(int(a[i]), int(d[i])))
-    if not all_forward and backward.any():
-        i = int(np.argmin(np.where(backward, target, span.total)))
+            last = _year_of(
+                timeline, timeline.deadline_us(int(a[i]), int(np.broadcast_to(d, a.shape)[i]))
+            )
+    if lo_d < 0 and span.offsets[first_start - first] + lo_d < 0:
+        i = int(np.argmin(target if hi_d < 0 else np.where(d < 0, target, span.total)))
         if target[i] < 0:
-            first = _year_of(timeline, timeline.deadline_us(int(a[i]), int(d[i])))
+            first = _year_of(
+                timeline, timeline.deadline_us(int(a[i]), int(np.broadcast_to(d, a.shape)[i]))
+            )
     if (first, last) != (span.first, span.last):
         first, last = min(first, span.first), max(last, span.last)
         if last - first >= _SPAN_YEARS:
@@ -297,12 +463,16 @@ def _deadline_chunk(timeline: Timeline, span: _Span, a: Int64s, d: Int64s) -> tu
         span = _span(timeline, first, last)
         target = span.work_at(a)
         target += d
-    if all_forward:
+    if lo_d > 0:  # all forward
         return _forward(span, target), span
-    out = a.copy()
-    if forward.any():
+    if hi_d < 0:
+        return _backward(span, target), span
+    d = np.broadcast_to(d, a.shape)
+    forward, backward = d > 0, d < 0
+    out = a.copy()  # a zero duration: the start itself
+    if hi_d > 0:
         out[forward] = _forward(span, target[forward])
-    if backward.any():
+    if lo_d < 0:
         out[backward] = _backward(span, target[backward])
     return out, span
 
@@ -310,31 +480,50 @@ def _deadline_chunk(timeline: Timeline, span: _Span, a: Int64s, d: Int64s) -> tu
 def _forward(span: _Span, target: Int64s) -> Int64s:
     # Earliest instant: the first interval whose running total reaches the target
     # (work ending exactly at a close is due at that close).
-    k = span.by_total.left(target)
-    out: Int64s = target - span.cum[k]
-    out += span.opens[k]
+    out: Int64s = span.due_shift[span.by_total.left(target)]
+    out += target
     return out
 
 
 def _backward(span: _Span, target: Int64s) -> Int64s:
     # Latest instant: the last interval whose running total at its opening is at most
     # the target (an instant at an opening, not at the close before it).
-    k = span.by_total_start.right(target) - 1
-    out: Int64s = target - span.cum[k]
-    out += span.opens[k]
+    out: Int64s = span.latest_shift[span.by_total_start.right(target)]
+    out += target
     return out
 
 
 def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
+    """``elapsed_us`` of each (start, end) pair of int64 arrays of one shape."""
     import numpy as np
 
     if not a.size:
         return a.copy()
-    lo, hi = min(int(a.min()), int(b.min())), max(int(a.max()), int(b.max()))
+    span = _recent.get(timeline)
+    if span is not None and a.size <= _CHUNK // 2:
+        try:  # on the span of the call before, when every instant lies inside it
+            worked = span.work_at(np.concatenate((b, a)), strict=True)
+        except IndexError:
+            pass
+        else:
+            out = worked[: a.size]
+            out -= worked[a.size :]
+            return out
+    (lo_a, hi_a), (lo_b, hi_b) = _bounds(a), _bounds(b)
+    lo, hi = min(lo_a, lo_b), max(hi_a, hi_b)
+    if lo == _NAT:
+        raise _NotATime("NaT (not a time) among the inputs")
     first, last = _year_of(timeline, lo), _year_of(timeline, hi)
     if last - first >= _SPAN_YEARS:
         return _scalar(timeline.elapsed_us, a, b)
     span = _span(timeline, first, last)
+    _remember(timeline, span)
+    if a.size <= _CHUNK // 2:
+        # Both ends in one pass: half the numpy calls, which is what short arrays cost.
+        worked = span.work_at(np.concatenate((b, a)))
+        out = worked[: a.size]
+        out -= worked[a.size :]
+        return out
     out = np.empty_like(a)
     for start in range(0, a.size, _CHUNK):
         part = slice(start, start + _CHUNK)
@@ -388,9 +577,13 @@ def _durations_array(value: Any, name: str) -> Int64s:
     return _exact_us(arr, name, "timedelta64")
 
 
-def _exact_us(arr: Any, name: str, kind: str) -> Int64s:
+def _refuse_nat(value: Any, name: str, kind: str) -> None:
+    """Raise, naming the first NaT element of ``value``, if it has one."""
     import numpy as np
 
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "mM":
+        return
     nat = np.isnat(arr)
     if nat.any():
         index = int(np.flatnonzero(nat)[0])
@@ -398,9 +591,17 @@ def _exact_us(arr: Any, name: str, kind: str) -> Int64s:
             f"{name}[{index}] is NaT (not a time); every element must be a {kind} value: "
             "drop or fill missing values before the batch call"
         )
+
+
+def _exact_us(arr: Any, name: str, kind: str) -> Int64s:
+    import numpy as np
+
     if arr.dtype == np.dtype(f"{kind}[us]"):
+        # NaT is the int64 minimum: the kernels find it with the minimum they take
+        # anyway and the caller names it (_refuse_nat).
         exact: Int64s = arr.view(np.int64)
         return exact
+    _refuse_nat(arr, name, kind)
     us = arr.astype(f"{kind}[us]")
     if (us != arr).any():  # a finer unit (ns) would be rounded: refuse rather than guess
         index = int(np.flatnonzero(us != arr)[0])
@@ -413,11 +614,17 @@ def _exact_us(arr: Any, name: str, kind: str) -> Int64s:
 
 
 def _broadcast(
-    a: Int64s, b: Int64s, a_name: str, b_name: str
+    a: Int64s, b: Int64s, a_name: str, b_name: str, *, one: bool = False
 ) -> tuple[Int64s, Int64s, tuple[int, ...]]:
-    """Both as flat arrays of one length, and the shape to give the answer."""
+    """Both as flat arrays of one length, and the shape to give the answer.
+
+    With ``one``, a 0-d ``b`` (one duration for all) is kept as it is: the
+    kernels broadcast it themselves.
+    """
     import numpy as np
 
+    if a.ndim == 1 and (a.shape == b.shape or (one and b.ndim == 0)):
+        return a, b, a.shape
     try:
         x, y = np.broadcast_arrays(a, b)
     except ValueError:

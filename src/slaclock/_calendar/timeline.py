@@ -37,9 +37,11 @@ from slaclock._calendar.instants import EPOCH, to_us
 from slaclock._calendar.rules import DayRules
 from slaclock.errors import NoWorkingTimeError, SlaclockValueError
 
-__all__ = ["Block", "Timeline"]
+__all__ = ["Block", "Timeline", "View"]
 
 _ONE_DAY = timedelta(days=1)
+_ONE_WEEK = timedelta(days=7)
+_ZERO = timedelta(0)
 _YEAR_US = 366 * 86_400_000_000
 FIRST_YEAR = 2
 LAST_YEAR = 9998
@@ -143,6 +145,77 @@ class Block:
         return self.due_shift[k] + work
 
 
+class View:
+    """One block as ``timedelta`` offsets from an aware ``anchor``: scalar queries on datetimes.
+
+    Converting an aware datetime to integer microseconds and the answer back costs
+    most of a scalar query (a zone look-up each way and a dozen operations on
+    big integers).  A view keeps the block's intervals as timedeltas since the
+    block's start, so a query subtracts its datetime from the anchor, searches
+    lists of timedeltas, and adds the answer back to the anchor, all in C.
+
+    The anchor is the block's start as a datetime in the calendar's zone when the
+    zone keeps one UTC offset from a week before the block to a week after it
+    (``local``; Moscow since 2014, UTC, most zones in most years).  Then wall time
+    is real time: a datetime in the zone itself subtracts without asking the
+    zone for its offset, and ``anchor + offset`` is the answer with the right
+    offset and ``fold``.  Otherwise the anchor is the start in UTC, subtraction
+    asks each datetime's zone as Python always does, and answers are converted
+    with ``astimezone``.  Either way the offsets are exact microseconds.
+    """
+
+    __slots__ = (
+        "anchor",
+        "cap",
+        "cum",
+        "cum_after",
+        "due",
+        "length",
+        "local",
+        "opens",
+        "shift",
+        "total",
+        "year",
+        "zone",
+    )
+
+    def __init__(self, block: Block, zone: ZoneInfo) -> None:
+        start, end = block.start, block.end
+        self.year = block.year
+        self.zone = zone
+        wall = datetime(block.year, 1, 1, tzinfo=zone)
+        self.local = to_us(wall) == start and _one_offset(
+            zone,
+            EPOCH + timedelta(microseconds=start) - _ONE_WEEK,
+            EPOCH + timedelta(microseconds=end) + _ONE_WEEK,
+        )
+        self.anchor = wall if self.local else EPOCH + timedelta(microseconds=start)
+        self.length = timedelta(microseconds=end - start)
+        self.total = timedelta(microseconds=block.total)
+        self.opens = [timedelta(microseconds=o - start) for o in block.opens]
+        self.shift = [timedelta(microseconds=s + start) for s in block.work_shift]
+        # work_cap is [0, *cum_after] and cum is [0, *cum_after[:-1]]: one set of objects.
+        self.cum_after = [timedelta(microseconds=c) for c in block.cum_after]
+        self.cap = [_ZERO, *self.cum_after]
+        self.cum = self.cap[:-1]
+        self.due = [timedelta(microseconds=d - start) for d in block.due_shift]
+
+
+def _one_offset(zone: ZoneInfo, lo: datetime, hi: datetime) -> bool:
+    """Whether ``zone`` keeps one UTC offset over the UTC instants ``[lo, hi]``.
+
+    Sampled a week apart: the tz database has no two transitions within a week,
+    so an offset that changes and changes back between samples cannot happen.
+    """
+    first = lo.astimezone(zone).utcoffset()
+    at = lo
+    while at < hi:
+        at = min(at + _ONE_WEEK, hi)
+        if at.astimezone(zone).utcoffset() != first:
+            return False
+    return True
+
+
 class Timeline:
     """Integer-microsecond queries on one calendar's rules and zone (thread-safe, cached)."""
 
@@ -168,6 +241,7 @@ class Timeline:
         self._starts: dict[int, int] = {}
         self._lock = threading.Lock()
         self._last: Block | None = None
+        self._views: dict[int, View] = {}  # year -> view of its compiled block, made on first use
         self._index: tuple[list[int], list[Block]] = ([], [])  # compiled blocks by start
         # Years whose hours may depend on dates (rules, country data, zone transitions);
         # the others repeat with their kind of year.
@@ -217,7 +291,8 @@ class Timeline:
                 self.compiled += 1
                 self._totals[year] = (found.total, len(found.day_ends))
                 while len(self._blocks) > BLOCKS_KEPT:
-                    self._blocks.popitem(last=False)
+                    evicted, _ = self._blocks.popitem(last=False)
+                    self._views.pop(evicted, None)
                 # A fresh index, swapped in whole: readers never see a half-built one.
                 ordered = sorted(self._blocks.values(), key=lambda b: b.start)
                 self._index = ([b.start for b in ordered], ordered)
@@ -443,6 +518,100 @@ class Timeline:
             year += 1
             if self.year_total(year)[days]:
                 return self.block(year)
+
+    # -- queries on datetimes -------------------------------------------------------------
+
+    def view(self, year: int) -> View | None:
+        """The view of ``year``'s block, made on first use; None when the block is not compiled."""
+        found = self._views.get(year)
+        if found is None:
+            block = self._blocks.get(year)
+            if block is None:
+                return None
+            found = View(block, self._zone)
+            with self._lock:
+                if self._blocks.get(year) is block:  # not evicted meanwhile
+                    self._views[year] = found
+        return found
+
+    def deadline_at(self, start: datetime, duration: timedelta) -> datetime | None:
+        """:meth:`deadline_us` on an aware datetime, answered in the calendar's zone.
+
+        Answers when the start's block is compiled and the answer lies in it or in
+        the next (previous) one; None otherwise, and the caller takes the integer
+        way, which compiles what is needed.  W and its inverse as in
+        :class:`Block`, on the view's timedeltas, inlined: this is the hot path.
+        """
+        view = self._views.get(start.year) or self.view(start.year)
+        if view is None:
+            return None
+        rel = start - view.anchor
+        if not _ZERO <= rel < view.length:
+            return None
+        if duration:
+            i = bisect_right(view.opens, rel)
+            target = view.shift[i] + rel
+            cap = view.cap[i]
+            if target > cap:
+                target = cap
+            target += duration
+            if duration > _ZERO:
+                if target > view.total:  # into the next year
+                    target -= view.total
+                    view = self._views.get(view.year + 1) or self.view(view.year + 1)
+                    if view is None or target > view.total:
+                        return None
+                rel = view.due[bisect_left(view.cum_after, target)] + target
+            else:
+                if target < _ZERO:  # into the year before
+                    view = self._views.get(view.year - 1) or self.view(view.year - 1)
+                    if view is None:
+                        return None
+                    target += view.total
+                    if target < _ZERO:
+                        return None
+                # The latest instant: in the last span with at most ``target`` worked before it.
+                rel = view.due[bisect_right(view.cum, target) - 1] + target
+        if view.local:
+            return view.anchor + rel
+        return (view.anchor + rel).astimezone(view.zone)
+
+    def elapsed_at(self, start: datetime, end: datetime) -> timedelta | None:
+        """:meth:`elapsed_us` on aware datetimes, as a timedelta.
+
+        Answers when both lie in the start's compiled block, or the end in the
+        next one; None otherwise (the caller takes the integer way).
+        """
+        view = self._views.get(start.year) or self.view(start.year)
+        if view is None:
+            return None
+        a = start - view.anchor
+        if not _ZERO <= a < view.length:
+            return None
+        i = bisect_right(view.opens, a)
+        work_a = view.shift[i] + a
+        cap = view.cap[i]
+        if work_a > cap:
+            work_a = cap
+        b = end - view.anchor
+        if _ZERO <= b < view.length:
+            i = bisect_right(view.opens, b)
+            work_b = view.shift[i] + b
+            cap = view.cap[i]
+            return (work_b if work_b < cap else cap) - work_a
+        if b < _ZERO:
+            return None
+        work_a -= view.total  # minus the work after ``start`` in its year
+        view = self._views.get(view.year + 1) or self.view(view.year + 1)
+        if view is None:
+            return None
+        b = end - view.anchor
+        if not _ZERO <= b < view.length:
+            return None
+        i = bisect_right(view.opens, b)
+        work_b = view.shift[i] + b
+        cap = view.cap[i]
+        return (work_b if work_b < cap else cap) - work_a
 
     # -- queries --------------------------------------------------------------------------
 
