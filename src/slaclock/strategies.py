@@ -301,8 +301,9 @@ def calendar_specs(
     itself (to build a variant, or to check a round trip).  The options are
     those of :func:`calendars`.
     """
-    _check_flags(
+    return _checked_specs(
         "calendar_specs",
+        zones,
         holidays=holidays,
         overrides=overrides,
         overnight=overnight,
@@ -310,9 +311,32 @@ def calendar_specs(
         country=country,
         weeks=weeks,
     )
-    chosen = _check_zones("calendar_specs", zones, dst=dst)
+
+
+def _checked_specs(
+    function: str,
+    zones: Any,
+    *,
+    holidays: bool,
+    overrides: bool,
+    overnight: bool,
+    dst: bool,
+    country: bool,
+    weeks: bool,
+) -> st.SearchStrategy[dict[str, Any]]:
+    """The spec strategy of :func:`calendars` and :func:`calendar_specs`, its options checked
+    eagerly in the name of ``function``."""
+    _check_flags(
+        function,
+        holidays=holidays,
+        overrides=overrides,
+        overnight=overnight,
+        dst=dst,
+        country=country,
+        weeks=weeks,
+    )
     return _calendar_specs(
-        chosen,
+        _check_zones(function, zones, dst=dst),
         holidays=holidays,
         overrides=overrides,
         overnight=overnight,
@@ -392,21 +416,13 @@ def calendars(
     >>> plain.tz, sorted(plain.to_dict())
     ('Europe/Moscow', ['tz', 'week'])
     """
-    _check_flags(
+    return _checked_specs(
         "calendars",
+        zones,
         holidays=holidays,
         overrides=overrides,
         overnight=overnight,
         dst=dst,
-        country=country,
-        weeks=weeks,
-    )
-    chosen = _check_zones("calendars", zones, dst=dst)
-    return _calendar_specs(
-        chosen,
-        holidays=holidays,
-        overrides=overrides,
-        overnight=overnight,
         country=country,
         weeks=weeks,
     ).map(_calendar_of)

@@ -82,15 +82,12 @@ def clock_rows(
     pause_reaction_when_pending: bool | None = None,
 ) -> Iterator[ClockRow]:
     """The clock rows of incidents, each on its tier (see :func:`slaclock.analysis.clock_table`)."""
-    pick = _picker(catalog_or_tier, tier)
+    subject = _subject(catalog_or_tier, tier)
     for incident in incidents:
-        if not isinstance(incident, Incident):
-            raise SlaclockTypeError(
-                f"expected a slaclock.Incident, got {incident!r}; build one with Incident.from_dict"
-            )
+        # evaluate() checks the incident and, on a catalog, picks its own tier.
         result = evaluate(
             incident,
-            pick(incident),
+            subject,
             at=at,
             cycle_rule=cycle_rule,
             pause_reaction_when_pending=pause_reaction_when_pending,
@@ -151,36 +148,22 @@ def _resolution(clock: ResolutionClock) -> tuple[Any, ...]:
     )
 
 
-def _picker(catalog_or_tier: Catalog | Tier, tier: str | None) -> Any:
-    """A function from an incident to the tier it is evaluated on."""
+def _subject(catalog_or_tier: Catalog | Tier, tier: str | None) -> Catalog | Tier:
+    """What each incident is evaluated on: the tier, the catalog's ``tier``, or the catalog."""
     if isinstance(catalog_or_tier, Tier):
         if tier is not None:
             raise SlaclockTypeError(
                 f"tier={tier!r} picks a tier of a catalog; pass the catalog, or the tier alone"
             )
-        return lambda incident: catalog_or_tier
+        return catalog_or_tier
     if not isinstance(catalog_or_tier, Catalog):
         raise SlaclockTypeError(
             f"expected a slaclock Catalog or Tier, got {catalog_or_tier!r}; "
             "for example default_catalog()"
         )
+    if tier is None:
+        return catalog_or_tier  # evaluate() takes each incident's own tier
     tiers = catalog_or_tier.tiers
-    if tier is not None:
-        if tier not in tiers:
-            raise SlaclockValueError(f"no tier {tier!r} in the catalog; known: {', '.join(tiers)}")
-        chosen = tiers[tier]
-        return lambda incident: chosen
-
-    def named(incident: Incident) -> Tier:
-        if incident.tier is None:
-            raise SlaclockValueError(
-                f"incident {incident.id!r} names no tier; add a 'tier' field or pass tier="
-            )
-        if incident.tier not in tiers:
-            raise SlaclockValueError(
-                f"incident {incident.id!r} names tier {incident.tier!r}, which is not in the "
-                f"catalog; known: {', '.join(tiers)}"
-            )
-        return tiers[incident.tier]
-
-    return named
+    if tier not in tiers:
+        raise SlaclockValueError(f"no tier {tier!r} in the catalog; known: {', '.join(tiers)}")
+    return tiers[tier]
