@@ -291,6 +291,7 @@ class _Layout:
                     p is None
                     or p.fault is not None
                     or not p.cycles
+                    or bool(p.changes)  # measured on several tiers: the row reader's
                     or (pause and bool(p.pending))
                     or (resolution and bool(p.pending or p.resolved))
                     for p in programs
