@@ -310,7 +310,8 @@ class Incident:
     """One ticket's identity and event log; evaluate it with :func:`slaclock.evaluate`.
 
     ``tier`` optionally names the tier the ticket is served on (the command line
-    uses it); evaluation always takes the tier as an argument.  ``customer`` and
+    and ``evaluate(incident, catalog)`` use it); a ``tier_changed`` event moves the
+    ticket to another tier of the catalog from then on.  ``customer`` and
     ``contract`` say whom the ticket is for (budgets are counted per contract,
     :func:`slaclock.budgets`); ``attributes`` holds the helpdesk's own fields, a
     JSON object kept verbatim as a frozen, hashable :class:`Attributes` mapping
@@ -323,7 +324,8 @@ class Incident:
         channel: Where it came in (``"portal"``, ``"remote"``, ``"phone"``), or ``None``.
         third_party: It concerns a third-party plugin or integration.
         events: The event log, in time order (see `Event`).
-        tier: The id of the tier the ticket is served on, or ``None``.
+        tier: The id of the tier the ticket is served on, or ``None``; the tier it was
+            opened on when its events include ``tier_changed``.
         customer: Whom the ticket is for (non-empty text), or ``None``.
         contract: The contract it is served under (non-empty text), or ``None``;
             budgets are counted per contract.
