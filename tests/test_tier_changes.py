@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,6 +46,7 @@ from slaclock import (
 )
 from slaclock import strategies as sst
 from slaclock.analysis import Summary, clock_table, evaluate_jsonl, evaluate_many
+from slaclock.cli import main
 
 CATALOG = default_catalog()
 MSK = timezone(timedelta(hours=3))
@@ -659,3 +661,34 @@ def test_budgets_count_work_on_the_tier_in_force_when_it_was_logged() -> None:
     # A log that never changes tier counts whole, whatever its tier field (as before).
     steady = log(("opened", at_msk(2, 10)), ("work_logged", at_msk(2, 11), "PT3H"))
     assert budget(on_3, [steady], month="2026-11").used == timedelta(hours=3)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_the_evaluate_command_measures_a_log_that_changes_tier_on_the_catalog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    moved = log(
+        ("opened", at_msk(2, 10)),
+        ("work_logged", at_msk(2, 11), "PT3H"),
+        ("tier_changed", at_msk(2, 13), "SLA-3"),
+        ("work_logged", at_msk(2, 14), "PT2H"),
+        ("agent_reply", at_msk(2, 15)),
+        tier="SLA-1",
+        contract="C-1",
+    )
+    path = tmp_path / "log.jsonl"
+    path.write_text(json.dumps(moved.to_dict()) + "\n", encoding="utf-8")
+    assert main(["evaluate", str(path), "--json"]) == 0
+    [result] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert result == json.loads(json.dumps(evaluate(moved, CATALOG).to_dict()))
+    assert (result["tier"], result["breached"]) == ("SLA-3", True)
+    # The budget line counts only the work logged on SLA-3.
+    assert main(["evaluate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Budget SLA-3 contract 'C-1' 2026-11: used PT2H of PT8H." in out
+    # One tier for all cannot measure it: bad data, with the line and the remedy.
+    assert main(["evaluate", str(path), "--tier", "SLA-2"]) == 1
+    err = capsys.readouterr().err
+    assert "line 1" in err and "leave out --tier" in err and "Traceback" not in err

@@ -153,7 +153,10 @@ def _evaluate(args: argparse.Namespace) -> int:
             else:
                 results.append(evaluate(incident, catalog.tiers[name], at=at))
         except (SlaclockError, ValueError, OverflowError) as error:
-            raise SlaclockValueError(f"line {line}: incident {incident.id!r}: {error}") from None
+            hint = " (leave out --tier to measure it on each tier in turn)" if moves else ""
+            raise SlaclockValueError(
+                f"line {line}: incident {incident.id!r}: {error}{hint}"
+            ) from None
         for each in dict.fromkeys([name, *moves]):  # budgets count the work on each tier
             if each in catalog.tiers:
                 by_tier.setdefault(each, []).append(incident)
