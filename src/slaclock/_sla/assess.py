@@ -333,9 +333,10 @@ def assess_tiers(
     at the horizon) is measured whole, from its own start, on
     ``plans[program.segment(e)]``, and left out when that tier does not cover the
     incident.  So a cycle answered before a change keeps its verdict, a running
-    one is re-targeted, and every running clock is on the last plan.  Each plan's clocks are assessed by :func:`assess`
-    itself, and the answers merged: the clocks in the usual order (the facts'
-    indexes are the program's), with the plan of each clock in the second list.
+    one is re-targeted, and every running clock is on the last plan.  Each
+    plan's clocks are assessed by :func:`assess` itself, and the answers merged:
+    the clocks in the usual order (the facts' indexes are the program's), with
+    the plan of each clock in the second list.
     ``reached`` counts per escalation level of the last plan, each clock on its
     own tier's levels of the same name.
     """

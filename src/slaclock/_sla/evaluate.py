@@ -42,7 +42,7 @@ from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Sch
 from slaclock._sla.tier import Tier
 from slaclock.errors import IncidentError, SlaclockTypeError, SlaclockValueError, quote
 
-__all__ = ["evaluate", "evaluate_plans", "schedule", "tier_plans"]
+__all__ = ["evaluate", "evaluate_plans", "schedule"]
 
 
 def _check_subjects(incident: object, tier: object) -> Tier:
@@ -175,7 +175,9 @@ def evaluate(
     Events after ``at`` are ignored; without ``at`` every event counts and open
     clocks carry no verdict.  ``cycle_rule`` and ``pause_reaction_when_pending``
     override the tier's options.  Given a catalog instead of a tier, the incident
-    is assessed on its own ``tier`` from the catalog.
+    is assessed on its own ``tier`` from the catalog; a log with ``tier_changed``
+    events needs the catalog, and each clock is measured on the tier in force
+    when it ended (docs/semantics-sla.md, "Tier changes mid-incident").
 
     >>> from slaclock import Incident, default_catalog
     >>> inc = Incident.from_dict({"id": "INC-7", "type": "failure", "channel": "portal",
@@ -408,7 +410,8 @@ def schedule(
 
     Cheap enough for every update: it replays the log on integers and asks the
     calendar a few questions per clock, building no explanation.  Given a
-    catalog instead of a tier, the incident's own ``tier`` is used.  With
+    catalog instead of a tier, the incident's own ``tier`` is used (and the
+    tiers its ``tier_changed`` events name: the running clocks are on the last).  With
     ``notify_within_hours=True`` the notification instants (``at_risk_at``, the
     next escalation's, ``next_check``) that fall outside working time move to
     the next opening.

@@ -160,6 +160,7 @@ class Cycle(_Clock):
             "index": self.index,
             "first": self.first,
             "target_name": self.target_name,
+            "tier": self.tier,
             "target": format_duration(self.target),
             "start": self.start.isoformat(),
             "started_by": self.started_by,
@@ -242,6 +243,7 @@ class ResolutionClock(_Clock):
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: instants as ISO 8601 text, durations as ISO 8601 durations."""
         return {
+            "tier": self.tier,
             "target": format_duration(self.target),
             "start": self.start.isoformat(),
             "due": self.due.isoformat(),
