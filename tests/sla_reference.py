@@ -99,6 +99,19 @@ given.  ``schedule``'s clock is that clock (a cycle before the resolution clock
 on a tie), and its at-risk instant is when the clock's counted time first
 reaches the at-risk share of its target, rounded up to a whole microsecond
 (found by the same walk as the due instant, with that smaller target).
+
+Tier changes (``tier_changed`` events, read with a catalog).  The incident is
+on its own tier from the opening and on the named tier after each change.
+Every clock is measured whole, from its own start, on the tier the incident
+was on when the event that ended it came (the tier at the horizon while it is
+open): that tier's target, calendar, at-risk share, pause option and levels.
+A clock whose tier does not cover the incident is dropped.  The cycles
+themselves (which messages start or supersede one) follow the first tier's
+cycle rule.  The result is covered when the last tier covers the incident;
+otherwise its reason is the last tier's, and when an earlier tier covered it,
+the reason says since which change.  Breaches name the clock's tier;
+``escalated`` counts per level of the last tier the clocks whose own tier has
+a level of that text and reached it; ``remaining`` is on the last tier.
 """
 
 from __future__ import annotations
@@ -139,6 +152,7 @@ class RefClock:
     stopped: bool = False
     status: str = ""
     escalations: list[tuple[str, datetime]] = field(default_factory=list)
+    tier: Any = None  # the tier it is measured on
     # Cycles only:
     index: int | None = None
     first: bool = False
@@ -245,25 +259,38 @@ def replay(
     at: datetime | None = None,
     cycle_rule: str | None = None,
     pause: bool | None = None,
+    catalog: Any = None,
 ) -> RefResult:
-    """The reference verdicts of ``incident`` on ``tier`` as of ``at`` (see the module rules)."""
-    reason = tier.covers(
-        type=incident.type, third_party=incident.third_party, channel=incident.channel
-    )
+    """The reference verdicts of ``incident`` on ``tier`` as of ``at`` (see the module rules).
+
+    ``catalog`` (a mapping of tier ids to tiers) serves the ``tier_changed`` events.
+    """
+
+    def reason_on(one: Any) -> str | None:
+        return one.covers(
+            type=incident.type, third_party=incident.third_party, channel=incident.channel
+        )
+
+    reason = reason_on(tier)
     zeros = [(level, 0) for level in tier.escalations]
-    if reason is not None:
-        return RefResult(False, reason, [], None, [], None, None, None, escalated=zeros)
     rule = tier.cycle_rule if cycle_rule is None else cycle_rule
     restart = rule == "restart_on_message"
-    pause_cycles = tier.pause_reaction_when_pending if pause is None else pause
-    calendar = tier.calendar
+
+    def pause_of(one: Any) -> bool:
+        return one.pause_reaction_when_pending if pause is None else pause
+
     at = None if at is None else utc(at)
 
-    events = [(e.kind, utc(e.at), e.by) for e in incident.events]
+    events = [(e.kind, utc(e.at), e.by, e) for e in incident.events]
     known = [e for e in events if at is None or e[1] <= at]
+    if reason is not None and not any(e[0] == "tier_changed" for e in known):
+        return RefResult(False, reason, [], None, [], None, None, None, escalated=zeros)
     if not known:
         return RefResult(True, None, [], None, [], None, None, None, escalated=zeros)
     horizon = at if at is not None else known[-1][1]
+    # The tier in force, and every tier the incident was on with the event that moved it.
+    on = tier
+    path: list[tuple[Any, Any]] = [(tier, None)]  # (tier, the event that moved it there)
 
     # 1. Fold the log into cycles, pending intervals and resolved spans.
     cycles: list[dict[str, Any]] = []
@@ -281,7 +308,7 @@ def replay(
     def end_cycle(t: datetime, how: str) -> None:
         cycle = running()
         if cycle is not None:
-            cycle["end"], cycle["ended_by"] = t, how
+            cycle["end"], cycle["ended_by"], cycle["tier"] = t, how, on
 
     def end_pending(t: datetime) -> None:
         if pending and pending[-1][1] is None:
@@ -295,14 +322,18 @@ def replay(
     def end_update(t: datetime, how: str) -> bool:
         cycle = update_running()
         if cycle is not None:
-            cycle["end"], cycle["ended_by"] = t, how
+            cycle["end"], cycle["ended_by"], cycle["tier"] = t, how, on
         return cycle is not None
 
     def start_update(t: datetime, by: str) -> None:
         updates.append({"start": t, "end": None, "ended_by": None, "by": by})
 
-    for kind, t, by in known:
-        if kind == "opened":
+    for kind, t, by, event in known:
+        if kind == "tier_changed":
+            assert catalog is not None, "a log that changes tier needs the catalog"
+            on = catalog[event.tier]
+            path.append((on, event))
+        elif kind == "opened":
             start_update(t, "opened")
             if by != "agent":
                 start_cycle(t, "opened")
@@ -325,7 +356,7 @@ def replay(
             end_cycle(t, kind)
             end_update(t, kind)
             if not (resolved and resolved[-1][1] is None):
-                resolved.append([t, None, kind])
+                resolved.append([t, None, kind, on])
         elif kind == "reopened":
             if resolved and resolved[-1][1] is None:
                 resolved[-1][1] = t
@@ -335,20 +366,41 @@ def replay(
         # work_logged: no effect on any clock
     pending_now = bool(pending) and pending[-1][1] is None
     pending_spans = [(s, e) for s, e in pending]
+    final = on  # the tier at the horizon: open clocks are measured on it
+    reasons = [reason_on(one) for one, _ in path]
+    reason = reasons[-1]
+    if reason is not None:
+        since = len(path) - 1
+        while since and reasons[since - 1] is not None:
+            since -= 1
+        if since:
+            moved_to, event = path[since]
+            reason += (
+                f" (not covered since the change to tier {moved_to.id} at {event.at.isoformat()})"
+            )
+
+    def covering(one: Any) -> bool:
+        return reason_on(one) is None
 
     # 2. The clocks.
     clocks: list[RefClock] = []
+    for c in cycles:
+        c.setdefault("tier", final)
+    cycles = [c for c in cycles if covering(c["tier"])]
     for index, c in enumerate(cycles, start=1):
         end = c["end"] if c["end"] is not None else horizon
+        one = c["tier"]
+        pause_cycles = pause_of(one)
         clocks.append(
             RefClock(
                 kind="cycle",
                 start=c["start"],
                 end=c["end"],
                 ended_by=c["ended_by"],
-                target=tier.first_reaction_target if c["first"] else tier.reaction,
+                target=one.first_reaction_target if c["first"] else one.reaction,
                 target_name="first_reaction" if c["first"] else "reaction",
                 pauses=union(cut(pending_spans, c["start"], end)) if pause_cycles else [],
+                tier=one,
                 index=index,
                 first=c["first"],
                 started_by=c["by"],
@@ -356,44 +408,54 @@ def replay(
             )
         )
     update_clocks: list[RefClock] = []
-    if tier.update is not None:
+    for c in updates:
+        c.setdefault("tier", final)
+    updates = [c for c in updates if c["tier"].update is not None and covering(c["tier"])]
+    if updates:
         for index, c in enumerate(updates, start=1):
             end = c["end"] if c["end"] is not None else horizon
+            one = c["tier"]
+            pause_cycles = pause_of(one)
             update_clocks.append(
                 RefClock(
                     kind="update",
                     start=c["start"],
                     end=c["end"],
                     ended_by=c["ended_by"],
-                    target=tier.update,
+                    target=one.update,
                     target_name="update",
                     pauses=union(cut(pending_spans, c["start"], end)) if pause_cycles else [],
+                    tier=one,
                     index=index,
                     started_by=c["by"],
                     stopped=c["end"] is None and pause_cycles and pending_now,
                 )
             )
     resolution = None
-    if tier.resolution is not None:
-        last_open = resolved[-1] if resolved and resolved[-1][1] is None else None
+    last_open = resolved[-1] if resolved and resolved[-1][1] is None else None
+    res_tier = final if last_open is None else last_open[3]
+    if res_tier.resolution is not None and covering(res_tier):
         end_res = None if last_open is None else last_open[0]
-        finished = [(s, e) for s, e, _ in resolved if e is not None]
+        finished = [(s, e) for s, e, _, _ in resolved if e is not None]
         clock_end = end_res if end_res is not None else horizon
         resolution = RefClock(
             kind="resolution",
             start=opened,
             end=end_res,
             ended_by=None if last_open is None else last_open[2],
-            target=tier.resolution,
+            target=res_tier.resolution,
             target_name="resolution",
             pauses=union(cut(pending_spans + finished, opened, clock_end)),
             stopped=end_res is None and pending_now,
+            tier=res_tier,
         )
 
     everything = clocks + update_clocks + ([resolution] if resolution is not None else [])
-    levels = [(text, parse_level(text)) for text in tier.escalations]
-    reached_counts = [0] * len(levels)
+    names = list(final.escalations)
+    reached_counts = [0] * len(names)
     for clock in everything:
+        calendar = clock.tier.calendar
+        levels = [(text, parse_level(text)) for text in clock.tier.escalations]
         end = clock.end if clock.end is not None else horizon
         segments = running_segments(clock.start, end, clock.pauses)
         clock.taken = sum((calendar.elapsed(a, b) for a, b in segments), ZERO)
@@ -406,7 +468,7 @@ def replay(
         else:
             clock.breached = False
         clock.overdue = max(clock.taken - clock.target, ZERO) if clock.breached else ZERO
-        share = Fraction(tier.at_risk)
+        share = Fraction(clock.tier.at_risk)
         clock.at_risk = bool(
             clock.open
             and at is not None
@@ -421,8 +483,8 @@ def replay(
             for threshold, i in sorted(thresholds)
         ]
         for threshold, i in thresholds:
-            if clock.taken >= threshold:
-                reached_counts[i] += 1
+            if clock.taken >= threshold and levels[i][0] in names:
+                reached_counts[names.index(levels[i][0])] += 1
         if clock.ended_by == "superseded":
             clock.status = "superseded"
         elif not clock.open:
@@ -450,7 +512,7 @@ def replay(
                 RefBreach(
                     at=clock.due,
                     cycle=clock.index,
-                    tier=tier.id,
+                    tier=clock.tier.id,
                     target=clock.target_name,
                     duration=clock.target,
                     late=clock.overdue,
@@ -466,10 +528,10 @@ def replay(
     next_due = None if next_clock is None else next_clock.due
     remaining = None
     if next_due is not None and at is not None:
-        remaining = calendar.elapsed(at, next_due)
+        remaining = final.calendar.elapsed(at, next_due)
     return RefResult(
-        True,
-        None,
+        reason is None,
+        reason,
         clocks,
         resolution,
         breaches,
@@ -477,7 +539,7 @@ def replay(
         remaining,
         next_clock,
         updates=update_clocks,
-        escalated=[(text, reached_counts[i]) for i, (text, _) in enumerate(levels)],
+        escalated=[(text, reached_counts[i]) for i, text in enumerate(names)],
         everything=everything,
     )
 
@@ -539,7 +601,7 @@ def summary_fields(result: RefResult, incident_id: str, tier_id: str) -> dict[st
 
 
 def schedule_fields(
-    incident: Any, tier: Any, at: datetime, notify_within_hours: bool = False
+    incident: Any, tier: Any, at: datetime, notify_within_hours: bool = False, catalog: Any = None
 ) -> dict[str, Any]:
     """What ``schedule`` answers, from the reference alone (instants in UTC).
 
@@ -550,7 +612,7 @@ def schedule_fields(
     due (when not overdue) and that level's instant; with ``notify_within_hours``
     the notification instants move to the calendar's next opening.
     """
-    ref = replay(incident, tier, at=at)
+    ref = replay(incident, tier, at=at, catalog=catalog)
     at = utc(at)
     clock, late = ref.next_clock, False
     if clock is None:
@@ -571,6 +633,7 @@ def schedule_fields(
             "escalation": None,
             "next_check": None,
         }
+    tier = clock.tier  # the tier the clock is measured on
     calendar = tier.calendar
 
     def notify(moment: datetime) -> datetime:

@@ -62,7 +62,9 @@ RULE_WORDS = {
 
 def _event(kind: str, minutes: int) -> Event:
     at = T0 + timedelta(minutes=minutes)
-    return Event(kind, at, timedelta(0) if kind == "work_logged" else None)
+    work = timedelta(0) if kind == "work_logged" else None
+    # A tier change moves no state: any time after the opening and before the closing.
+    return Event(kind, at, work, tier="SLA-2" if kind == "tier_changed" else None)
 
 
 @given(

@@ -143,11 +143,23 @@ def _evaluate(args: argparse.Namespace) -> int:
             raise SlaclockValueError(
                 f"line {line}: incident {incident.id!r} {named}; known: {known}"
             )
+        # A log that changes tier is measured on each tier in turn, from the catalog
+        # (unless --tier asks for one tier, which such a log refuses).
+        moves = [e.tier for e in incident.events if e.tier is not None]
         try:
-            results.append(evaluate(incident, catalog.tiers[name], at=at))
+            if moves and args.tier is None:
+                own = incident if incident.tier == name else incident.replace(tier=name)
+                results.append(evaluate(own, catalog, at=at))
+            else:
+                results.append(evaluate(incident, catalog.tiers[name], at=at))
         except (SlaclockError, ValueError, OverflowError) as error:
-            raise SlaclockValueError(f"line {line}: incident {incident.id!r}: {error}") from None
-        by_tier.setdefault(name, []).append(incident)
+            hint = " (leave out --tier to measure it on each tier in turn)" if moves else ""
+            raise SlaclockValueError(
+                f"line {line}: incident {incident.id!r}: {error}{hint}"
+            ) from None
+        for each in dict.fromkeys([name, *moves]):  # budgets count the work on each tier
+            if each in catalog.tiers:
+                by_tier.setdefault(each, []).append(incident)
     budget_lines: list[tuple[str, str, BudgetUsage]] = []
     for name, group in by_tier.items():
         tier = catalog.tiers[name]

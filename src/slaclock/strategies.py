@@ -813,6 +813,7 @@ _SHRINK_ORDER = (
     "work_logged",
     "closed",
 )
+_CHANGE = "tier_changed"  # only with a catalog: see incidents()
 _GAPS = (timedelta(0), timedelta(minutes=20), 2 * _HOUR, 17 * _HOUR, 65 * _HOUR)
 _UNBOUNDED = 1 << 30
 
@@ -876,6 +877,7 @@ def incidents(
     min_events: int = 1,
     max_events: int = 12,
     agent_opened: bool = True,
+    catalog: Catalog | st.SearchStrategy[Catalog] | None = None,
 ) -> st.SearchStrategy[Incident]:
     """Valid :class:`~slaclock.Incident` event logs, opened near the calendar's edges.
 
@@ -891,18 +893,36 @@ def incidents(
     ``min_events`` to ``max_events`` events counting ``opened`` (fewer when it
     is closed early), and ``agent_opened=False`` leaves out tickets an agent
     opened.  Shrinks toward a ticket opened by its customer and nothing more.
+
+    With ``catalog`` (a value or a strategy) the incident names one of its tiers
+    (``tier``'s id when given; then it should be in the catalog) and is
+    checked against its vocabulary, and ``tier_changed`` events to its tiers
+    may follow the opening wherever the lifecycle table allows them (also with
+    ``kinds``, when it lists ``tier_changed``); without it no log changes tier,
+    so properties written before tier changes keep their meaning.
     """
     _check_flags("incidents", agent_opened=agent_opened)
     calendar_s = _strategy_of("incidents", "calendar", calendar, Calendar)
     tier_s = _strategy_of("incidents", "tier", tier, Tier)
+    catalog_s = _strategy_of("incidents", "catalog", catalog, Catalog)
+    if isinstance(kinds, Iterable) and not isinstance(kinds, str):
+        kinds = tuple(kinds)  # read twice below
     order = _check_kinds("incidents", kinds)
+    changing = kinds is None or _CHANGE in kinds
+    if catalog_s is not None and changing:
+        order = (*order, _CHANGE)
+    elif catalog_s is None and kinds is not None and _CHANGE in kinds:
+        raise InvalidArgument(
+            f"incidents(kinds={kinds!r}): a 'tier_changed' event names a tier of a catalog; "
+            "pass catalog= as well"
+        )
     _check_events("incidents", min_events, max_events)
     if 1 + _longest(OPEN, order) < min_events:
         raise InvalidArgument(
             f"incidents(kinds={kinds!r}, min_events={min_events}): a log of these kinds has "
             f"at most {1 + _longest(OPEN, order)} events"
         )
-    return _incidents(calendar_s, tier_s, order, min_events, max_events, agent_opened)
+    return _incidents(calendar_s, tier_s, order, min_events, max_events, agent_opened, catalog_s)
 
 
 @functools.cache
@@ -923,14 +943,25 @@ def _incidents(
     min_events: int,
     max_events: int,
     agent_opened: bool,
+    catalog_s: st.SearchStrategy[Catalog] | None,
 ) -> Incident:
     chosen_tier = draw(tier_s) if tier_s is not None else None
+    chosen_catalog = draw(catalog_s) if catalog_s is not None else None
+    tier_ids: list[str] = [] if chosen_catalog is None else list(chosen_catalog.tiers)
+    if chosen_catalog is not None and chosen_tier is None:
+        chosen_tier = chosen_catalog.tiers[draw(st.sampled_from(tier_ids))]
     on = draw(calendar_s) if calendar_s is not None else None
     if on is None and chosen_tier is not None:
         on = chosen_tier.calendar
     zone: tzinfo = on.zone if on is not None else UTC
     start = draw(instants(on))
-    vocabulary = chosen_tier.vocabulary if chosen_tier is not None else DEFAULT_VOCABULARY
+    vocabulary = (
+        chosen_catalog.vocabulary
+        if chosen_catalog is not None
+        else chosen_tier.vocabulary
+        if chosen_tier is not None
+        else DEFAULT_VOCABULARY
+    )
     kind_of_ticket = draw(st.sampled_from(vocabulary.types))
     channel: str | None = draw(_channels(vocabulary.channels))
     third_party = draw(st.booleans())
@@ -958,7 +989,8 @@ def _incidents(
         kind = next((k for k in kinds[at:] + kinds[:at] if k in choices), choices[0])
         moment = moment.astimezone(UTC) + gap
         work = draw(durations(max_value=8 * _HOUR)) if kind == "work_logged" else None
-        events.append(Event(kind, moment.astimezone(zone), duration=work))
+        moved = draw(st.sampled_from(tier_ids)) if kind == _CHANGE else None
+        events.append(Event(kind, moment.astimezone(zone), duration=work, tier=moved))
         following = next_state(state, kind)
         assert following is not None  # chosen among the kinds allowed here
         state = following
@@ -972,6 +1004,7 @@ def _incidents(
         contract=draw(_once("contract")),
         attributes=Attributes(draw(_once("attributes"))),
         vocabulary=vocabulary,
+        tier=None if chosen_catalog is None or chosen_tier is None else chosen_tier.id,
     )
 
 
@@ -1000,10 +1033,12 @@ def _attributes() -> st.SearchStrategy[dict[str, Any]]:
 
 @st.composite
 def _events(draw: st.DrawFn) -> Event:
-    kind = draw(st.sampled_from(("opened", *_SHRINK_ORDER)))
+    kind = draw(st.sampled_from(("opened", *_SHRINK_ORDER, _CHANGE)))
     at = draw(instants())
     if kind == "work_logged":
         return Event(kind, at, duration=draw(durations(max_value=8 * _HOUR)))
+    if kind == _CHANGE:
+        return Event(kind, at, tier=draw(st.sampled_from(_TIER_IDS)))
     if kind == "opened":
         return Event(kind, at, by=draw(st.sampled_from(OPENERS)))
     return Event(kind, at)

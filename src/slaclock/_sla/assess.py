@@ -21,6 +21,7 @@ one reads:
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -51,6 +52,7 @@ __all__ = [
     "Assessment",
     "ClockFacts",
     "assess",
+    "assess_tiers",
     "known",
 ]
 
@@ -313,3 +315,106 @@ def _clock(
         else breached(used, target, end, end if found is None else found)
     )
     return (index, target, start, end, running, used, found, verdict, stopped, stops, paused)
+
+
+def assess_tiers(
+    plans: Sequence[Plan],
+    covered: Sequence[bool],
+    program: Program,
+    points: list[int],
+    at: int | None,
+    need: int,
+) -> tuple[Assessment, list[Plan]]:
+    """:func:`assess` for a log that changes tier: each clock on the tier it ends on.
+
+    ``plans[k]`` is the plan in force after the program's first ``k`` tier
+    changes (``plans[0]`` the incident's own), and ``covered[k]`` whether that
+    tier covers the incident.  A clock that ends at position ``e`` (a running one:
+    at the horizon) is measured whole, from its own start, on
+    ``plans[program.segment(e)]``, and left out when that tier does not cover the
+    incident.  So a cycle answered before a change keeps its verdict, a running
+    one is re-targeted, and every running clock is on the last plan.  Each
+    plan's clocks are assessed by :func:`assess` itself, and the answers merged:
+    the clocks in the usual order (the facts' indexes are the program's), with
+    the plan of each clock in the second list.
+    ``reached`` counts per escalation level of the last plan, each clock on its
+    own tier's levels of the same name.
+    """
+    last = len(plans) - 1
+    assert last == len(program.changes)
+    cycles: dict[int, list[int]] = {}
+    updates: dict[int, list[int]] = {}
+    for i, cycle in enumerate(program.cycles):
+        cycles.setdefault(program.segment(cycle.end), []).append(i)
+    for k, update in enumerate(program.updates):
+        updates.setdefault(program.segment(update.end), []).append(k)
+    ends = program.n if program.since is None else program.since
+    resolution_on = program.segment(ends)
+    merged: list[tuple[tuple[int, int], ClockFacts, Plan]] = []
+    breaches = worst = 0
+    risky = False
+    best: tuple[int, tuple[int, int]] | None = None  # (next due, order) of the best clock
+    best_facts: ClockFacts | None = None
+    counts = dict.fromkeys(plans[last].level_names, 0)
+    for k in sorted(set(cycles) | set(updates) | {resolution_on}):
+        if not covered[k]:
+            continue
+        plan = plans[k]
+        if k != resolution_on and plan.resolution is not None:
+            plan = dataclasses.replace(plan, resolution=None)
+        own_cycles = cycles.get(k, [])
+        own_updates = updates.get(k, [])
+        sub = dataclasses.replace(
+            program,
+            cycles=tuple(program.cycles[i] for i in own_cycles),
+            updates=tuple(program.updates[j] for j in own_updates),
+            changes=(),
+        )
+        assessed = assess(plan, sub, points, at, need)
+        for facts in assessed.clocks:
+            index = facts[0]
+            if index >= 0:
+                index = own_cycles[index]
+            elif index <= UPDATE:
+                index = UPDATE - own_updates[UPDATE - index]
+            moved: ClockFacts = (index, *facts[1:])
+            merged.append((_order(index), moved, plan))
+            if facts is assessed.next_clock:
+                rank = (assessed.next_due, _order(index))
+                if best is None or rank < best:  # a reaction cycle wins a tie, as in assess
+                    best, best_facts = rank, moved  # type: ignore[assignment]
+        breaches += assessed.breaches
+        worst = max(worst, assessed.worst)
+        risky = risky or assessed.at_risk
+        for name, count in zip(plan.level_names, assessed.reached, strict=False):
+            if name in counts:
+                counts[name] += count
+    merged.sort(key=lambda item: item[0])
+    clocks = [facts for _, facts, _ in merged]
+    first = next((facts for facts in clocks if facts[0] == 0), None)
+    resolution = next((facts for facts in clocks if facts[0] == RESOLUTION), None)
+    reached_counts = tuple(counts.values()) if need != WATCH else ()
+    assessment = _new(
+        Assessment,
+        (
+            clocks,
+            breaches,
+            worst,
+            None if best is None else best[0],
+            best_facts,
+            risky,
+            first,
+            resolution,
+            reached_counts,
+        ),
+    )
+    return assessment, [plan for _, _, plan in merged]
+
+
+def _order(index: int) -> tuple[int, int]:
+    """Where a clock's facts are listed: cycles in order, then update cycles, then resolution."""
+    if index >= 0:
+        return 0, index
+    if index <= UPDATE:
+        return 1, UPDATE - index
+    return 2, 0

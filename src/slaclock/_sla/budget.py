@@ -82,7 +82,8 @@ def budget(
 
     Work counts in the month its event falls in, in the tier calendar's zone.
     Every incident passed counts (covered or not, whatever its ``tier`` field),
-    or with ``contract`` only the incidents of that contract; :func:`budgets`
+    or with ``contract`` only the incidents of that contract; an incident whose
+    log changes tier counts only the work logged while it was on ``tier``; :func:`budgets`
     counts every contract at once.  With ``at`` (an aware datetime) only work
     logged at or before ``at`` counts, as :func:`evaluate` ignores later events;
     without it every event counts.
@@ -177,9 +178,20 @@ class _Counter:
         return incident
 
     def add(self, used: timedelta, incident: Incident) -> timedelta:
-        """``used`` plus the incident's work logged in the month (and by ``at``)."""
+        """``used`` plus the incident's work logged in the month (and by ``at``).
+
+        An incident that changes tier counts only the work logged while it was
+        on this tier (before its first change, on its ``tier`` field's, or on this
+        one when it names none).
+        """
+        changes = "tier_changed" in incident._kinds
+        on = incident.tier
         for event in incident.events:
+            if changes and event.kind == "tier_changed":
+                on = event.tier
             if event.kind != "work_logged" or event.duration is None:
+                continue
+            if changes and on is not None and on != self.tier.id:
                 continue
             # Compared as instants: datetimes sharing a ZoneInfo compare by wall time,
             # which is wrong in the repeated hour of a DST change.

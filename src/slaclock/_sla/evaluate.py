@@ -9,12 +9,22 @@ The rules are written down in ``docs/semantics-sla.md``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from slaclock._calendar.instants import from_us, td_from_us, to_us
-from slaclock._sla.assess import FULL, RESOLUTION, UPDATE, WATCH, ClockFacts, assess, known
+from slaclock._sla.assess import (
+    FULL,
+    RESOLUTION,
+    UPDATE,
+    WATCH,
+    Assessment,
+    ClockFacts,
+    assess,
+    assess_tiers,
+    known,
+)
 from slaclock._sla.clocks import (
     Span,
     at_risk,
@@ -26,12 +36,13 @@ from slaclock._sla.clocks import (
     run,
 )
 from slaclock._sla.incident import Incident
+from slaclock._sla.lifecycle import Program
 from slaclock._sla.plan import Plan, check_tier, options, plan_of
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Tier
-from slaclock.errors import SlaclockTypeError, SlaclockValueError, quote
+from slaclock.errors import IncidentError, SlaclockTypeError, SlaclockValueError, quote
 
-__all__ = ["evaluate", "schedule"]
+__all__ = ["evaluate", "evaluate_plans", "schedule"]
 
 
 def _check_subjects(incident: object, tier: object) -> Tier:
@@ -70,6 +81,84 @@ def _plan(tier: Tier, cycle_rule: str | None, pause: bool | None) -> Plan:
     return Plan.of(tier, cycle_rule=cycle_rule, pause=pause)
 
 
+def _catalog_tiers(source: object) -> Mapping[str, Any] | None:
+    """The tiers of a catalog passed for the tier (``None`` for a single tier)."""
+    if isinstance(source, Tier):
+        return None
+    tiers = getattr(source, "tiers", None)
+    return tiers if isinstance(tiers, Mapping) else None
+
+
+def tier_plans(
+    incident: Incident,
+    program: Program,
+    plan: Plan,
+    tiers: Mapping[str, Any] | None,
+    plan_for: Callable[[Any], Plan],
+) -> list[Plan]:
+    """The plan in force after each tier change of ``program``: ``plan`` (the incident's own) first.
+
+    ``tiers`` is the catalog's mapping of tier ids (to tiers, or to plans that
+    ``plan_for`` turns into ``Plan`` values); ``None`` when a single tier was
+    given, which cannot measure a log that changes tier: an error says to pass
+    the catalog, as it does for a tier the catalog does not have.
+    """
+    found = [plan]
+    for position in program.changes:
+        event = incident.events[position]
+        name = event.tier
+        where = f"'tier_changed' to {quote(name)} at {event.at.isoformat()}"
+        if tiers is None:
+            raise IncidentError(
+                f"{where}: a log that changes tier is measured on each tier in turn, "
+                "so pass the catalog instead of a single tier, e.g. evaluate(incident, catalog)",
+                path=f"events.{position}.tier",
+                incident_id=incident.id,
+                event_index=position,
+            )
+        tier = tiers.get(name)  # type: ignore[arg-type]
+        if tier is None:
+            names = ", ".join(map(repr, tiers)) or "none"
+            raise IncidentError(
+                f"{where}: the catalog has no tier {quote(name)}; its tiers: {names}",
+                path=f"events.{position}.tier",
+                incident_id=incident.id,
+                event_index=position,
+            )
+        found.append(plan_for(tier))
+    return found
+
+
+def _changing(
+    incident: Incident,
+    program: Program,
+    plans: list[Plan],
+    points: list[int],
+    at: int | None,
+    need: int,
+) -> tuple[Assessment, list[Plan], str | None]:
+    """A log that changes tier assessed on ``plans``, the plan of each clock, and why not covered.
+
+    The reason is the last tier's, when it does not cover the incident, with the
+    change it dates from.
+    """
+    reasons = [p.covers(incident.type, incident.third_party, incident.channel) for p in plans]
+    assessed, plans_of = assess_tiers(
+        plans, [reason is None for reason in reasons], program, points, at, need
+    )
+    reason = reasons[-1]
+    if reason is not None:
+        since = len(reasons) - 1
+        while since and reasons[since - 1] is not None:
+            since -= 1
+        if since:
+            event = incident.events[program.changes[since - 1]]
+            reason += (
+                f" (not covered since the change to tier {event.tier} at {event.at.isoformat()})"
+            )
+    return assessed, plans_of, reason
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -86,7 +175,9 @@ def evaluate(
     Events after ``at`` are ignored; without ``at`` every event counts and open
     clocks carry no verdict.  ``cycle_rule`` and ``pause_reaction_when_pending``
     override the tier's options.  Given a catalog instead of a tier, the incident
-    is assessed on its own ``tier`` from the catalog.
+    is assessed on its own ``tier`` from the catalog; a log with ``tier_changed``
+    events needs the catalog, and each clock is measured on the tier in force
+    when it ended (docs/semantics-sla.md, "Tier changes mid-incident").
 
     >>> from slaclock import Incident, default_catalog
     >>> inc = Incident.from_dict({"id": "INC-7", "type": "failure", "channel": "portal",
@@ -96,9 +187,56 @@ def evaluate(
     >>> result.cycles[0].due.isoformat(), result.breached
     ('2026-11-30T11:30:00+03:00', False)
     """
-    tier = _check_subjects(incident, tier)
-    plan = _plan(tier, cycle_rule, pause_reaction_when_pending)
+    own = _check_subjects(incident, tier)
+    plan = _plan(own, cycle_rule, pause_reaction_when_pending)
+    return _evaluate(
+        incident,
+        plan,
+        _catalog_tiers(tier),
+        lambda one: _plan(one, cycle_rule, pause_reaction_when_pending),
+        at,
+    )
+
+
+def evaluate_plans(
+    incident: Incident, plan: Plan, plans: Mapping[str, Plan] | None, at: datetime | None
+) -> Evaluation:
+    """:func:`evaluate` on a prepared plan; ``plans``: the catalog's, for a log that changes tier.
+
+    For the engines of ``slaclock.analysis``, whose plans carry the options already.
+    """
+    return _evaluate(incident, plan, plans, _same_plan, at)
+
+
+def _same_plan(plan: Plan) -> Plan:
+    return plan
+
+
+def _evaluate(
+    incident: Incident,
+    plan: Plan,
+    tiers: Mapping[str, Any] | None,
+    plan_for: Callable[[Any], Plan],
+    at: datetime | None,
+) -> Evaluation:
     at_us = None if at is None else to_us(at, name="at")
+    reason = plan.covers(incident.type, incident.third_party, incident.channel)
+    log = known(incident._kinds, incident._us, at_us)
+    plans_of: list[Plan] | None = None
+    program = None
+    if log is not None:
+        kinds, points = log
+        program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
+        assert program is not None  # an Incident's kinds are known ones
+        if program.changes:
+            plans = tier_plans(incident, program, plan, tiers, plan_for)
+            assessed, plans_of, reason = _changing(incident, program, plans, points, at_us, FULL)
+            plan = plans[-1]  # the tier in force at the horizon
+        elif reason is None:
+            assessed = assess(plan, program, points, at_us, FULL)
+        else:
+            program = None
+    tier = plan.tier
     zone = plan.zone
     try:
         at_local = None if at is None else at.astimezone(zone)
@@ -106,39 +244,32 @@ def evaluate(
         raise SlaclockValueError(
             f"at {at!r} is outside the range slaclock calendars cover (years 2 to 9998)"
         ) from None
-    reason = plan.covers(incident.type, incident.third_party, incident.channel)
-    log = None if reason is not None else known(incident._kinds, incident._us, at_us)
     cycles: list[Cycle] = []
     updates: list[Cycle] = []
     resolution = None
     breaches: list[Breach] = []
-    tl = plan.timeline
-    levels = sorted(enumerate(plan.levels), key=lambda item: item[1])
 
-    def local(us: int) -> datetime:
-        return from_us(us, zone)
-
-    def spans(stops: list[Span]) -> tuple[tuple[datetime, datetime], ...]:
-        return tuple((local(s), local(e)) for s, e in stops)
+    def spans(stops: list[Span], zone: Any) -> tuple[tuple[datetime, datetime], ...]:
+        return tuple((from_us(s, zone), from_us(e, zone)) for s, e in stops)
 
     def escalations(
-        target: int, start: int, stops: list[Span], end: int, used: int
+        plan: Plan, target: int, start: int, stops: list[Span], end: int, used: int
     ) -> tuple[tuple[str, datetime], ...]:
-        if not levels:
+        if not plan.levels:
             return ()
-        found = sorted((level_threshold(target, level), i) for i, level in levels)
+        found = sorted((level_threshold(target, level), i) for i, level in enumerate(plan.levels))
         return tuple(
-            (plan.level_names[i], local(due(tl, start, threshold, stops, end, used)))
+            (
+                plan.level_names[i],
+                from_us(due(plan.timeline, start, threshold, stops, end, used), plan.zone),
+            )
             for threshold, i in found
         )
 
-    if log is not None:
-        kinds, points = log
-        program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
-        assert program is not None  # an Incident's kinds are known ones
-        assessed = assess(plan, program, points, at_us, FULL)
+    if program is not None:
         next_due = assessed.next_due
-        for (
+        clock_plan = plan
+        for position, (
             index,
             target,
             start,
@@ -150,20 +281,27 @@ def evaluate(
             stopped,
             stops,
             paused,
-        ) in assessed.clocks:
+        ) in enumerate(assessed.clocks):
             assert due_us is not None  # FULL finds every due instant
+            if plans_of is not None:
+                clock_plan = plans_of[position]
+            clock_tier = clock_plan.tier
+            clock_zone = clock_plan.zone
             breached = bool(verdict)
             late = overdue(used, target) if breached else 0
             risky = bool(
-                running and at_us is not None and not breached and at_risk(used, target, plan.risk)
+                running
+                and at_us is not None
+                and not breached
+                and at_risk(used, target, clock_plan.risk)
             )
-            levels_at = escalations(target, start, stops, end, used)
+            levels_at = escalations(clock_plan, target, start, stops, end, used)
             if index == RESOLUTION:
                 ended_by = None if running else program.resolved_by
                 resolution = ResolutionClock(
-                    start=local(start),
-                    due=local(due_us),
-                    resolved=None if running else local(end),
+                    start=from_us(start, clock_zone),
+                    due=from_us(due_us, clock_zone),
+                    resolved=None if running else from_us(end, clock_zone),
                     target=td_from_us(target),
                     used=td_from_us(used),
                     paused=td_from_us(paused),
@@ -172,9 +310,9 @@ def evaluate(
                     at_risk=risky,
                     status=_status(not running, verdict, stopped, risky),
                     ended_by=ended_by,
-                    tier=tier.id,
-                    pauses=spans(stops),
-                    calendar=tier.calendar,
+                    tier=clock_tier.id,
+                    pauses=spans(stops, clock_zone),
+                    calendar=clock_tier.calendar,
                     escalations=levels_at,
                 )
                 answered = not running
@@ -189,9 +327,9 @@ def evaluate(
                 listed.append(
                     Cycle(
                         index=number,
-                        start=local(start),
-                        due=local(due_us),
-                        answered=local(end) if answered else None,
+                        start=from_us(start, clock_zone),
+                        due=from_us(due_us, clock_zone),
+                        answered=from_us(end, clock_zone) if answered else None,
                         target=td_from_us(target),
                         taken=td_from_us(used),
                         breached=breached,
@@ -204,20 +342,20 @@ def evaluate(
                         else _status(not running, verdict, stopped, risky),
                         target_name=name,
                         started_by=cycle.started_by,
-                        end=None if running else local(end),
+                        end=None if running else from_us(end, clock_zone),
                         ended_by=cycle.ended_by,
-                        tier=tier.id,
-                        pauses=spans(stops),
-                        calendar=tier.calendar,
+                        tier=clock_tier.id,
+                        pauses=spans(stops, clock_zone),
+                        calendar=clock_tier.calendar,
                         escalations=levels_at,
                     )
                 )
             if breached:
                 breaches.append(
                     Breach(
-                        at=local(due_us),
+                        at=from_us(due_us, clock_zone),
                         cycle=number,
-                        tier=tier.id,
+                        tier=clock_tier.id,
                         target=name,
                         duration=td_from_us(target),
                         late=td_from_us(late),
@@ -241,7 +379,7 @@ def evaluate(
         resolution=resolution,
         breached=bool(breaches),
         breaches=tuple(breaches),
-        next_due=None if next_due is None else local(next_due),
+        next_due=None if next_due is None else from_us(next_due, zone),
         remaining=remaining,
         at=at_local,
         updates=tuple(updates),
@@ -272,7 +410,8 @@ def schedule(
 
     Cheap enough for every update: it replays the log on integers and asks the
     calendar a few questions per clock, building no explanation.  Given a
-    catalog instead of a tier, the incident's own ``tier`` is used.  With
+    catalog instead of a tier, the incident's own ``tier`` is used (and the
+    tiers its ``tier_changed`` events name: the running clocks are on the last).  With
     ``notify_within_hours=True`` the notification instants (``at_risk_at``, the
     next escalation's, ``next_check``) that fall outside working time move to
     the next opening.
@@ -288,6 +427,7 @@ def schedule(
     >>> str(s.remaining), s.overdue, s.next_check.isoformat()
     ('1:30:00', False, '2026-11-30T11:00:00+03:00')
     """
+    source = tier
     if not (isinstance(incident, Incident) and isinstance(tier, Tier)):
         tier = _check_subjects(incident, tier)
     if at is None:
@@ -298,15 +438,20 @@ def schedule(
         )
     plan = plan_of(tier)
     at_us = to_us(at, name="at")
-    if plan.covers(incident.type, incident.third_party, incident.channel) is not None:
-        return _NOTHING_DUE
     log = known(incident._kinds, incident._us, at_us)
     if log is None:
         return _NOTHING_DUE
     kinds, points = log
     program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
     assert program is not None  # an Incident's kinds are known ones
-    assessed = assess(plan, program, points, at_us, WATCH)
+    if program.changes:
+        plans = tier_plans(incident, program, plan, _catalog_tiers(source), plan_of)
+        assessed = _changing(incident, program, plans, points, at_us, WATCH)[0]
+        plan = plans[-1]  # every running clock is on the tier in force at ``at``
+    elif plan.covers(incident.type, incident.third_party, incident.channel) is not None:
+        return _NOTHING_DUE
+    else:
+        assessed = assess(plan, program, points, at_us, WATCH)
     best = assessed.next_clock
     late = best is None
     if late:

@@ -11,8 +11,9 @@ be evaluated.  The rules of the event log (see ``docs/semantics-sla.md``):
 * ``resolved`` is refused while already resolved, ``reopened`` unless resolved,
   ``pending`` while resolved;
 * ``work_logged`` carries a duration of zero or more; ``opened`` may carry
-  ``by`` (``"customer"``, the default, or ``"agent"``); no other event carries
-  either.
+  ``by`` (``"customer"``, the default, or ``"agent"``); ``tier_changed`` carries
+  the id of the tier the incident moves to (after ``opened``, before
+  ``closed``); no other event carries any of these.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ _RECORD_KEYS = (
     "contract",
     "attributes",
 )
-_EVENT_KEYS = ("type", "at", "duration", "by")
+_EVENT_KEYS = ("type", "at", "duration", "by", "tier")
 
 
 def _choices(values: Iterable[str]) -> str:
@@ -93,6 +94,8 @@ class Event:
         by: Who opened the ticket, for ``opened`` only: ``"customer"`` (the default) or
             ``"agent"`` (then no cycle starts until the customer writes); ``None`` for
             other kinds.
+        tier: The id of the tier the incident moves to, for ``tier_changed`` only
+            (evaluated with a catalog, which must have it); ``None`` otherwise.
 
     >>> from datetime import datetime, timezone
     >>> Event("opened", datetime(2026, 11, 27, 14, 30, tzinfo=timezone.utc)).by
@@ -103,6 +106,7 @@ class Event:
     at: datetime
     duration: timedelta | None = None
     by: str | None = None
+    tier: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in EVENT_KINDS:
@@ -165,6 +169,19 @@ class Event:
                 f"only 'opened' events say who opened them, not {quote(self.kind)} (got by={quote(self.by)})",
                 path="by",
             )
+        if self.kind == "tier_changed":
+            if not isinstance(self.tier, str) or not self.tier.strip():
+                raise IncidentError(
+                    f"a 'tier_changed' event needs the tier it changes to, such as "
+                    f"'SLA-2' (non-empty text), got {quote(self.tier)}",
+                    path="tier",
+                )
+        elif self.tier is not None:
+            raise IncidentError(
+                f"only 'tier_changed' events name a tier, not {quote(self.kind)} "
+                f"(got tier={quote(self.tier)}); the incident's own tier is its record's 'tier'",
+                path="tier",
+            )
 
     def __repr__(self) -> str:
         """The code that builds this event again: ``Event.from_dict({...})``, its zone kept."""
@@ -180,10 +197,12 @@ class Event:
             text += f" ({format_duration(self.duration)})"
         if self.kind == "opened" and self.by == "agent":
             text += " by agent"
+        if self.tier is not None:
+            text += f" to {self.tier}"
         return text
 
-    def _key(self) -> tuple[str, int, timedelta | None, str | None]:
-        return (self.kind, to_us(self.at, name="at"), self.duration, self.by)
+    def _key(self) -> tuple[str, int, timedelta | None, str | None, str | None]:
+        return (self.kind, to_us(self.at, name="at"), self.duration, self.by, self.tier)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not Event:
@@ -239,8 +258,14 @@ class Event:
             raise IncidentError(
                 f"opener {quote(by)} is not text; expected one of {_choices(OPENERS)}", path="by"
             )
+        tier = record.get("tier")
+        if "tier" in record and not isinstance(tier, str):
+            raise IncidentError(
+                f"tier {quote(tier)} is not text; expected a tier id such as 'SLA-2'",
+                path="tier",
+            )
         at = parse_instant(record["at"], what="event time", error=_at_error)
-        return cls(kind, at, duration, by)
+        return cls(kind, at, duration, by, tier)
 
     def to_dict(self) -> dict[str, str]:
         """The JSON shape :meth:`from_dict` reads back, to the same instant and zone.
@@ -253,6 +278,8 @@ class Event:
             out["duration"] = format_duration(self.duration)
         if self.kind == "opened" and self.by == "agent":
             out["by"] = "agent"
+        if self.tier is not None:
+            out["tier"] = self.tier
         return out
 
 
@@ -283,7 +310,8 @@ class Incident:
     """One ticket's identity and event log; evaluate it with :func:`slaclock.evaluate`.
 
     ``tier`` optionally names the tier the ticket is served on (the command line
-    uses it); evaluation always takes the tier as an argument.  ``customer`` and
+    and ``evaluate(incident, catalog)`` use it); a ``tier_changed`` event moves the
+    ticket to another tier of the catalog from then on.  ``customer`` and
     ``contract`` say whom the ticket is for (budgets are counted per contract,
     :func:`slaclock.budgets`); ``attributes`` holds the helpdesk's own fields, a
     JSON object kept verbatim as a frozen, hashable :class:`Attributes` mapping
@@ -296,7 +324,8 @@ class Incident:
         channel: Where it came in (``"portal"``, ``"remote"``, ``"phone"``), or ``None``.
         third_party: It concerns a third-party plugin or integration.
         events: The event log, in time order (see `Event`).
-        tier: The id of the tier the ticket is served on, or ``None``.
+        tier: The id of the tier the ticket is served on, or ``None``; the tier it was
+            opened on when its events include ``tier_changed``.
         customer: Whom the ticket is for (non-empty text), or ``None``.
         contract: The contract it is served under (non-empty text), or ``None``;
             budgets are counted per contract.
@@ -409,7 +438,7 @@ class Incident:
             self.attributes,
             self._kinds,
             self._us,
-            tuple((event.duration, event.by) for event in self.events),
+            tuple((event.duration, event.by, event.tier) for event in self.events),
         )
 
     def __eq__(self, other: object) -> bool:

@@ -17,6 +17,7 @@ brings its instants.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
@@ -43,6 +44,7 @@ EVENT_KINDS: Final = (
     "reopened",
     "closed",
     "work_logged",
+    "tier_changed",
 )
 # One character per kind, so that a log's sequence of kinds is a short string
 # (the numpy engine slices them out of one joined string per chunk).
@@ -74,7 +76,10 @@ PENDING_RESOLVED = "'pending' while resolved"
 #   "update"         the running update cycle (an agent's reply is owed every
 #                    ``update`` of working time while the incident is open) ends
 #                    here and, unless resolved or closed by this event, a new one
-#                    starts (the opening and a reopen start one).
+#                    starts (the opening and a reopen start one);
+#   "change_tier"    the incident moves to another tier from here on: every clock
+#                    that ends later (or still runs) is measured, whole and from
+#                    its own start, on the new tier (the programs list where).
 # and, by state, which state it leads to (a missing state: the kind is refused
 # there, with the reason in _REFUSED).
 _TABLE: Final[dict[str, tuple[tuple[str, ...], dict[str, str]]]] = {
@@ -95,6 +100,9 @@ _TABLE: Final[dict[str, tuple[tuple[str, ...], dict[str, str]]]] = {
         {OPEN: CLOSED, PENDING: CLOSED, RESOLVED: CLOSED},
     ),
     "work_logged": ((), {OPEN: OPEN, PENDING: PENDING, RESOLVED: RESOLVED}),
+    # Any time after the opening and before the closing, pending or resolved too: a
+    # contract can be changed while the customer is away or a fix is being checked.
+    "tier_changed": (("change_tier",), {OPEN: OPEN, PENDING: PENDING, RESOLVED: RESOLVED}),
 }
 
 
@@ -122,7 +130,7 @@ def allowed_kinds(state: str) -> tuple[str, ...]:
     """The kinds that may come next in ``state``, in ``EVENT_KINDS`` order.
 
     >>> allowed_kinds("resolved")
-    ('customer_message', 'agent_reply', 'reopened', 'closed', 'work_logged')
+    ('customer_message', 'agent_reply', 'reopened', 'closed', 'work_logged', 'tier_changed')
     """
     return tuple(kind for kind in EVENT_KINDS if state in _TABLE[kind][1])
 
@@ -192,6 +200,14 @@ class Program:
     # indexes into ``bounds``.
     bounds: tuple[int, ...] = ()
     positions: tuple[tuple[int, int, int, int, bool], ...] = ()
+    # The positions of the ``tier_changed`` events, in order: a clock that ends at
+    # position ``e`` (``n`` while it runs) is measured on the tier in force after
+    # the changes before ``e`` (:meth:`segment`).
+    changes: tuple[int, ...] = ()
+
+    def segment(self, end: int) -> int:
+        """How many tier changes come before position ``end``: the tier a clock ending there is on."""
+        return bisect_left(self.changes, end)
 
     def __post_init__(self) -> None:
         bounds = sorted({p for c in self.cycles for p in (c.start, c.end)})
@@ -228,6 +244,7 @@ def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) 
     answered = False
     updates: list[CycleSpan] = []
     updating: tuple[int, str] | None = None  # the running update cycle: start, started_by
+    changes: list[int] = []
 
     def end_cycle(at: int, how: str) -> None:
         nonlocal running
@@ -262,6 +279,8 @@ def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) 
                     updating = None
                 if since is None:  # open (not resolved or closed): a reply is owed again
                     updating = (position, kind)
+            elif action == "change_tier":
+                changes.append(position)
             elif action == "resolve":
                 if since is None:
                     since, resolved_by = position, kind
@@ -288,6 +307,7 @@ def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) 
         logged="work_logged" in kinds,
         fault=None,
         updates=tuple(updates),
+        changes=tuple(changes),
     )
 
 

@@ -123,7 +123,8 @@ class Cycle(_Clock):
             ``None`` while open.
         ended_by: The kind of event at ``end`` (``"agent_reply"``, ``"resolved"``,
             ``"closed"``), ``"superseded"``, or ``None`` while open.
-        tier: The id of the tier it was evaluated on.
+        tier: The id of the tier it was measured on: the tier in force when it ended
+            (at the horizon while open), when the incident's log changes tier.
         pauses: The ``(start, end)`` spans during which the clock stood still.
         calendar: The tier's calendar, kept so that ``periods`` can list the working
             periods of the target; outside equality and repr.
@@ -159,6 +160,7 @@ class Cycle(_Clock):
             "index": self.index,
             "first": self.first,
             "target_name": self.target_name,
+            "tier": self.tier,
             "target": format_duration(self.target),
             "start": self.start.isoformat(),
             "started_by": self.started_by,
@@ -215,7 +217,7 @@ class ResolutionClock(_Clock):
             without ``at``.
         ended_by: ``"resolved"`` or ``"closed"``, the kind that stopped the clock;
             ``None`` while it runs.
-        tier: The id of the tier it was evaluated on.
+        tier: The id of the tier it was measured on (as for `Cycle`).
         pauses: The ``(start, end)`` spans during which the clock stood still.
         calendar: The tier's calendar, for ``periods``; outside equality and repr.
         escalations: Each of the tier's escalation levels with the instant the
@@ -241,6 +243,7 @@ class ResolutionClock(_Clock):
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: instants as ISO 8601 text, durations as ISO 8601 durations."""
         return {
+            "tier": self.tier,
             "target": format_duration(self.target),
             "start": self.start.isoformat(),
             "due": self.due.isoformat(),
@@ -318,7 +321,8 @@ class Evaluation:
 
     Attributes:
         incident: The incident's id.
-        tier: The id of the tier it was evaluated on.
+        tier: The id of the tier it was evaluated on; for a log that changes tier,
+            the tier in force at the horizon (every running clock is on it).
         covered: Whether the tier covers the incident (type, third-party scope,
             channel); an incident not covered has no clocks.
         reason: Why it is not covered, in words; ``None`` when covered.

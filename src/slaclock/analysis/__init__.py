@@ -373,7 +373,15 @@ def _careful(line: str, number: int, plans: Mapping[str, Plan] | Plan, at: int |
     )
     plan = plans if isinstance(plans, Plan) else _pick(plans, incident.tier, incident.id, number)
     try:
-        return of_incident(plan, incident, at)
+        return of_incident(plan, incident, at, None if isinstance(plans, Plan) else plans)
+    except IncidentError as exc:  # a tier change the plans cannot measure: this line's error
+        raise IncidentError(
+            exc.reason,
+            path=exc.path,
+            line=number,
+            incident_id=exc.incident_id,
+            event_index=exc.event_index,
+        ) from None
     except (SlaclockError, ValueError, OverflowError) as exc:
         # A valid log whose clocks leave the years the calendar covers (a due instant
         # past 9998): this line's error, and the reader goes on with the next.

@@ -8,11 +8,13 @@ incident (the property tests compare every field), computed from the facts of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 from typing import NamedTuple
 
 from slaclock._calendar.instants import from_us, td_to_us, to_us
 from slaclock._sla.assess import ROW, assess, known
+from slaclock._sla.evaluate import evaluate_plans
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan
 from slaclock._sla.result import Evaluation
@@ -123,8 +125,13 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
         reason = plan.covers(incident_type, third_party, channel)
     table = plan.tables[agent_opened]
     program = table.known.get(kinds) or table.get(kinds)
-    # A bad log, or work_logged without its duration.
-    if program is None or program.fault is not None or (plain and program.logged):
+    # A bad log, work_logged without its duration, or a tier change (of_incident's).
+    if (
+        program is None
+        or program.fault is not None
+        or (plain and program.logged)
+        or program.changes
+    ):
         raise Unusual
     if reason is not None:
         return uncovered(plan, ident, reason)
@@ -204,8 +211,13 @@ def _blank(plan: Plan, ident: str, covered: bool, reason: str | None) -> Summary
     )
 
 
-def of_incident(plan: Plan, incident: Incident, at: int | None) -> Summary:
-    """The row of an incident already built."""
+def of_incident(
+    plan: Plan, incident: Incident, at: int | None, plans: Mapping[str, Plan] | None = None
+) -> Summary:
+    """The row of an incident already built; ``plans``: the catalog's, for a log that changes tier."""
+    if "tier_changed" in incident._kinds:  # rare: the full evaluation, on each tier in turn
+        when = None if at is None else instant(at)
+        return Summary.from_evaluation(evaluate_plans(incident, plan, plans, when))
     log = (
         incident.id,
         incident.type,
