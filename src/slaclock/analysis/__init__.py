@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
 from slaclock._calendar.spec import parse_zone
+from slaclock._display.notebook import columns_html
 from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier
@@ -491,6 +492,10 @@ class Table:
 
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
+
+    def _repr_html_(self) -> str:
+        # Jupyter's view: head and tail rows, instants and durations in words.
+        return columns_html(self.columns, instants=_INSTANT_FIELDS, durations=_DURATION_FIELDS)
 
     def to_pandas(self, *, zone: str | ZoneInfo = "UTC") -> Any:
         """A ``pandas.DataFrame``: instants as timestamps in ``zone``, durations as timedeltas.
