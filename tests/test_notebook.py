@@ -348,3 +348,49 @@ def test_calendar_html_refuses_bad_arguments_naming_them() -> None:
         public(MOSCOW, start=date(2027, 1, 1), days=0)
     with pytest.raises(slaclock.SlaclockTypeError, match=r"calendar must be a slaclock\.Calendar"):
         public("moscow")  # type: ignore[arg-type]
+
+
+def test_a_comparison_table_is_turned_one_column_per_scenario() -> None:
+    table = analysis.compare(
+        analysis.sample_records(120, seed=6),
+        [analysis.Scenario("as sold", CATALOG), analysis.Scenario(HOSTILE, SLA2)],
+    )
+    view = html_of(table)
+    assert "2 rows x 26 columns, one column per row" in view
+    header = re.search(r"<tr>(.*?)</tr>", view)
+    assert header is not None
+    assert re.findall(r">([^<]*)</th>", header.group(1)) == [
+        "",
+        "as sold",
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;",
+    ]
+    names = re.findall(r"<tr><td[^>]*>(\w+)</td>", view)
+    assert names == list(table.columns)[1:]  # every column, none left out
+    # A cell of months shows four of them and how many more.
+    months = len(table.columns["used_per_month"][0])
+    assert months > 4 and f"... {months - 4} more" in view
+
+
+def test_an_update_cycle_breach_says_update() -> None:
+    catalog = load_catalog(
+        {
+            "calendars": {"m": MOSCOW.to_dict()},
+            "tiers": {"U": {"name": "U", "calendar": "m", "reaction": "PT2H", "update": "PT4H"}},
+        }
+    )
+    incident = Incident.from_dict(
+        {
+            "id": "U-1",
+            "type": "failure",
+            "events": [
+                {"type": "opened", "at": "2026-11-30T10:00:00+03:00"},
+                {"type": "agent_reply", "at": "2026-11-30T11:00:00+03:00"},
+            ],
+        }
+    )
+    result = evaluate(incident, catalog.tiers["U"], at=AT)
+    assert [b.target for b in result.breaches] == ["update"]
+    (breach,) = result.breaches
+    assert f">update {breach.cycle}</td>" in html_of(result) and "Update cycles" in html_of(result)
+    assert repr(result.updates[0]).startswith("<Update cycle 1 PT4H: ")
+    assert repr(breach).startswith(f"<Breach update {breach.cycle} PT4H on U: ")

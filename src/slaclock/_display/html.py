@@ -94,21 +94,22 @@ def table(
     *,
     tint: Callable[[int], str] | None = None,
     noun: str = "rows",
+    limit: int = ROWS,
 ) -> str:
     """``count`` rows of ``headers`` columns; only the rows shown are built (``row(i)``).
 
-    Past :data:`ROWS` rows the middle is left out, with a line saying how many,
-    and the caption gives the full count.
+    Past ``limit`` rows (:data:`ROWS` unless given) the middle is left out, with
+    a line saying how many, and the caption gives the full count.
     """
-    if count <= ROWS:
+    if count <= limit:
         shown: list[int | None] = list(range(count))
     else:
-        half = ROWS // 2
+        half = limit // 2
         shown = [*range(half), None, *range(count - half, count)]
     body = []
     for index in shown:
         if index is None:
-            left = count - ROWS
+            left = count - 2 * half
             body.append(
                 f'<tr><td colspan="{len(headers)}" style="{_CELL};text-align:center;opacity:0.7">'
                 f"… {left:,} more {esc(noun)} …</td></tr>"
@@ -117,7 +118,7 @@ def table(
         style = tint(index) if tint is not None else ""
         attribute = f' style="{style}"' if style else ""
         body.append(f"<tr{attribute}>{_cells(row(index), _CELL)}</tr>")
-    caption = f'<div style="opacity:0.7">{count:,} {esc(noun)}</div>' if count > ROWS else ""
+    caption = f'<div style="opacity:0.7">{count:,} {esc(noun)}</div>' if count > limit else ""
     head = f"<tr>{_cells(headers, _HEAD, 'th')}</tr>"
     return f'<table style="{_TABLE}">{head}{"".join(body)}</table>{caption}'
 

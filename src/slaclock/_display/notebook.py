@@ -361,12 +361,18 @@ def _resolution_table(clock: ResolutionClock) -> str:
     )
 
 
+def _breach_clock(breach: Breach) -> str:
+    if breach.cycle is None:
+        return "resolution"
+    return f"{'update' if breach.target == 'update' else 'cycle'} {breach.cycle}"
+
+
 def _breach_table(breaches: Sequence[Breach]) -> str:
     return html.table(
         ["clock", "target", "due", "late (working)", "late (wall)"],
         len(breaches),
         lambda i: [
-            "resolution" if breaches[i].cycle is None else f"cycle {breaches[i].cycle}",
+            _breach_clock(breaches[i]),
             f"{breaches[i].target} {format_duration(breaches[i].duration)}",
             format_instant(breaches[i].at),
             format_duration(breaches[i].late),
@@ -467,6 +473,8 @@ def cost_html(cost: Cost) -> str:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ITEMS = 4  # entries of a mapping or list shown in one cell (a month per entry, say)
+_TRANSPOSED = (8, 12)  # at most this many rows and more than this many columns: turned
 
 
 def _column_cell(value: Any, name: str, instants: frozenset[str], durations: frozenset[str]) -> str:
@@ -485,12 +493,16 @@ def _column_cell(value: Any, name: str, instants: frozenset[str], durations: fro
         return f"{value:.4g}"
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, Mapping):
-        return ", ".join(
-            f"{k}: {_column_cell(v, '', instants, durations)}" for k, v in value.items()
-        )
-    if isinstance(value, tuple | list):
-        return ", ".join(_column_cell(v, "", instants, durations) for v in value)
+    if isinstance(value, Mapping | tuple | list):
+        items = list(value.items()) if isinstance(value, Mapping) else list(enumerate(value))
+        shown = [
+            (f"{k}: " if isinstance(value, Mapping) else "")
+            + _column_cell(v, "", instants, durations)
+            for k, v in items[:_ITEMS]
+        ]
+        if len(items) > _ITEMS:
+            shown.append(f"... {len(items) - _ITEMS} more")
+        return ", ".join(shown)
     return html.cell_text(value)
 
 
@@ -505,15 +517,33 @@ def columns_html(
 
     Integer columns named in ``instants`` are microseconds since 1970 UTC, shown
     as UTC instants; those in ``durations`` microseconds, shown as durations.
-    Only the rows shown are read, so a million rows cost as little as twenty.
+    Only the rows shown are read, so a million rows cost as little as twenty.  A
+    table of a few wide rows (at most 8 rows, more than 12 columns: a comparison
+    of scenarios) is turned, one column per row, headed by its first column.
     """
     names = list(columns)
     count = len(columns[names[0]]) if names else 0
 
-    def row(i: int) -> list[str]:
-        return [_column_cell(columns[n][i], n, instants, durations) for n in names]
+    def cell(name: str, i: int) -> str:
+        return _column_cell(columns[name][i], name, instants, durations)
 
     note = f"{count:,} rows x {len(names)} columns"
+    if 0 < count <= _TRANSPOSED[0] and len(names) > _TRANSPOSED[1]:
+        # A few wide rows (a comparison of scenarios): one column per row reads better.
+        head = ["", *(cell(names[0], i) for i in range(count))]
+        body = names[1:]
+        turned = html.table(
+            head,
+            len(body),
+            lambda j: [body[j], *(cell(body[j], i) for i in range(count))],
+            noun="columns",
+            limit=10 * html.ROWS,
+        )
+        return html.box(html.heading(title, note=note + ", one column per row"), turned)
+
+    def row(i: int) -> list[str]:
+        return [cell(n, i) for n in names]
+
     tint: Callable[[int], str] | None = None
     if "breached" in columns:
         flags = columns["breached"]

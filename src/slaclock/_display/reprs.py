@@ -41,8 +41,8 @@ def instant(value: datetime) -> str:
     return value.isoformat(timespec=spec)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 def evaluation_line(result: Evaluation) -> str:
@@ -58,7 +58,7 @@ def evaluation_line(result: Evaluation) -> str:
     if result.resolution is not None:
         parts.append(f"resolution {result.resolution.status}")
     if result.breached:
-        parts.append(f"breached ({_plural(len(result.breaches), 'breach')})")
+        parts.append(f"breached ({_plural(len(result.breaches), 'breach', 'breaches')})")
     if result.next_due is not None:
         parts.append(f"next due {instant(result.next_due)}")
     if result.remaining is not None:
@@ -77,8 +77,10 @@ def _verdict(status: str, breached: bool, overdue: timedelta) -> str:
 def clock_line(clock: Cycle | ResolutionClock) -> str:
     """``<Cycle 2 reaction PT2H: <start>, due <due>, answered <answer>: met>`` (or the resolution clock)."""
     if isinstance(clock, Cycle):
-        name = "Update cycle" if clock.target_name == "update" else "Cycle"
-        head = f"<{name} {clock.index} {clock.target_name} {format_duration(clock.target)}"
+        if clock.target_name == "update":
+            head = f"<Update cycle {clock.index} {format_duration(clock.target)}"
+        else:
+            head = f"<Cycle {clock.index} {clock.target_name} {format_duration(clock.target)}"
         parts = [instant(clock.start), f"due {instant(clock.due)}"]
         if clock.answered is not None:
             parts.append(f"answered {instant(clock.answered)}")
@@ -94,7 +96,12 @@ def clock_line(clock: Cycle | ResolutionClock) -> str:
 
 def breach_line(breach: Breach) -> str:
     """``<Breach cycle 1 first_reaction PT2H on SLA-2: due ..., late by PT50M (wall PT50M)>``."""
-    which = "resolution" if breach.cycle is None else f"cycle {breach.cycle} {breach.target}"
+    if breach.cycle is None:
+        which = "resolution"
+    elif breach.target == "update":
+        which = f"update {breach.cycle}"
+    else:
+        which = f"cycle {breach.cycle} {breach.target}"
     text = (
         f"<Breach {which} {format_duration(breach.duration)} on {breach.tier}: "
         f"due {instant(breach.at)}, late by {format_duration(breach.late)}"
