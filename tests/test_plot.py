@@ -112,6 +112,8 @@ def test_timeline_shows_hours_events_cycles_dues_and_breaches(tmp_path: Path) ->
     assert sorted(num2date(b.get_x()) for b in past_due) == sorted(b.at for b in result.breaches)
     assert all(np.allclose(b.get_facecolor()[:3], to_rgb(plot.COLOURS["late"])) for b in past_due)
     assert len(drawn(ax, "pause")) == sum(len(c.pauses) for c in result.cycles)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert {"due", "breach", "at", "past due", "waiting", "met"} <= set(legend)
     # A due tick on every clock and a cross on every breach, at its due instant.
     ticks, crosses = drawn(ax, "due"), drawn(ax, "breach")
     assert sorted(num2date(t.get_xdata()[0]) for t in ticks) == [c.due for c in result.cycles]
@@ -315,3 +317,39 @@ def test_a_timeline_of_years_leaves_the_hours_unshaded_and_says_so(tmp_path: Pat
     assert not drawn(ax, "working")
     assert "working periods, too many to shade" in ax.get_xlabel()
     assert len(drawn(ax, "clock")) == len(drawn(ax, "past due")) == 1
+
+
+def test_timeline_hatches_pauses_and_draws_the_resolution_clock(tmp_path: Path) -> None:
+    catalog = slaclock.load_catalog(
+        {
+            "calendars": {"m": SLA2.calendar.to_dict()},
+            "tiers": {
+                "R": {"name": "R", "calendar": "m", "reaction": "PT2H", "resolution": "PT8H"}
+            },
+        }
+    )
+    incident = Incident.from_dict(
+        {
+            "id": "R-1",
+            "type": "failure",
+            "events": [
+                {"type": "opened", "at": "2026-11-27T17:30:00+03:00"},
+                {"type": "agent_reply", "at": "2026-11-30T11:20:00+03:00"},
+                {"type": "pending", "at": "2026-11-30T12:00:00+03:00"},
+                {"type": "customer_message", "at": "2026-12-01T10:00:00+03:00"},
+                {"type": "resolved", "at": "2026-12-02T15:00:00+03:00"},
+            ],
+        }
+    )
+    at = datetime.fromisoformat("2026-12-03T12:00:00+03:00")
+    result = evaluate(incident, catalog.tiers["R"], at=at)
+    assert result.resolution is not None and result.resolution.pauses
+    ax = plot.timeline(incident, catalog.tiers["R"], at=at)
+    saved(ax, tmp_path / "resolution.png")
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "resolution"
+    pauses = drawn(ax, "pause")
+    assert [(num2date(p.get_x()), p.get_hatch()) for p in pauses] == [
+        (start, "///") for start, _ in result.resolution.pauses
+    ]
+    assert "paused" in [text.get_text() for text in ax.get_legend().get_texts()]
+    assert len(drawn(ax, "breach")) == len(result.breaches)

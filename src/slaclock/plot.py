@@ -201,7 +201,9 @@ def timeline(
                 edgecolor="#555555",
                 zorder=3,
                 gid="pause",
+                label="paused" if "paused" not in drawn_statuses else None,
             )
+            drawn_statuses.add("paused")
         if clock.breached and end > clock.due:
             ax.barh(
                 row,
