@@ -80,6 +80,16 @@ _HOURS_FORM = (
     "'HH:MM-HH:MM' text such as '09:00-19:00' (those hours on every day the calendar "
     "works) or a week mapping such as {'mon': [['09:00', '19:00']], ...}"
 )
+_VARIATIONS = (
+    "reaction",
+    "first_reaction",
+    "resolution",
+    "hours",
+    "calendar",
+    "cycle_rule",
+    "pause_reaction_when_pending",
+    "at",
+)
 _DURATION_FORM = "a positive timedelta or duration text such as 'PT4H' or '4h'"
 
 
@@ -231,6 +241,20 @@ class Scenario:
                 f"Scenario {self.name!r}: hours={hours!r}: {shorten(str(error))}; "
                 f"expected {_HOURS_FORM}"
             ) from None
+
+    def __repr__(self) -> str:
+        """Short: the name, the subject by its tier ids, and the variations given."""
+        subject = self.tier_or_catalog
+        if isinstance(subject, Catalog):
+            shown = f"<Catalog of {', '.join(subject.tiers)}>"
+        else:
+            shown = f"<Tier {subject.label}>"
+        varied = "".join(
+            f", {key}={getattr(self, key)!r}"
+            for key in _VARIATIONS
+            if getattr(self, key) is not None
+        )
+        return f"Scenario({self.name!r}, {shown}{varied})"
 
     @property
     def vocabulary(self) -> Vocabulary:
