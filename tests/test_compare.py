@@ -9,6 +9,7 @@ tiers and logs, on the sample data, from records, incidents and a file alike.
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 from collections import Counter
@@ -353,3 +354,13 @@ def test_a_scenario_shows_itself_in_one_short_line() -> None:
         "hours='09:00-19:00')"
     )
     assert repr(Scenario("x", SLA2)) == "Scenario('x', <Tier SLA-2 Enterprise>)"
+
+
+def test_a_scenario_is_an_immutable_value() -> None:
+    scenario = Scenario("09-19", CATALOG, hours="09:00-19:00", reaction="4h")
+    again = pickle.loads(pickle.dumps(scenario))
+    assert again == scenario and hash(again) == hash(scenario) and again.tiers == scenario.tiers
+    with pytest.raises(AttributeError):
+        scenario.name = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        scenario.tiers["SLA-2"] = SLA2  # type: ignore[index]

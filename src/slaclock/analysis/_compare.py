@@ -34,7 +34,7 @@ from slaclock._sla.plan import Plan, options, plan_of
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
 from slaclock.analysis._decode import Unusual, check_scope, decode
-from slaclock.catalog import Catalog
+from slaclock.catalog import Catalog, FrozenMap
 from slaclock.errors import (
     IncidentError,
     SlaclockError,
@@ -202,7 +202,7 @@ class Scenario:
                 tiers[key] = tier.replace(**here) if here else tier
             except SlaclockError as error:
                 raise _named(self.name, error) from None
-        object.__setattr__(self, "tiers", tiers)
+        object.__setattr__(self, "tiers", FrozenMap(tiers, what="tier"))
 
     def _duration(self, key: str) -> timedelta:
         value = getattr(self, key)
