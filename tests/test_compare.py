@@ -142,8 +142,8 @@ def reference(incidents: list[Incident], scenario: Scenario, at: datetime | None
         "used_per_month": {m: per_month[m] * us for m in sorted(per_month)},
         "overage": overage // us,
         "overage_per_contract": per_owner,
-        "cost": amount if by_tier else Decimal(0),
-        "currency": None if amount is None else next(iter(currencies), None),
+        "cost": None if len(currencies) > 1 else amount,
+        "currency": None if amount is None or len(currencies) > 1 else next(iter(currencies), None),
     }
 
 
@@ -189,6 +189,20 @@ def test_each_scenario_equals_evaluate_one_incident_at_a_time(data: st.DataObjec
         ),
     ]
     check(incidents, variants, at)
+
+
+@given(st.data())
+def test_a_catalog_scenario_equals_evaluate_on_each_records_tier(data: st.DataObject) -> None:
+    catalog = data.draw(sst.catalogs(max_tiers=3), label="catalog")
+    keys = list(catalog.tiers)
+    incidents = [
+        incident.replace(tier=key)
+        for key in data.draw(st.lists(st.sampled_from(keys), max_size=4), label="tiers")
+        for incident in [data.draw(sst.incidents(tier=catalog.tiers[key]))]
+    ]
+    instants: list[datetime | None] = [e.at for i in incidents for e in i.events]
+    at = data.draw(st.none() | st.sampled_from(instants or [None]), label="at")
+    check(incidents, [Scenario("as sold", catalog), Scenario("4 h", catalog, reaction="4h")], at)
 
 
 def test_the_sample_on_the_catalog_and_each_tier_equals_evaluate() -> None:

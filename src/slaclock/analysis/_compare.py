@@ -570,16 +570,13 @@ def _money(
                     amount += priced.amount
                     currencies.add(priced.currency)
     if len(currencies) > 1:
-        raise SlaclockValueError(
-            f"Scenario {scenario.name!r}: its tiers are priced in {', '.join(sorted(currencies))}; "
-            "a cost in one currency needs tiers priced in one: compare such tiers one by one"
-        )
+        amount = None  # no one total: compare the tiers one by one
     return (
         {month: td_from_us(per_month[month]) for month in sorted(per_month)},
         overage,
         {owner: td_from_us(us) for owner, us in per_owner.items()},
         amount,
-        next(iter(currencies), None),
+        None if amount is None else next(iter(currencies), None),
         sorted(every_month),
     )
 
