@@ -97,7 +97,7 @@ def test_price_repr_builds_an_equal_price() -> None:
 def test_budget_and_cost_reprs_build_equal_results(data: st.DataObject) -> None:
     # Small results keep the dataclasses' own reprs: code once ``datetime`` and
     # ``Decimal`` are imported.  An evaluation, its clocks and a schedule have
-    # one-line summaries instead (tests/test_notebook.py).
+    # one-line summaries instead (tests/test_notebook_views.py).
     tier = data.draw(tiers())
     incident = data.draw(incidents(tier=tier))
     at = incident.events[-1].at
