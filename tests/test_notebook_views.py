@@ -394,3 +394,33 @@ def test_an_update_cycle_breach_says_update() -> None:
     assert f">update {breach.cycle}</td>" in html_of(result) and "Update cycles" in html_of(result)
     assert repr(result.updates[0]).startswith("<Update cycle 1 PT4H: ")
     assert repr(breach).startswith(f"<Breach update {breach.cycle} PT4H on U: ")
+
+
+def test_jupyter_shows_the_view_and_the_line() -> None:
+    # What a notebook cell's last line shows: IPython's formatters (ipykernel comes with
+    # the test extra for the what-if notebook) find the HTML and the plain text.
+    from IPython.core.formatters import DisplayFormatter
+
+    def formatted(value: object) -> dict[str, Any]:
+        data: dict[str, Any] = DisplayFormatter().format(value)[0]  # type: ignore[no-untyped-call]
+        return data
+
+    incident = hostile_incident()
+    result = evaluate(incident, SLA2, at=AT)
+    shown = {
+        "evaluation": result,
+        "cycle": result.cycles[0],
+        "schedule": schedule(incident, SLA2, at=AT),
+        "calendar": MOSCOW,
+        "incident": incident,
+        "table": analysis.clock_table([incident], SLA2, at=AT),
+    }
+    for name, value in shown.items():
+        data = formatted(value)
+        assert data["text/html"] == html_of(value) or name == "calendar", name
+        if name in ("calendar", "incident"):  # values: the code, wrapped to the width
+            assert data["text/plain"].startswith(f"{type(value).__name__}.from_dict("), name
+        else:
+            assert data["text/plain"] == repr(value), name
+    data = formatted(result)
+    assert "\n" not in data["text/plain"] and data["text/plain"].startswith("<Evaluation ")
