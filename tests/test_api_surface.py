@@ -46,6 +46,7 @@ def test_the_documented_modules_are_the_public_ones() -> None:
         "slaclock.analysis",
         "slaclock.display",
         "slaclock.errors",
+        "slaclock.plot",
         "slaclock.strategies",
     ]
 

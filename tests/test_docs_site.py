@@ -30,6 +30,7 @@ REFERENCE = {
     "reference/strategies.md": "slaclock.strategies",
     "reference/errors.md": "slaclock.errors",
     "reference/display.md": "slaclock.display",
+    "reference/plot.md": "slaclock.plot",
 }
 
 

@@ -42,7 +42,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis", ("slaclock.analysis",)),
     (
         "front ends",
-        ("slaclock.strategies", "slaclock._hypothesis", "slaclock.cli", "slaclock.__main__"),
+        (
+            "slaclock.strategies",
+            "slaclock._hypothesis",
+            "slaclock.plot",
+            "slaclock.cli",
+            "slaclock.__main__",
+        ),
     ),
 )
 # The facade re-exports the domain layers and the files-and-words layer, and is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slaclock._calendar.calendar import Calendar, deadline, elapsed
+from slaclock._display.notebook import register as _register_views
 from slaclock._durations import format_duration, parse_duration
 from slaclock._jsonl import read_incidents, write_incidents
 from slaclock._sla.budget import BudgetUsage, budget, budgets
@@ -23,6 +24,10 @@ from slaclock.errors import (
     SlaclockValueError,
     SpecError,
 )
+
+# Notebook views and results' one-line reprs: the classes above hold hooks that
+# presentation fills in, so the domain layers never import it.
+_register_views()
 
 __version__ = "0.1.0.dev0"
 """The installed slaclock version, as in ``pyproject.toml``."""

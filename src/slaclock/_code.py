@@ -5,13 +5,31 @@ Hypothesis prints can be pasted into a test as it is, and a field added to
 ``to_dict()`` shows up in the repr without a second place to update.
 ``_repr_pretty_`` prints the same code wrapped to the terminal's width (Hypothesis'
 falsifying examples and IPython use it); ``str()`` stays a short summary.
+
+Results (an evaluation, its cycles, a schedule) are not pasted back as code: their
+``repr`` is one short line, and every public value and result has a notebook view
+(``_repr_html_``).  Both are presentation, written in ``slaclock._display``; the
+classes here below it hold one-line hooks, :func:`repr_html` and :func:`short_repr`,
+that look up what the display layer registered for them (``slaclock`` imports it,
+so the views are there as soon as any part of the package is).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
 
-__all__ = ["call_code", "pretty_call"]
+__all__ = [
+    "call_code",
+    "pretty_call",
+    "pretty_short",
+    "register_view",
+    "repr_html",
+    "short_repr",
+]
+
+View = Literal["html", "repr"]
+_VIEWS: dict[tuple[View, type], Callable[[Any], str]] = {}
 
 
 class Printer(Protocol):
@@ -48,3 +66,32 @@ def pretty_call(printer: Printer, cycle: bool, call: str, first: object, **optio
             printer.breakable()
             printer.text(f"{key}=")
             printer.pretty(value)
+
+
+def register_view(view: View, cls: type, render: Callable[[Any], str]) -> None:
+    """Make ``render`` the ``view`` of ``cls`` and its subclasses (called by ``slaclock._display``)."""
+    _VIEWS[view, cls] = render
+
+
+def _render(view: View, value: object) -> str | None:
+    for cls in type(value).__mro__:
+        render = _VIEWS.get((view, cls))
+        if render is not None:
+            return render(value)
+    return None
+
+
+def repr_html(value: object) -> str | None:
+    """The notebook view: a class's ``_repr_html_ = repr_html`` (``None``: plain text instead)."""
+    return _render("html", value)
+
+
+def short_repr(value: object) -> str:
+    """A result's one-line ``repr``: a class's ``__repr__ = short_repr``."""
+    text = _render("repr", value)
+    return object.__repr__(value) if text is None else text
+
+
+def pretty_short(value: object, printer: Printer, cycle: bool) -> None:
+    """``_repr_pretty_ = pretty_short``: IPython and Hypothesis print the same one line."""
+    printer.text(short_repr(value))

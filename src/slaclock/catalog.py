@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from slaclock._code import Printer, call_code, pretty_call
+from slaclock._code import Printer, call_code, pretty_call, repr_html
 from slaclock._files import load_file, load_text
 from slaclock._sla.tier import Tier, check_keys, expect_mapping, join_path
 from slaclock._sla.vocabulary import DEFAULT_VOCABULARY, Vocabulary, names_refusal
@@ -108,6 +108,8 @@ class Catalog:
     >>> catalog.tiers["SLA-2"].name
     'Enterprise'
     """
+
+    _repr_html_ = repr_html
 
     calendars: Mapping[str, Calendar]
     tiers: Mapping[str, Tier]

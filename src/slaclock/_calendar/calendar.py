@@ -27,7 +27,7 @@ from slaclock._calendar.instants import EPOCH, MAX_US, MIN_US, from_us, td_to_us
 from slaclock._calendar.recurrence import Recurrence
 from slaclock._calendar.rules import DayRules, RecurringDates
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR, Timeline
-from slaclock._code import Printer, call_code, pretty_call
+from slaclock._code import Printer, call_code, pretty_call, repr_html
 from slaclock._durations import format_duration
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote
 
@@ -66,6 +66,8 @@ class Calendar:
     >>> cal.elapsed(start, datetime.fromisoformat("2026-11-30T10:20:00+03:00"))
     datetime.timedelta(seconds=3000)
     """
+
+    _repr_html_ = repr_html
 
     tz: str
     week: Week

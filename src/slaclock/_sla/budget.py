@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from slaclock._calendar.instants import to_us
+from slaclock._code import repr_html
 from slaclock._durations import format_duration
 from slaclock._sla.incident import Incident
 from slaclock._sla.tier import Tier
@@ -34,6 +35,8 @@ class BudgetUsage:
         remaining: ``included - used``, never below zero; ``None`` when unlimited.
         overage: ``used - included`` when positive, else zero.
     """
+
+    _repr_html_ = repr_html
 
     included: timedelta | None
     used: timedelta

@@ -31,6 +31,7 @@ from fractions import Fraction
 from math import floor
 from typing import Any, Literal
 
+from slaclock._code import repr_html
 from slaclock._durations import format_duration
 from slaclock._sla.tier import Tier, amount_to_data
 from slaclock.errors import SlaclockTypeError, SlaclockValueError
@@ -77,6 +78,8 @@ class Cost:
         overage: Working time beyond the monthly budgets, summed over the period's months.
         breakdown: The lines that make up ``amount``, in order.
     """
+
+    _repr_html_ = repr_html
 
     tier_id: str
     period: str

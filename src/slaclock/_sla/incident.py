@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
-from slaclock._code import Printer, call_code, pretty_call
+from slaclock._code import Printer, call_code, pretty_call, repr_html
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock._sla.attributes import EMPTY, Attributes, check_text, freeze
 from slaclock._sla.lifecycle import (
@@ -342,6 +342,8 @@ class Incident:
     >>> Incident.from_dict(inc.to_dict()) == inc
     True
     """
+
+    _repr_html_ = repr_html
 
     id: str
     type: str

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from slaclock._calendar.instants import to_us
+from slaclock._code import Printer, pretty_short, repr_html, short_repr
 from slaclock._durations import format_duration
 
 if TYPE_CHECKING:
@@ -133,6 +134,10 @@ class Cycle(_Clock):
             in time order.
     """
 
+    _repr_html_ = repr_html
+    _repr_pretty_ = pretty_short
+    __repr__ = short_repr
+
     index: int
     start: datetime
     due: datetime
@@ -224,6 +229,10 @@ class ResolutionClock(_Clock):
             clock's counted time reaches it, in time order.
     """
 
+    _repr_html_ = repr_html
+    _repr_pretty_ = pretty_short
+    __repr__ = short_repr
+
     start: datetime
     due: datetime
     resolved: datetime | None
@@ -287,6 +296,10 @@ class Breach:
         late_wall: Clock (wall) time from due to the answer; ``None`` while unanswered.
     """
 
+    _repr_html_ = repr_html
+    _repr_pretty_ = pretty_short
+    __repr__ = short_repr
+
     at: datetime
     cycle: int | None
     tier: str
@@ -342,6 +355,10 @@ class Evaluation:
         escalated: Per escalation level of the tier, in the tier's order, the level
             and how many of the incident's clocks reached it by the horizon.
     """
+
+    _repr_html_ = repr_html
+    _repr_pretty_ = pretty_short
+    __repr__ = short_repr
 
     incident: str
     tier: str
@@ -442,6 +459,15 @@ class Schedule(NamedTuple):
     overdue: bool = False
     escalation: tuple[str, datetime] | None = None
     next_check: datetime | None = None
+
+    def _repr_html_(self) -> str | None:
+        return repr_html(self)
+
+    def __repr__(self) -> str:
+        return short_repr(self)
+
+    def _repr_pretty_(self, printer: Printer, cycle: bool) -> None:
+        pretty_short(self, printer, cycle)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: instants as ISO 8601 text, durations as ISO 8601 durations."""

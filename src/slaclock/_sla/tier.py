@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from slaclock._code import Printer, call_code, pretty_call
+from slaclock._code import Printer, call_code, pretty_call, repr_html
 from slaclock._durations import MAX_DURATION, format_duration, parse_duration
 from slaclock._sla.vocabulary import CHANNELS, DEFAULT_VOCABULARY, INCIDENT_TYPES, Vocabulary
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, SpecError, quote
@@ -489,6 +489,8 @@ class Tier:
             default three each unless the catalog declares its own); ``types`` and
             ``channels`` are checked within it.
     """
+
+    _repr_html_ = repr_html
 
     id: str
     name: str
