@@ -53,7 +53,9 @@ def test_rows_are_the_clocks_of_evaluate_in_order(
 def test_an_incident_outside_its_tiers_scope_has_no_rows(
     incidents: list[slaclock.Incident],
 ) -> None:
-    outside = [i for i in incidents if not slaclock.evaluate(i, CATALOG.tiers[i.tier or ""]).covered]
+    outside = [
+        i for i in incidents if not slaclock.evaluate(i, CATALOG.tiers[i.tier or ""]).covered
+    ]
     assert outside  # third-party requests on SLA-1
     assert len(analysis.clock_table(outside, CATALOG)) == 0
 
