@@ -429,27 +429,22 @@ def _range_cost(tier: Tier, used: Any, first: date, after: date, prorate: bool) 
         lines.append(
             CostLine(f"{tier.label}: free" + (f" ({price.note})" if price.note else ""), Decimal(0))
         )
-    elif price.per == "month":
-        for year, month, days, length in months:
-            label = f"{year}-{month:02d}: "
+    elif price.per in ("month", "year"):
+        # The price's periods the range touches: (name, days in the range, days in it).
+        if price.per == "month":
+            periods = [(f"{y}-{m:02d}", days, length) for y, m, days, length in months]
+        else:
+            years: dict[int, int] = {}
+            for year, _, days, _ in months:
+                years[year] = years.get(year, 0) + days
+            periods = [(str(y), days, 366 if isleap(y) else 365) for y, days in years.items()]
+        for name, days, length in periods:
             if days == length:
-                lines.append(CostLine(f"{label}{price}", price.amount))
+                lines.append(CostLine(f"{name}: {price}", price.amount))
             else:
-                _need_prorate(tier, prorate, f"{days} of the {length} days of {year}-{month:02d}")
+                _need_prorate(tier, prorate, f"{days} of the {length} days of {name}")
                 share = _round(Fraction(price.amount) * days / length)
-                lines.append(CostLine(f"{label}{days}/{length} days of {price}", share))
-    elif price.per == "year":
-        years: dict[int, int] = {}
-        for year, _, days, _ in months:
-            years[year] = years.get(year, 0) + days
-        for year, days in years.items():
-            length = 366 if isleap(year) else 365
-            if days == length:
-                lines.append(CostLine(f"{year}: {price}", price.amount))
-            else:
-                _need_prorate(tier, prorate, f"{days} of the {length} days of {year}")
-                share = _round(Fraction(price.amount) * days / length)
-                lines.append(CostLine(f"{year}: {days}/{length} days of {price}", share))
+                lines.append(CostLine(f"{name}: {days}/{length} days of {price}", share))
     else:  # a tier's price is per month, per year or once
         raise SlaclockValueError(
             f"tier {tier.label!r} has a one-off price of {price.amount} {price.currency}, which "

@@ -341,7 +341,9 @@ def _text(value: Any, what: str, fail: _Fail) -> str | None:
 def _flag(value: Any, fail: _Fail) -> bool:
     if value is None:
         return False
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or (
+        type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+    ):
         return bool(value)
     if isinstance(value, numbers.Integral) and value in (0, 1):
         return bool(value)
