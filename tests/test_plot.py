@@ -174,7 +174,7 @@ def test_reaction_times_from_a_clock_table_show_each_tier_and_its_target(tmp_pat
         {
             t
             for t, c, e in zip(
-                table.columns["tier"], table.columns["clock"], table.columns["end"], strict=True
+                table.columns["tier"], table.columns["kind"], table.columns["end"], strict=True
             )
             if c == "reaction" and e is not None
         }
@@ -185,7 +185,7 @@ def test_reaction_times_from_a_clock_table_show_each_tier_and_its_target(tmp_pat
         tier: sum(
             1
             for t, c, e in zip(
-                table.columns["tier"], table.columns["clock"], table.columns["end"], strict=True
+                table.columns["tier"], table.columns["kind"], table.columns["end"], strict=True
             )
             if t == tier and c == "reaction" and e is not None
         )

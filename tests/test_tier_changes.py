@@ -186,7 +186,7 @@ def test_evaluate_with_tier_changes_equals_the_reference(data: st.DataObject) ->
     assert_same(result, ref, final_tier(incident, catalog, at), at)
     # Both engines of slaclock.analysis, reading the record as JSON Lines.
     line = json.dumps(incident.to_dict(), ensure_ascii=False)
-    want = Summary(**summary_fields(ref, incident.id, result.tier))
+    want = Summary(**summary_fields(ref, incident, result.tier))
     for engine in ("python", "numpy"):
         rows = list(
             evaluate_jsonl(
@@ -630,7 +630,7 @@ def test_summary_and_clock_rows_of_a_log_that_changes_tier() -> None:
     at = at_msk(30, 13, 30)
     line = json.dumps(inc.to_dict())
     rows = list(evaluate_jsonl([line], CATALOG, at=at))
-    assert rows == [Summary.from_evaluation(evaluate(inc, CATALOG, at=at))]
+    assert rows == [Summary.from_evaluation(evaluate(inc, CATALOG, at=at), inc)]
     assert (rows[0].tier, rows[0].breaches) == ("SLA-4", 1)
     table = clock_table([inc], CATALOG, at=at)
     assert table.columns["status"] == ["met", "overdue"]

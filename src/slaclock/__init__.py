@@ -7,7 +7,7 @@ from slaclock._display.notebook import register as _register_views
 from slaclock._durations import format_duration, parse_duration
 from slaclock._jsonl import read_incidents, write_incidents
 from slaclock._sla.budget import BudgetUsage, budget, budgets
-from slaclock._sla.cost import Cost, CostLine, cost
+from slaclock._sla.cost import Cost, CostLine, cost, costs
 from slaclock._sla.evaluate import evaluate, schedule
 from slaclock._sla.incident import Attributes, Event, Incident
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
@@ -60,6 +60,7 @@ __all__ = [
     "budget",
     "budgets",
     "cost",
+    "costs",
     "deadline",
     "default_catalog",
     "elapsed",

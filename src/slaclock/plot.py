@@ -333,10 +333,10 @@ def reaction_times(
     targets: dict[str, Counter[float]] = {}
     late: Counter[str] = Counter()
     if "taken" in columns:  # a clock table
-        _need(columns, ("tier", "clock", "end", "taken", "target", "breached"), "a clock table")
+        _need(columns, ("tier", "kind", "end", "taken", "target", "breached"), "a clock table")
         for tier, clock, end, taken, target, breached in zip(
             columns["tier"],
-            columns["clock"],
+            columns["kind"],
             columns["end"],
             columns["taken"],
             columns["target"],

@@ -292,6 +292,8 @@ def _log_of(incident: Incident, line: int, from_file: bool) -> Log:
         list(incident._us),
         incident.events[0].by == "agent",
         False,  # an Incident's work_logged events have their durations
+        incident.customer,
+        incident.contract,
     )
     owner = incident.contract if incident.contract is not None else incident.customer
     return Log(decoded, owner, incident.contract is not None, work, line, from_file)
