@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slaclock._calendar.instants import from_us, td_from_us, to_us
-from slaclock._sla.assess import FULL, RESOLUTION, UPDATE, WATCH, ClockFacts, assess, known
+from slaclock._sla.assess import FULL, RESOLUTION, UPDATE, ClockFacts, assess, known
 from slaclock._sla.clocks import (
     Span,
     at_risk,
@@ -29,6 +29,7 @@ from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier, options, plan_of
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Tier
+from slaclock._sla.watch import watch
 from slaclock.errors import SlaclockTypeError, SlaclockValueError, quote
 
 __all__ = ["evaluate", "schedule"]
@@ -306,7 +307,7 @@ def schedule(
     kinds, points = log
     program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
     assert program is not None  # an Incident's kinds are known ones
-    assessed = assess(plan, program, points, at_us, WATCH)
+    assessed = watch(plan, program, points, at_us)
     best = assessed.next_clock
     late = best is None
     if late:
