@@ -168,7 +168,9 @@ class _Index:
             # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
             offsets = (keys - self.lo).view(np.uint64)
             offsets >>= self.ushift
-            count: Int64s = self.inner_right[offsets]
+            # Below 2**63 once shifted (the inner grid is empty when the shift is 0): as
+            # int64 the gather takes numpy's fast path, where uint64 indexes are cast.
+            count: Int64s = self.inner_right[offsets.view(np.int64)]
         elif self.passes_right > 4:  # crowded buckets: plain binary search is as good
             found: Int64s = np.searchsorted(self.values, keys, side="right")
             return found
@@ -190,7 +192,9 @@ class _Index:
             # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
             offsets = (keys - self.lo).view(np.uint64)
             offsets >>= self.ushift
-            count: Int64s = self.inner_left[offsets]
+            # Below 2**63 once shifted (the inner grid is empty when the shift is 0): as
+            # int64 the gather takes numpy's fast path, where uint64 indexes are cast.
+            count: Int64s = self.inner_left[offsets.view(np.int64)]
         elif self.passes_left > 4:
             found: Int64s = np.searchsorted(self.values, keys, side="left")
             return found
