@@ -378,6 +378,24 @@ def _remember(timeline: Timeline, span: _Span) -> None:
         _recent[timeline] = span
 
 
+def _guess(timeline: Timeline, us: int) -> _Span | None:
+    """A kept span holding instant ``us`` (a call's first start): the last call's, else any.
+
+    Taking a call's bounds costs four numpy reductions (some 10,000 instructions each);
+    a strict look-up on a guessed span needs none and fails when the guess was wrong,
+    so calls that alternate between year ranges find their own span without them.
+    """
+    span = _recent.get(timeline)
+    if span is not None and span.start <= us < span.end:
+        return span
+    with _spans_lock:
+        kept = _spans.get(timeline)
+        for span in () if kept is None else kept.values():
+            if span.start <= us < span.end:
+                return span
+    return None
+
+
 # Arrays up to this long are answered element by element on the timeline: a numpy
 # operation costs some 4,000 instructions however short its array, and the
 # vectorised path makes about 25 of them, where one scalar query costs about 4,000.
@@ -411,11 +429,10 @@ def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
     np = _numpy()
     lo_d = int(d) if d.ndim == 0 else int(d.min())
     if lo_d > 0 and a.size <= _CHUNK:
-        # Forwards, on the span of the call before when every start and every answer
-        # lies inside it (a strict look-up raises IndexError otherwise): no bounds to take.
-        span = _recent.get(timeline)
-        # Its first start tells at once when a call asks about other years.
-        if span is not None and span.start <= a.item(0) < span.end:
+        # Forwards, on a kept span when every start and every answer lies inside it (a
+        # strict look-up raises IndexError otherwise): no bounds to take.
+        span = _guess(timeline, a.item(0))
+        if span is not None:
             try:
                 target = span.work_at(a, strict=True)
                 target += d
@@ -536,9 +553,9 @@ def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
             return a.copy()
         return _small(timeline.elapsed_us, a, b)
     np = _numpy()
-    span = _recent.get(timeline)
-    if span is not None and a.size <= _CHUNK // 2 and span.start <= a.item(0) < span.end:
-        try:  # on the span of the call before, when every instant lies inside it
+    span = _guess(timeline, a.item(0)) if a.size <= _CHUNK // 2 else None
+    if span is not None:
+        try:  # on a kept span, when every instant lies inside it
             worked = span.work_at(np.concatenate((b, a)), strict=True)
         except IndexError:
             pass
