@@ -1,6 +1,7 @@
 """The helpdesk call against one scalar deadline, on incidents with 10 events.
 
-    python benchmarks/bench_helpdesk.py            # 2,000 incidents, best of 5
+    python benchmarks/bench_helpdesk.py                 # 2,000 incidents, best of 5
+    python benchmarks/bench_helpdesk.py --instructions  # the same, counted by valgrind
 
 What a helpdesk stores after a ticket update is the next due instant: that is
 ``slaclock.schedule(incident, tier, at=...)``. Goal: it costs at most
@@ -12,12 +13,22 @@ is built; a helpdesk that rebuilds the incident from its database on every updat
 pays that too, so building the incident from its record (``Incident.from_dict``)
 is timed and shown as well (not part of the goal, which is about the call).
 Every answer is checked against ``evaluate`` before timing.
+
+Seconds on a shared machine move by half from one run to the next; with
+``--instructions`` the script instead counts, with ``valgrind --tool=cachegrind``,
+the instructions of one warm pass of ``schedule`` over the incidents and of one of
+``deadline`` over their opening instants, each minus a run that makes no call
+(``PYTHONHASHSEED=0``), and gives the ratio of the two (needs valgrind on the PATH).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import shutil
+import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +42,80 @@ import slaclock
 
 GOAL_RATIO = 3.0
 
+# The child valgrind counts: the benchmark's incidents, warmed once, then one pass
+# of ``schedule`` or ``deadline`` (or none, the run subtracted).
+_CHILD = """
+import sys
+from datetime import timedelta
+sys.path.insert(0, sys.argv[4])
+from _incidents import records
+import slaclock
+mode, n, events = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tier = slaclock.default_catalog().tiers["SLA-2"]
+incidents = []
+for record in records(n, events=events, seed=11):
+    record["third_party"] = False
+    incidents.append(slaclock.Incident.from_dict(record))
+pairs = [(inc, inc.events[-1].at + timedelta(minutes=1)) for inc in incidents]
+starts = [inc.events[0].at for inc in incidents]
+schedule, deadline, reaction = slaclock.schedule, tier.calendar.deadline, tier.reaction
+for inc, at in pairs:
+    schedule(inc, tier, at=at)
+for start in starts:
+    deadline(start, reaction)
+if mode == "schedule":
+    for inc, at in pairs:
+        schedule(inc, tier, at=at)
+elif mode == "deadline":
+    for start in starts:
+        deadline(start, reaction)
+"""
+
+
+def instructions(mode: str, n: int, events: int) -> int:
+    """Instructions valgrind counts for the child in ``mode``."""
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            "--cachegrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            _CHILD,
+            mode,
+            str(n),
+            str(events),
+            str(Path(__file__).resolve().parent),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr}")
+    return int(found.group(1).replace(",", ""))
+
+
+def count_instructions(n: int, events: int) -> int:
+    """Print instructions per call of ``schedule`` and ``deadline`` and their ratio."""
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed (Debian: apt install valgrind)", file=sys.stderr)
+        return 2
+    base = instructions("none", n, events)
+    per = {mode: (instructions(mode, n, events) - base) / n for mode in ("schedule", "deadline")}
+    ratio = per["schedule"] / per["deadline"]
+    print(f"# instructions per call, one warm pass over {n} incidents of {events} events, SLA-2")
+    print(f"Calendar.deadline          {per['deadline']:10,.0f}")
+    print(f"slaclock.schedule(at=...)  {per['schedule']:10,.0f}  ({ratio:.2f}x one deadline)")
+    ok = ratio <= GOAL_RATIO
+    print(
+        f"{'PASS' if ok else 'FAIL'}  helpdesk call <= {GOAL_RATIO:g}x one deadline: {ratio:.2f}x"
+    )
+    return 0
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -39,7 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5, help="timed runs, best kept (5)")
     parser.add_argument("--tier", default="SLA-2", help="tier of the default catalog (SLA-2)")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions with valgrind instead of timing (minutes)",
+    )
     opts = parser.parse_args(argv)
+    if opts.instructions:
+        return count_instructions(opts.n, opts.events)
 
     tier = slaclock.default_catalog().tiers[opts.tier]
     cal = tier.calendar

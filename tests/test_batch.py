@@ -76,18 +76,27 @@ def check_elapsed(cal: Calendar, starts: list[datetime], ends: list[datetime]) -
 # -- laws ----------------------------------------------------------------------------------
 
 
-def chunked(size: int) -> Any:
-    """Long arrays are worked in chunks; a tiny chunk makes short lists cross chunk edges."""
-    original = batch._CHUNK
+def chunked(size: int, small: int = batch._SMALL) -> Any:
+    """Long arrays are worked in chunks; a tiny chunk makes short lists cross chunk edges.
+
+    Arrays up to ``small`` elements go element by element; 0 sends every array
+    through the vectorised kernels, so short generated arrays test both ways.
+    """
+    original = batch._CHUNK, batch._SMALL
 
     class Chunk:
         def __enter__(self) -> None:
-            batch._CHUNK = size
+            batch._CHUNK, batch._SMALL = size, small
 
         def __exit__(self, *exc: object) -> None:
-            batch._CHUNK = original
+            batch._CHUNK, batch._SMALL = original
 
     return Chunk()
+
+
+def either_way(data: st.DataObject) -> int:
+    """The short-array threshold for one example: the library's, or 0 (always vectorised)."""
+    return data.draw(st.sampled_from([batch._SMALL, 0]), label="small")
 
 
 @given(st.data())
@@ -98,7 +107,7 @@ def test_deadline_many_equals_deadline_elementwise(data: st.DataObject) -> None:
     spans = data.draw(
         st.lists(durations(min_value=-300 * H, max_value=300 * H), min_size=n, max_size=n)
     )
-    with chunked(data.draw(st.sampled_from([batch._CHUNK, 1, 3]), label="chunk")):
+    with chunked(data.draw(st.sampled_from([batch._CHUNK, 1, 3]), label="chunk"), either_way(data)):
         check_deadlines(cal, starts, spans)
 
 
@@ -108,7 +117,7 @@ def test_elapsed_many_equals_elapsed_elementwise(data: st.DataObject) -> None:
     n = data.draw(st.integers(1, 12))
     starts = data.draw(st.lists(instants(cal), min_size=n, max_size=n))
     ends = data.draw(st.lists(instants(cal), min_size=n, max_size=n))
-    with chunked(data.draw(st.sampled_from([batch._CHUNK, 1, 3]), label="chunk")):
+    with chunked(data.draw(st.sampled_from([batch._CHUNK, 1, 3]), label="chunk"), either_way(data)):
         check_elapsed(cal, starts, ends)
 
 
@@ -253,15 +262,17 @@ def test_answers_span_many_years_at_once(moscow: Calendar) -> None:
 # -- refusals ------------------------------------------------------------------------------
 
 
-def test_nat_is_refused_with_its_index(moscow: Calendar) -> None:
-    starts = np.array(["2024-11-25T07:00", "NaT"], dtype="datetime64[us]")
-    with pytest.raises(SlaclockError, match=r"starts\[1\] is NaT"):
-        moscow.deadline_many(starts, np.timedelta64(1, "h"))
-    with pytest.raises(ValueError, match=r"ends\[0\] is NaT"):
-        moscow.elapsed_many(starts[:1], np.array(["NaT"], dtype="datetime64[us]"))
-    spans = np.array([1, "NaT"], dtype="timedelta64[h]")
-    with pytest.raises(SlaclockError, match=r"durations\[1\] is NaT"):
-        moscow.deadline_many(starts[:1].repeat(2), spans)
+@pytest.mark.parametrize("small", [batch._SMALL, 0], ids=["element by element", "vectorised"])
+def test_nat_is_refused_with_its_index(moscow: Calendar, small: int) -> None:
+    with chunked(batch._CHUNK, small):
+        starts = np.array(["2024-11-25T07:00", "NaT"], dtype="datetime64[us]")
+        with pytest.raises(SlaclockError, match=r"starts\[1\] is NaT"):
+            moscow.deadline_many(starts, np.timedelta64(1, "h"))
+        with pytest.raises(ValueError, match=r"ends\[0\] is NaT"):
+            moscow.elapsed_many(starts[:1], np.array(["NaT"], dtype="datetime64[us]"))
+        spans = np.array([1, "NaT"], dtype="timedelta64[h]")
+        with pytest.raises(SlaclockError, match=r"durations\[1\] is NaT"):
+            moscow.deadline_many(starts[:1].repeat(2), spans)
 
 
 def test_naive_datetimes_are_refused(moscow: Calendar) -> None:
@@ -297,16 +308,18 @@ def test_lengths_must_match(moscow: Calendar) -> None:
         moscow.deadline_many(as_array([msk(2024, 11, 25)] * 2), as_td_array([H] * 3))
 
 
-def test_no_working_time_is_refused_like_the_scalar_path() -> None:
-    closed = Calendar.from_dict({"tz": "UTC", "week": {}})
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    with pytest.raises(NoWorkingTimeError):
-        closed.deadline(start, H)
-    with pytest.raises(NoWorkingTimeError):
-        closed.deadline_many([start], H)
-    with pytest.raises(NoWorkingTimeError):
-        closed.deadline_many(as_array([start]), np.timedelta64(-1, "h"))
-    assert closed.elapsed_many([start], [start + 1000 * H]) == [timedelta(0)]
+@pytest.mark.parametrize("small", [batch._SMALL, 0], ids=["element by element", "vectorised"])
+def test_no_working_time_is_refused_like_the_scalar_path(small: int) -> None:
+    with chunked(batch._CHUNK, small):
+        closed = Calendar.from_dict({"tz": "UTC", "week": {}})
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        with pytest.raises(NoWorkingTimeError):
+            closed.deadline(start, H)
+        with pytest.raises(NoWorkingTimeError):
+            closed.deadline_many([start], H)
+        with pytest.raises(NoWorkingTimeError):
+            closed.deadline_many(as_array([start]), np.timedelta64(-1, "h"))
+        assert closed.elapsed_many([start], [start + 1000 * H]) == [timedelta(0)]
 
 
 def test_import_slaclock_does_not_import_numpy() -> None:
@@ -329,20 +342,21 @@ def test_calls_alternating_between_year_ranges_equal_the_scalar_answers(
         st.lists(st.integers(2000, 2040), min_size=2, max_size=batch._SPANS_KEPT + 3),
         label="first years",
     )
-    for year in ranges * 2:
-        low = datetime(year, 1, 1, tzinfo=UTC)
-        n = data.draw(st.integers(1, 6))
-        starts = [
-            (low + timedelta(microseconds=us)).astimezone(cal.zone)
-            for us in data.draw(
-                st.lists(st.integers(0, 700 * 86_400_000_000), min_size=n, max_size=n)
+    with chunked(batch._CHUNK, either_way(data)):
+        for year in ranges * 2:
+            low = datetime(year, 1, 1, tzinfo=UTC)
+            n = data.draw(st.integers(1, 6))
+            starts = [
+                (low + timedelta(microseconds=us)).astimezone(cal.zone)
+                for us in data.draw(
+                    st.lists(st.integers(0, 700 * 86_400_000_000), min_size=n, max_size=n)
+                )
+            ]
+            spans = data.draw(
+                st.lists(durations(min_value=-120 * H, max_value=120 * H), min_size=n, max_size=n)
             )
-        ]
-        spans = data.draw(
-            st.lists(durations(min_value=-120 * H, max_value=120 * H), min_size=n, max_size=n)
-        )
-        check_deadlines(cal, starts, spans)
-        check_elapsed(cal, starts, [s + d for s, d in zip(starts, spans, strict=True)])
+            check_deadlines(cal, starts, spans)
+            check_elapsed(cal, starts, [s + d for s, d in zip(starts, spans, strict=True)])
 
 
 def test_threads_share_spans_while_they_are_evicted(moscow: Calendar) -> None:
@@ -369,10 +383,11 @@ def test_threads_share_spans_while_they_are_evicted(moscow: Calendar) -> None:
         threading.Thread(target=work, args=(list(range(len(years)))[::step],))
         for step in (1, -1, 2, -3)
     ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with chunked(batch._CHUNK, 0):  # the vectorised kernels and their shared spans
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
     assert not errors
     assert len(batch._spans[moscow.timeline]) <= batch._SPANS_KEPT
 
@@ -380,18 +395,19 @@ def test_threads_share_spans_while_they_are_evicted(moscow: Calendar) -> None:
 def test_a_call_just_outside_the_span_before_is_not_answered_on_it(moscow: Calendar) -> None:
     # The next call tries the span of the call before; instants a microsecond before
     # its start or at its end must take the full way, not a neighbouring bucket.
-    inside = [msk(2025, 6, 2, 12)]
-    check_deadlines(moscow, inside, [H])
-    check_elapsed(moscow, inside, [msk(2025, 6, 3, 12)])
-    start = msk(2025, 1, 1)  # the span's first instant
-    for edge in (
-        start - US,
-        start,
-        msk(2027, 1, 1) - US,
-        msk(2027, 1, 1),
-        msk(2026, 12, 31, 17, 59),
-    ):
-        check_deadlines(moscow, [edge], [H])
-        check_deadlines(moscow, [inside[0]], [H])  # back to the span, then out again
-        check_elapsed(moscow, [edge], [edge + 30 * H])
-        check_elapsed(moscow, [inside[0]], [inside[0] + H])
+    with chunked(batch._CHUNK, 0):  # one-element arrays, on the vectorised kernels
+        inside = [msk(2025, 6, 2, 12)]
+        check_deadlines(moscow, inside, [H])
+        check_elapsed(moscow, inside, [msk(2025, 6, 3, 12)])
+        start = msk(2025, 1, 1)  # the span's first instant
+        for edge in (
+            start - US,
+            start,
+            msk(2027, 1, 1) - US,
+            msk(2027, 1, 1),
+            msk(2026, 12, 31, 17, 59),
+        ):
+            check_deadlines(moscow, [edge], [H])
+            check_deadlines(moscow, [inside[0]], [H])  # back to the span, then out again
+            check_elapsed(moscow, [edge], [edge + 30 * H])
+            check_elapsed(moscow, [inside[0]], [inside[0] + H])

@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from slaclock import Incident, Schedule, Tier, default_catalog, evaluate, schedule
 from slaclock import strategies as sst
 from slaclock._calendar.instants import from_us, to_us
+from slaclock._sla.assess import WATCH, assess, known
 from slaclock._sla.clocks import risk_threshold, run
+from slaclock._sla.plan import plan_of
+from slaclock._sla.watch import watch
 
 CATALOG = default_catalog()
 MSK = timezone(timedelta(hours=3))
@@ -209,3 +212,32 @@ def test_the_fold_ordering_uses_instants_not_wall_times() -> None:
         ("opened", "2026-10-25T01:30:00+02:00"), ("agent_reply", "2026-10-25T01:10:00+01:00")
     )
     assert inc._us[0] < inc._us[1]
+
+
+@given(st.data())
+def test_the_lazy_watch_answers_what_the_watch_assessment_answers(data: st.DataObject) -> None:
+    # schedule() asks watch() for the running clocks and whether any clock is late;
+    # it must read the same from it as from assess() in WATCH mode.
+    tier = data.draw(sst.tiers(), label="tier")
+    tier = tier.replace(
+        cycle_rule=data.draw(st.sampled_from(["oldest_unanswered", "restart_on_message"])),
+        pause_reaction_when_pending=data.draw(st.booleans()),
+        update=None,
+    )
+    incident = data.draw(sst.incidents(tier=tier), label="incident")
+    at = to_us(data.draw(_around(incident), label="at"))
+    log = known(incident._kinds, incident._us, at)
+    if log is None:
+        return
+    kinds, points = log
+    plan = plan_of(tier)
+    program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
+    assert program is not None
+    lazy = watch(plan, program, points, at)
+    full = assess(plan, program, points, at, WATCH)
+    assert lazy.next_clock == full.next_clock
+    assert lazy.next_due == full.next_due
+    assert (lazy.breaches > 0) == (full.breaches > 0)
+    assert lazy.at_risk == full.at_risk
+    running = [f[:6] + f[7:] for f in lazy.clocks if f[4]]
+    assert running == [f[:6] + f[7:] for f in full.clocks if f[4]]

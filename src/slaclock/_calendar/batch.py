@@ -45,7 +45,7 @@ def deadline_many(timeline: Timeline, zone: ZoneInfo, starts: Any, durations: An
             _refuse_nat(starts, "starts", "datetime64")
             _refuse_nat(durations, "durations", "timedelta64")
             raise
-        return (found if found.shape == shape else found.reshape(shape)).view("datetime64[us]")
+        return (found if found.shape == shape else found.reshape(shape)).view(_DTYPES["M"])
     a_list = _instants_list(starts, "starts")
     d_list = _durations_list(durations, "durations", len(a_list))
     if not a_list:
@@ -54,7 +54,7 @@ def deadline_many(timeline: Timeline, zone: ZoneInfo, starts: Any, durations: An
         # Element by element: also for durations too long for int64 (the scalar way refuses them).
         out = [timeline.deadline_us(a, d) for a, d in zip(a_list, d_list, strict=True)]
     else:
-        import numpy as np
+        np = _numpy()
 
         out = deadline_us_many(
             timeline, np.array(a_list, dtype=np.int64), np.array(d_list, dtype=np.int64)
@@ -74,7 +74,7 @@ def elapsed_many(timeline: Timeline, starts: Any, ends: Any) -> Any:
             _refuse_nat(starts, "starts", "datetime64")
             _refuse_nat(ends, "ends", "datetime64")
             raise
-        return (found if found.shape == shape else found.reshape(shape)).view("timedelta64[us]")
+        return (found if found.shape == shape else found.reshape(shape)).view(_DTYPES["m"])
     a_list = _instants_list(starts, "starts")
     b_list = _instants_list(ends, "ends")
     if len(a_list) != len(b_list):
@@ -86,7 +86,7 @@ def elapsed_many(timeline: Timeline, starts: Any, ends: Any) -> Any:
     if not _has_numpy():
         out = [timeline.elapsed_us(a, b) for a, b in zip(a_list, b_list, strict=True)]
     else:
-        import numpy as np
+        np = _numpy()
 
         out = elapsed_us_many(
             timeline, np.array(a_list, dtype=np.int64), np.array(b_list, dtype=np.int64)
@@ -127,7 +127,7 @@ class _Index:
     )
 
     def __init__(self, values: Int64s, lo: int, hi: int) -> None:
-        import numpy as np
+        np = _numpy()
 
         self.values = values
         buckets = 2 * len(values) + 1
@@ -162,13 +162,15 @@ class _Index:
 
         ``strict``: raise IndexError unless every key lies in the inner buckets.
         """
-        import numpy as np
+        np = _numpy()
 
         if strict:
             # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
             offsets = (keys - self.lo).view(np.uint64)
             offsets >>= self.ushift
-            count: Int64s = self.inner_right[offsets]
+            # Below 2**63 once shifted (the inner grid is empty when the shift is 0): as
+            # int64 the gather takes numpy's fast path, where uint64 indexes are cast.
+            count: Int64s = self.inner_right[offsets.view(np.int64)]
         elif self.passes_right > 4:  # crowded buckets: plain binary search is as good
             found: Int64s = np.searchsorted(self.values, keys, side="right")
             return found
@@ -184,13 +186,15 @@ class _Index:
 
     def left(self, keys: Int64s, *, strict: bool = False) -> Int64s:
         """How many values are ``< key``, per key (``searchsorted(side="left")``); ``strict`` as in :meth:`right`."""
-        import numpy as np
+        np = _numpy()
 
         if strict:
             # Unsigned: a key below ``lo`` becomes at least 2**(63 - shift), past the grid.
             offsets = (keys - self.lo).view(np.uint64)
             offsets >>= self.ushift
-            count: Int64s = self.inner_left[offsets]
+            # Below 2**63 once shifted (the inner grid is empty when the shift is 0): as
+            # int64 the gather takes numpy's fast path, where uint64 indexes are cast.
+            count: Int64s = self.inner_left[offsets.view(np.int64)]
         elif self.passes_left > 4:
             found: Int64s = np.searchsorted(self.values, keys, side="left")
             return found
@@ -227,18 +231,20 @@ class _Span:
         "by_total",
         "by_total_start",
         "due_shift",
+        "end",
         "first",
         "last",
         "latest_shift",
         "offsets",
         "size",
+        "start",
         "total",
         "work_cap",
         "work_shift",
     )
 
     def __init__(self, timeline: Timeline, first: int, last: int) -> None:
-        import numpy as np
+        np = _numpy()
 
         blocks = [timeline.block(year) for year in range(first, last + 1)]
         offsets = [0]
@@ -248,6 +254,7 @@ class _Span:
         # offsets[k]: working time in the span before block first + k.
         self.offsets = offsets
         lo, hi = blocks[0].start, blocks[-1].end
+        self.start, self.end = lo, hi
         head = np.zeros(1, dtype=np.int64)
         opens = np.concatenate(
             [head + lo, *(np.asarray(block.opens, dtype=np.int64) for block in blocks)]
@@ -281,7 +288,7 @@ class _Span:
 
         ``strict``: raise IndexError unless every instant is inside (see :class:`_Index`).
         """
-        import numpy as np
+        np = _numpy()
 
         i = self.by_open.right(us, strict=strict)
         worked: Int64s = self.work_shift[i]
@@ -371,17 +378,60 @@ def _remember(timeline: Timeline, span: _Span) -> None:
         _recent[timeline] = span
 
 
+def _guess(timeline: Timeline, us: int) -> _Span | None:
+    """A kept span holding instant ``us`` (a call's first start): the last call's, else any.
+
+    Taking a call's bounds costs four numpy reductions (some 10,000 instructions each);
+    a strict look-up on a guessed span needs none and fails when the guess was wrong,
+    so calls that alternate between year ranges find their own span without them.
+    """
+    span = _recent.get(timeline)
+    if span is not None and span.start <= us < span.end:
+        return span
+    with _spans_lock:
+        kept = _spans.get(timeline)
+        for span in () if kept is None else kept.values():
+            if span.start <= us < span.end:
+                return span
+    return None
+
+
+# Arrays up to this long are answered element by element on the timeline: a numpy
+# operation costs some 4,000 instructions however short its array, and the
+# vectorised path makes about 25 of them, where one scalar query costs about 4,000.
+_SMALL = 32
+
+
+def _small(query: Any, a: Int64s, b: Int64s) -> Int64s:
+    """``query`` element by element on a short array (``b`` may be 0-d): no numpy operations."""
+    np = _numpy()
+
+    xs = a.tolist()
+    ys = b.tolist()
+    if not isinstance(ys, list):  # one duration for all
+        if ys == _NAT:
+            raise _NotATime("NaT (not a time) among the inputs")
+        ys = [ys] * len(xs)
+    elif _NAT in ys:
+        raise _NotATime("NaT (not a time) among the inputs")
+    if _NAT in xs:
+        raise _NotATime("NaT (not a time) among the inputs")
+    out: Int64s = np.array(list(map(query, xs, ys)), dtype=np.int64)
+    return out
+
+
 def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
     """``deadline_us`` of each (start, duration) pair (int64 arrays; ``d`` may be 0-d)."""
-    import numpy as np
-
-    if not a.size:
-        return a.copy()
+    if a.size <= _SMALL:
+        if not a.size:
+            return a.copy()
+        return _small(timeline.deadline_us, a, d)
+    np = _numpy()
     lo_d = int(d) if d.ndim == 0 else int(d.min())
     if lo_d > 0 and a.size <= _CHUNK:
-        # Forwards, on the span of the call before when every start and every answer
-        # lies inside it (a strict look-up raises IndexError otherwise): no bounds to take.
-        span = _recent.get(timeline)
+        # Forwards, on a kept span when every start and every answer lies inside it (a
+        # strict look-up raises IndexError otherwise): no bounds to take.
+        span = _guess(timeline, a.item(0))
         if span is not None:
             try:
                 target = span.work_at(a, strict=True)
@@ -410,10 +460,10 @@ def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
     )
     bounds = (first, last, lo_d, hi_d)
     if a.size <= _CHUNK:
-        out, span = _deadline_chunk(timeline, span, a, d, bounds)
+        whole, span = _deadline_chunk(timeline, span, a, d, bounds)
         _remember(timeline, span)
-        return out
-    out = np.empty_like(a)
+        return whole
+    out: Int64s = np.empty_like(a)
     one = d.ndim == 0
     for lo in range(0, a.size, _CHUNK):
         part = slice(lo, lo + _CHUNK)
@@ -423,17 +473,20 @@ def deadline_us_many(timeline: Timeline, a: Int64s, d: Int64s) -> Int64s:
 
 def _scalar(query: Any, a: Int64s, b: Int64s) -> Int64s:
     """``query`` element by element: for inputs too far apart to lay out as one span."""
-    import numpy as np
+    np = _numpy()
 
     a, b = np.broadcast_arrays(a, b)
-    return np.array([query(x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)], np.int64)
+    out: Int64s = np.array(
+        [query(x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)], np.int64
+    )
+    return out
 
 
 def _deadline_chunk(
     timeline: Timeline, span: _Span, a: Int64s, d: Int64s, bounds: tuple[int, int, int, int]
 ) -> tuple[Int64s, _Span]:
     """Deadlines of one chunk, and the span (widened when the answers reach beyond it)."""
-    import numpy as np
+    np = _numpy()
 
     if not a.size:
         return a.copy(), span
@@ -495,20 +548,21 @@ def _backward(span: _Span, target: Int64s) -> Int64s:
 
 def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
     """``elapsed_us`` of each (start, end) pair of int64 arrays of one shape."""
-    import numpy as np
-
-    if not a.size:
-        return a.copy()
-    span = _recent.get(timeline)
-    if span is not None and a.size <= _CHUNK // 2:
-        try:  # on the span of the call before, when every instant lies inside it
+    if a.size <= _SMALL:
+        if not a.size:
+            return a.copy()
+        return _small(timeline.elapsed_us, a, b)
+    np = _numpy()
+    span = _guess(timeline, a.item(0)) if a.size <= _CHUNK // 2 else None
+    if span is not None:
+        try:  # on a kept span, when every instant lies inside it
             worked = span.work_at(np.concatenate((b, a)), strict=True)
         except IndexError:
             pass
         else:
-            out = worked[: a.size]
-            out -= worked[a.size :]
-            return out
+            found = worked[: a.size]
+            found -= worked[a.size :]
+            return found
     (lo_a, hi_a), (lo_b, hi_b) = _bounds(a), _bounds(b)
     lo, hi = min(lo_a, lo_b), max(hi_a, hi_b)
     if lo == _NAT:
@@ -521,10 +575,10 @@ def elapsed_us_many(timeline: Timeline, a: Int64s, b: Int64s) -> Int64s:
     if a.size <= _CHUNK // 2:
         # Both ends in one pass: half the numpy calls, which is what short arrays cost.
         worked = span.work_at(np.concatenate((b, a)))
-        out = worked[: a.size]
-        out -= worked[a.size :]
-        return out
-    out = np.empty_like(a)
+        ends = worked[: a.size]
+        ends -= worked[a.size :]
+        return ends
+    out: Int64s = np.empty_like(a)
     for start in range(0, a.size, _CHUNK):
         part = slice(start, start + _CHUNK)
         out[part] = span.work_at(b[part])
@@ -549,9 +603,14 @@ def _is_array(value: object) -> bool:
 
 
 def _instants_array(value: Any, name: str) -> Int64s:
-    import numpy as np
+    np = _numpy()
 
-    arr = np.asarray(value)
+    arr = value if type(value) is np.ndarray else np.asarray(value)
+    if arr.dtype == _DTYPES["M"]:
+        # NaT is the int64 minimum: the kernels find it with the minimum they take
+        # anyway and the caller names it (_refuse_nat).
+        exact: Int64s = arr.view(_DTYPES["i"])
+        return exact
     if arr.dtype.kind != "M":
         raise SlaclockTypeError(
             f"{name} must be a numpy datetime64[us] array of UTC instants, got dtype "
@@ -562,13 +621,17 @@ def _instants_array(value: Any, name: str) -> Int64s:
 
 
 def _durations_array(value: Any, name: str) -> Int64s:
-    import numpy as np
+    np = _numpy()
 
     if isinstance(value, timedelta):
         us = td_to_us(value, name=name)
         # Clamped into int64: any duration this long is refused by the scalar way anyway.
-        return np.array(max(-_LONGEST_US - 1, min(us, _LONGEST_US + 1)), dtype=np.int64)
-    arr = np.asarray(value)
+        one: Int64s = np.array(max(-_LONGEST_US - 1, min(us, _LONGEST_US + 1)), dtype=np.int64)
+        return one
+    arr = value if type(value) is np.ndarray else np.asarray(value)
+    if arr.dtype == _DTYPES["m"]:
+        exact: Int64s = arr.view(_DTYPES["i"])
+        return exact
     if arr.dtype.kind != "m":
         raise SlaclockTypeError(
             f"{name} must be a numpy timedelta64[us] array (or one timedelta), got dtype "
@@ -577,9 +640,32 @@ def _durations_array(value: Any, name: str) -> Int64s:
     return _exact_us(arr, name, "timedelta64")
 
 
+def _numpy() -> Any:
+    """numpy, imported on the first batch call (an import statement in every function
+    costs a look-up of the module's import state, some 1,000 instructions each)."""
+    found = _MODULES.get("numpy")
+    if found is None:
+        import numpy
+
+        # Made once: building a dtype from its name costs more than a short call's checks.
+        _DTYPES["M"] = numpy.dtype("datetime64[us]")
+        _DTYPES["m"] = numpy.dtype("timedelta64[us]")
+        _DTYPES["i"] = numpy.dtype("int64")
+        found = _MODULES["numpy"] = numpy
+    return found
+
+
+_MODULES: dict[str, Any] = {}
+# The dtypes of UTC instants, durations and their integers, by kind ("M", "m", "i"),
+# filled when numpy is first imported (every array call imports it first).
+
+
+_DTYPES: dict[str, Any] = {}
+
+
 def _refuse_nat(value: Any, name: str, kind: str) -> None:
     """Raise, naming the first NaT element of ``value``, if it has one."""
-    import numpy as np
+    np = _numpy()
 
     arr = np.asarray(value)
     if arr.dtype.kind not in "mM":
@@ -594,7 +680,7 @@ def _refuse_nat(value: Any, name: str, kind: str) -> None:
 
 
 def _exact_us(arr: Any, name: str, kind: str) -> Int64s:
-    import numpy as np
+    np = _numpy()
 
     if arr.dtype == np.dtype(f"{kind}[us]"):
         # NaT is the int64 minimum: the kernels find it with the minimum they take
@@ -621,10 +707,9 @@ def _broadcast(
     With ``one``, a 0-d ``b`` (one duration for all) is kept as it is: the
     kernels broadcast it themselves.
     """
-    import numpy as np
-
     if a.ndim == 1 and (a.shape == b.shape or (one and b.ndim == 0)):
         return a, b, a.shape
+    np = _numpy()
     try:
         x, y = np.broadcast_arrays(a, b)
     except ValueError:

@@ -11,6 +11,8 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+# The batch module imports numpy only when a batch call runs: slaclock does not need it.
+from slaclock._calendar import batch
 from slaclock._calendar import spec as _spec
 from slaclock._calendar.country import check_country, country_range
 from slaclock._calendar.hours import (
@@ -572,10 +574,7 @@ class Calendar:
         >>> [t.isoformat() for t in cal.deadline_many(starts, timedelta(hours=1))]
         ['2026-12-04T10:30:00+03:00']
         """
-        # The batch module imports numpy only when it is called: slaclock does not need it.
-        from slaclock._calendar.batch import deadline_many
-
-        return deadline_many(self._timeline, self._zone, starts, durations)
+        return batch.deadline_many(self._timeline, self._zone, starts, durations)
 
     def elapsed_many(self, starts: Any, ends: Any) -> Any:
         """:meth:`elapsed` for many (start, end) pairs at once; arrays in, arrays out.
@@ -583,9 +582,7 @@ class Calendar:
         numpy ``datetime64[us]`` arrays give a ``timedelta64[us]`` array; sequences
         of aware datetimes give a list of timedeltas.
         """
-        from slaclock._calendar.batch import elapsed_many
-
-        return elapsed_many(self._timeline, starts, ends)
+        return batch.elapsed_many(self._timeline, starts, ends)
 
     def is_open(self, at: datetime) -> bool:
         """Is ``at`` working time?  Intervals are half-open: at the closing instant it is closed."""

@@ -16,7 +16,9 @@ one reads:
 * ``WATCH``: whether any clock is late, and the running clocks with their due
   instants; every ended cycle answered sooner than its target on the wall clock
   left out, and once one ended cycle is late, the ended cycles after it (so
-  ``breaches`` is then a lower bound, not a count).
+  ``breaches`` is then a lower bound, not a count).  ``schedule`` reads it through
+  :func:`slaclock._sla.watch.watch`, which computes less for the same answer and
+  takes this mode itself only for tiers with update cycles.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ __all__ = [
     "ClockFacts",
     "assess",
     "assess_tiers",
+    "clock_facts",
+    "fold",
     "known",
+    "pending_spans",
+    "resolution_stops",
 ]
 
 FULL, ROW, WATCH = 0, 1, 2
@@ -145,11 +151,7 @@ def assess(
     # stops inside one block into a difference and its due instant into one search.
     block = tl.block_of(first_point)
     works = block.work_many(points, program.bounds) if horizon < block.end else None
-    pending = (
-        [(points[s], points[e]) for s, e in program.pending]
-        if program.pending and (plan.pause or plan.resolution is not None)
-        else []
-    )
+    pending = pending_spans(plan, program, points)
     pause = plan.pause and bool(pending)
     stopped_now = program.pending_now
     full = need == FULL
@@ -163,10 +165,7 @@ def assess(
     first_target, later_target = plan.first_reaction, plan.reaction
     share = plan.risk
     clocks: list[ClockFacts] = []
-    breaches = worst = 0
-    next_due: int | None = None
-    next_clock = first = resolution = None
-    risky = False
+    first = resolution = None
     stops: list[Span] = []
     index = -1
     for s, e, ws, we, is_first in program.positions:
@@ -219,7 +218,7 @@ def assess(
             running = span.end == n
             if not (running or full_list) and (end - start < target or late_seen):
                 continue  # answered within the target on the wall clock: on time
-            facts = _clock(
+            facts = clock_facts(
                 plan,
                 UPDATE - k,
                 target,
@@ -239,39 +238,21 @@ def assess(
         since = program.since
         running = since is None
         clock_end = horizon if running else points[since]  # type: ignore[index]
-        stops = clip(pending, first_point, clock_end)
-        if program.resolved:
-            stops += clip(
-                [(points[s], points[e]) for s, e in program.resolved], first_point, clock_end
-            )
-            stops.sort()
-        resolution = _clock(
+        resolution = clock_facts(
             plan,
             RESOLUTION,
             plan.resolution,
             first_point,
             clock_end,
             running,
-            stops,
+            resolution_stops(program, points, pending, clock_end),
             running and stopped_now,
             at,
             need,
             need != WATCH or running,
         )
         clocks.append(resolution)
-    # The verdicts every answer needs, folded once over the clocks assessed.
-    for facts in clocks:
-        _, target, _, _, running, used, found, verdict, stopped, _, _ = facts
-        if verdict:
-            breaches += 1
-            late = overdue(used, target)
-            if late > worst:
-                worst = late
-        elif running:
-            if not stopped and (next_due is None or found < next_due):  # type: ignore[operator]
-                next_due, next_clock = found, facts
-            if at is not None and at_risk(used, target, share):
-                risky = True
+    breaches, worst, next_due, next_clock, risky = fold(clocks, at, share)
     counts: tuple[int, ...] = ()
     if levels:
         counts = tuple(
@@ -284,7 +265,54 @@ def assess(
     )
 
 
-def _clock(
+def pending_spans(plan: Plan, program: Program, points: list[int]) -> list[Span]:
+    """The log's pending spans as instants, where some clock stops for them (else none)."""
+    if program.pending and (plan.pause or plan.resolution is not None):
+        return [(points[s], points[e]) for s, e in program.pending]
+    return []
+
+
+def resolution_stops(
+    program: Program, points: list[int], pending: list[Span], end: int
+) -> list[Span]:
+    """The resolution clock's stops up to ``end``: the pending spans and the resolved ones."""
+    first_point = points[0]
+    stops = clip(pending, first_point, end)
+    if program.resolved:
+        stops += clip([(points[s], points[e]) for s, e in program.resolved], first_point, end)
+        stops.sort()
+    return stops
+
+
+def fold(
+    clocks: list[ClockFacts], at: int | None, share: tuple[int, int]
+) -> tuple[int, int, int | None, ClockFacts | None, bool]:
+    """The verdicts every answer needs, folded once over the clocks assessed.
+
+    Breaches, the worst working time past due, the next due instant and its
+    clock (the first listed wins a tie), and whether some running clock is at
+    risk: the fields of :class:`Assessment` of those names.
+    """
+    breaches = worst = 0
+    next_due: int | None = None
+    next_clock = None
+    risky = False
+    for facts in clocks:
+        _, target, _, _, running, used, found, verdict, stopped, _, _ = facts
+        if verdict:
+            breaches += 1
+            late = overdue(used, target)
+            if late > worst:
+                worst = late
+        elif running:
+            if not stopped and (next_due is None or found < next_due):  # type: ignore[operator]
+                next_due, next_clock = found, facts
+            if at is not None and at_risk(used, target, share):
+                risky = True
+    return breaches, worst, next_due, next_clock, risky
+
+
+def clock_facts(
     plan: Plan,
     index: int,
     target: int,

@@ -40,6 +40,7 @@ from slaclock._sla.lifecycle import Program
 from slaclock._sla.plan import Plan, check_tier, options, plan_of
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
 from slaclock._sla.tier import Tier
+from slaclock._sla.watch import watch
 from slaclock.errors import IncidentError, SlaclockTypeError, SlaclockValueError, quote
 
 __all__ = ["evaluate", "evaluate_plans", "schedule"]
@@ -451,7 +452,7 @@ def schedule(
     elif plan.covers(incident.type, incident.third_party, incident.channel) is not None:
         return _NOTHING_DUE
     else:
-        assessed = assess(plan, program, points, at_us, WATCH)
+        assessed = watch(plan, program, points, at_us)
     best = assessed.next_clock
     late = best is None
     if late:
