@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -135,8 +134,9 @@ def test_import_slaclock_loads_no_optional_extra() -> None:
 
 def test_import_slaclock_is_light_next_to_importing_holidays(tmp_path: Path) -> None:
     # slaclock loads holidays' country data only when a calendar names a country, so
-    # importing it costs about what importing holidays does: a ratio of medians of
-    # alternating fresh interpreters in this one run, with a generous bound.  Both from
+    # importing it costs about what importing holidays does: a ratio of the fastest of
+    # alternating fresh interpreters in this one run (the least disturbed by a busy
+    # machine), with a generous bound.  Both from
     # cached bytecode, as installed packages are (this machine may forbid writing it).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(tmp_path)
@@ -145,5 +145,5 @@ def test_import_slaclock_is_light_next_to_importing_holidays(tmp_path: Path) -> 
     for _ in range(5):
         ours.append(import_seconds("slaclock", env))
         theirs.append(import_seconds("holidays", env))
-    mine, base = statistics.median(ours), statistics.median(theirs)
+    mine, base = min(ours), min(theirs)
     assert mine < 3 * base, f"import slaclock {mine:.3f} s, import holidays {base:.3f} s"
