@@ -1,4 +1,4 @@
-"""Text for people: the ``slaclock evaluate`` table and instants as people read them.
+"""Text for people: the command line's tables and instants as people read them.
 
 >>> from datetime import datetime
 >>> from zoneinfo import ZoneInfo
@@ -10,7 +10,7 @@ The plain-words account of one evaluation is its ``explain()`` method.
 
 from __future__ import annotations
 
-from slaclock._display.table import format_table
+from slaclock._display.table import format_table, write_rows
 from slaclock._display.text import format_instant
 
-__all__ = ["format_instant", "format_table"]
+__all__ = ["format_instant", "format_table", "write_rows"]
