@@ -246,8 +246,13 @@ class _Feed:
                 size = os.fstat(self._handle.fileno()).st_size
                 total = size or None
             except OSError as error:
+                what = (
+                    "it is a directory"
+                    if isinstance(error, IsADirectoryError)
+                    else error.strerror or str(error)
+                )
                 raise SlaclockValueError(
-                    f"cannot read incidents file {self.name!r}: {error.strerror or error}; "
+                    f"cannot read incidents file {self.name!r}: {what}; "
                     "expected a JSON Lines file, or '-' for standard input"
                 ) from None
         self._progress = _Progress(sys.stderr, total)
