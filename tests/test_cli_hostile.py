@@ -187,16 +187,6 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         assert err and len(err) < 2000, args
 
 
-def _slaclock(*args: str, **kwargs: object) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "slaclock", *args],
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        **kwargs,  # type: ignore[call-overload]
-    )
-
-
 def test_ctrl_c_ends_in_one_line_with_status_130() -> None:
     # A log arriving slowly on standard input: interrupted while reading it.
     code = (
