@@ -217,7 +217,11 @@ def _plain(value: object) -> object:
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
+        # Keys stay as JSON writes them (None as "null"); others become their text.
+        return {
+            key if key is None or isinstance(key, str | int | float) else str(key): _plain(item)
+            for key, item in value.items()
+        }
     return value
 
 
@@ -298,10 +302,12 @@ def write_rows(
     rows: Iterable[Sequence[object]],
     *,
     format: str = "table",
+    headers: Sequence[str] | None = None,
 ) -> int:
     """Write rows of values as an aligned table, JSON Lines or CSV; returns how many.
 
-    ``columns`` names the values of each row.  ``"json"`` writes one JSON object
+    ``columns`` names the values of each row; the table heads them with
+    ``headers`` (by default the names in capitals).  ``"json"`` writes one JSON object
     per row (JSON Lines), ``"csv"`` a header and one line per row; both stream,
     row by row, and give instants as ISO 8601 with their offset and durations as
     ISO 8601 durations (``PT1H30M``), a missing value as ``null`` or an empty
@@ -330,6 +336,10 @@ def write_rows(
         raise SlaclockValueError(
             f"format={format!r}; expected one of {', '.join(map(repr, FORMATS))}"
         )
+    if headers is not None and len(headers) != len(columns):
+        raise SlaclockValueError(
+            f"headers={list(headers)!r} has {len(headers)} labels for {len(columns)} columns"
+        )
     write = stream.write
     count = 0
     if format == "json":
@@ -348,7 +358,7 @@ def write_rows(
             writer.writerow([_cell(value) for value in row])
             count += 1
         return count
-    shown = [tuple(name.upper() for name in columns)]
+    shown = [tuple(name.upper() for name in columns) if headers is None else tuple(headers)]
     shown.extend(tuple(map(_shown, row)) for row in rows)
     widths = [max(len(row[i]) for row in shown) for i in range(len(columns))]
     for row in shown:
