@@ -645,7 +645,7 @@ def _budget(args: argparse.Namespace) -> int:
         feed.take(reader.errors.errors)
     rows = [
         row
-        for tier_id in groups
+        for tier_id in sorted(groups)
         for row in _budget_rows(args, catalog.tiers[tier_id], groups[tier_id], at)
     ]
     table = args.format == "table"
@@ -683,7 +683,8 @@ def _budget_rows(
     """One row per month and contract (else customer) of a tier's incidents.
 
     With ``--month`` every contract met has its row, even without work that month;
-    without it, each month in which some work is logged.
+    without it, each month in which some work is logged.  ``incidents`` counts the
+    incidents with work logged in the month.
     """
     from slaclock import budgets
 
@@ -699,16 +700,14 @@ def _budget_rows(
         }
         for month in months:
             worked.setdefault(month, []).append(incident)
-    if args.month is not None:
-        worked = {args.month: incidents}
     contracts = {incident.contract for incident in incidents}
     rows: list[tuple[object, ...]] = []
-    for month in sorted(worked):
-        group = worked[month]
-        counts: dict[str | None, int] = {}
-        for incident in group:
+    for month in [args.month] if args.month is not None else sorted(worked):
+        counts: dict[str | None, int] = {}  # the incidents with work in the month
+        for incident in worked.get(month, []):
             key = incident.contract if incident.contract is not None else incident.customer
             counts[key] = counts.get(key, 0) + 1
+        group = incidents if args.month is not None else worked[month]
         for key, usage in budgets(tier, group, month=month, at=at).items():
             contract = key if key is not None and key in contracts else None
             customer = key if key is not None and contract is None else None
@@ -718,7 +717,7 @@ def _budget_rows(
                     month,
                     contract,
                     customer,
-                    counts[key],
+                    counts.get(key, 0),
                     usage.included,
                     usage.used,
                     usage.remaining,
@@ -855,7 +854,7 @@ def _compare_table(columns: dict[str, list[Any]], sample: bool) -> None:
                 for first, last in zip(values, columns["last_month"], strict=True)
             ]
         if column == "overage_per_contract":
-            return [len(over) for over in values]
+            return [sum(1 for hours in over.values() if hours) for over in values]
         if column == "cost":
             return [
                 f"{amount:,} {currency}" if currency else f"{amount:,}"
