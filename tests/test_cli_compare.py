@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -153,3 +154,14 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str], args: list[str], 
     code, out, err = run(capsys, *args)
     assert (code, out) == (2, "")
     assert words in err
+
+
+def test_the_readme_main_job_is_compare_with_no_arguments() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    command = ".venv/bin/pip install . && .venv/bin/python -m slaclock compare\n"
+    assert command in readme
+    done = subprocess.run(
+        [sys.executable, "-m", "slaclock", "compare"], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.split("\n", 1)[0].split() == ["SLA-1", "SLA-2", "SLA-3", "SLA-4"]
