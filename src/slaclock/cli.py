@@ -292,6 +292,21 @@ class _Feed:
                 f"cannot read incidents file {self.name!r}: {error.strerror or error}"
             ) from None
 
+    def incidents(self, catalog: Catalog) -> Iterator[Incident]:
+        """The log's incidents, read with the catalog's vocabulary; bad lines as :meth:`bad`."""
+        from slaclock import read_incidents
+
+        # Lines of text, as a handle gives them: the reader iterates, nothing more.
+        reader = read_incidents(
+            self.lines(),  # type: ignore[arg-type]
+            vocabulary=catalog.vocabulary,
+            errors="collect" if self.collect else "raise",
+        )
+        for incident in reader:
+            self.take(reader.errors.errors)
+            yield incident
+        self.take(reader.errors.errors)
+
     def bad(self, error: IncidentError) -> None:
         """One bad line: raised with ``--errors stop``, written and counted with ``collect``."""
         if not self.collect:
@@ -562,15 +577,10 @@ def _evaluate_in_full(
     at: datetime | None,
 ) -> None:
     """Every clock of every incident, by ``slaclock.evaluate`` one incident at a time."""
-    from slaclock import Evaluation, evaluate, read_incidents
+    from slaclock import Evaluation, evaluate
     from slaclock.analysis import ClockRow, clock_table
     from slaclock.display import format_table
 
-    reader = read_incidents(
-        feed.lines(),  # type: ignore[arg-type]
-        vocabulary=catalog.vocabulary,
-        errors="collect" if feed.collect else "raise",
-    )
     results: list[Evaluation] = []
     zones = _Zones(catalog)
     table = args.format == "table"
@@ -578,8 +588,7 @@ def _evaluate_in_full(
     values = _Values(ClockRow._fields)
 
     def rows() -> Iterator[list[object]]:
-        for incident in reader:
-            feed.take(reader.errors.errors)
+        for incident in feed.incidents(catalog):
             try:
                 tier = _tier_of(catalog, incident, feed.number, named)
                 if table:
@@ -602,7 +611,6 @@ def _evaluate_in_full(
             zone = zones.of(tier.id)
             for row in zip(*clocks.values(), strict=True):
                 yield values.of(row, zone)
-        feed.take(reader.errors.errors)
 
     if not table:
         _write(args, ClockRow._fields, rows())
@@ -617,7 +625,7 @@ def _evaluate_in_full(
 
 
 def _budget(args: argparse.Namespace) -> int:
-    from slaclock import budgets, read_incidents
+    from slaclock import budgets
 
     at = _at(args)
     _one_stdin(args.file, args.catalog)
@@ -628,13 +636,7 @@ def _budget(args: argparse.Namespace) -> int:
         _usage(lambda: budgets(next(iter(catalog.tiers.values())), [], month=args.month))
     groups: dict[str, list[Incident]] = {}
     with _Feed(args.file, args.errors) as feed:
-        reader = read_incidents(
-            feed.lines(),  # type: ignore[arg-type]
-            vocabulary=catalog.vocabulary,
-            errors="collect" if feed.collect else "raise",
-        )
-        for incident in reader:
-            feed.take(reader.errors.errors)
+        for incident in feed.incidents(catalog):
             try:
                 tier = _tier_of(catalog, incident, feed.number, named)
             except IncidentError as error:
@@ -642,7 +644,6 @@ def _budget(args: argparse.Namespace) -> int:
                 continue
             feed.good += 1
             groups.setdefault(tier.id, []).append(incident)
-        feed.take(reader.errors.errors)
     rows = [
         row
         for tier_id in sorted(groups)
@@ -802,19 +803,8 @@ def _compare(args: argparse.Namespace) -> int:
             sample_records(_SAMPLE_INCIDENTS, seed=_SAMPLE_SEED, catalog=catalog)
         )
     else:
-        from slaclock import read_incidents
-
         with _Feed(args.file, args.errors) as feed:
-            reader = read_incidents(
-                feed.lines(),  # type: ignore[arg-type]
-                vocabulary=catalog.vocabulary,
-                errors="collect" if feed.collect else "raise",
-            )
-            records = []
-            for incident in reader:
-                feed.take(reader.errors.errors)
-                records.append(incident)
-            feed.take(reader.errors.errors)
+            records = list(feed.incidents(catalog))
             feed.good = len(records)
     table = compare(records, scenarios, at=at)
     columns = table.columns
@@ -991,21 +981,19 @@ def _add_format_option(parser: argparse.ArgumentParser, default: str = "table") 
     )
 
 
-def _add_log_options(parser: argparse.ArgumentParser, *, example: bool = False) -> None:
-    """FILE (with ``example``, optional: the bundled example log), catalog, tier, --at, errors."""
+def _add_file(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """FILE, the incident log; with ``default``, optional (what is read without it)."""
     parser.add_argument(
         "file",
         metavar="FILE",
-        nargs="?" if example else None,
+        nargs=None if default is None else "?",
         help="incidents as JSON Lines, '-' for standard input"
-        + (" (default: the bundled example)" if example else ""),
+        + ("" if default is None else f" (default: {default})"),
     )
-    _add_catalog_option(parser)
-    parser.add_argument(
-        "--tier",
-        metavar="ID",
-        help="evaluate every incident on this tier (default: each record's own 'tier')",
-    )
+
+
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """--at, --errors and --format: how a log is read and what is written of it."""
     parser.add_argument("--at", metavar="INSTANT", help="as of this ISO 8601 instant")
     parser.add_argument(
         "--errors",
@@ -1015,6 +1003,18 @@ def _add_log_options(parser: argparse.ArgumentParser, *, example: bool = False) 
         "(every bad line, then a count; exit 1) (default: stop)",
     )
     _add_format_option(parser)
+
+
+def _add_log_options(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """FILE, --catalog, --tier and the reading options of ``evaluate`` and ``budget``."""
+    _add_file(parser, default)
+    _add_catalog_option(parser)
+    parser.add_argument(
+        "--tier",
+        metavar="ID",
+        help="evaluate every incident on this tier (default: each record's own 'tier')",
+    )
+    _add_reading_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1060,7 +1060,7 @@ def build_parser() -> argparse.ArgumentParser:
         "is evaluated in full); --explain explains every clock in words. Without FILE the "
         "bundled example log is used; without --catalog the default catalog.",
     )
-    _add_log_options(evaluate, example=True)
+    _add_log_options(evaluate, "the bundled example")
     view = evaluate.add_mutually_exclusive_group()
     view.add_argument(
         "--cycles",
@@ -1092,12 +1092,7 @@ def build_parser() -> argparse.ArgumentParser:
         "record's tier. Each variation (--hours, --reaction, ...) adds a varied copy of "
         "every scenario. Without FILE, 2,000 sample incidents (seed 0) are compared.",
     )
-    compare.add_argument(
-        "file",
-        metavar="FILE",
-        nargs="?",
-        help="incidents as JSON Lines, '-' for standard input (default: 2,000 sample incidents)",
-    )
+    _add_file(compare, "2,000 sample incidents")
     _add_catalog_option(compare)
     compare.add_argument(
         "--tier",
@@ -1128,14 +1123,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="which customer message a cycle runs from",
     )
-    compare.add_argument("--at", metavar="INSTANT", help="as of this ISO 8601 instant")
-    compare.add_argument(
-        "--errors",
-        choices=("stop", "collect"),
-        default="stop",
-        help="at a bad line: stop there (exit 1), or report it and compare the rest (exit 1)",
-    )
-    _add_format_option(compare)
+    _add_reading_options(compare)
     compare.set_defaults(handler=_compare)
 
     sample = commands.add_parser(
