@@ -168,6 +168,10 @@ def test_dash_reads_standard_input(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(catalog.encode())))
     code, out, _ = cli(capsys, "deadline", OPENED, "PT2H", "--catalog", "-")
     assert (code, out) == (0, "2026-11-30T11:30:00+03:00\n")
+    calendar = 'tz = "UTC"\nweek = { mon = [["09:00", "17:00"]] }\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(calendar.encode())))
+    code, out, _ = cli(capsys, "deadline", "2026-11-30T16:00:00Z", "2h", "--calendar", "-")
+    assert (code, out) == (0, "2026-12-07T10:00:00+00:00\n")  # Mondays only
     code, _, err = cli(capsys, "evaluate", "-", "--catalog", "-")
     assert code == 2 and "standard input ('-') can be read once" in err
 
