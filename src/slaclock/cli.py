@@ -401,12 +401,14 @@ class _Values:
     """Rows of microseconds (analysis rows) as instants in a zone and durations."""
 
     def __init__(self, names: Sequence[str]) -> None:
+        from slaclock.analysis import instant
+
+        self._instant = instant
         self._instants = [i for i, name in enumerate(names) if name in _INSTANTS]
         self._durations = [i for i, name in enumerate(names) if name in _DURATIONS]
 
     def of(self, row: Sequence[Any], zone: ZoneInfo) -> list[object]:
-        from slaclock.analysis import instant
-
+        instant = self._instant
         values = list(row)
         for i in self._instants:
             values[i] = instant(values[i], zone)
