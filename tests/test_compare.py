@@ -9,6 +9,9 @@ tiers and logs, on the sample data, from records, incidents and a file alike.
 from __future__ import annotations
 
 import json
+import pickle
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from slaclock import (
@@ -166,7 +169,6 @@ def check(incidents: list[Incident], scenarios: list[Scenario], at: datetime | N
 
 
 @given(st.data())
-@settings(max_examples=60, deadline=None)
 def test_each_scenario_equals_evaluate_one_incident_at_a_time(data: st.DataObject) -> None:
     tier = data.draw(sst.tiers(), label="tier")
     incidents = data.draw(st.lists(sst.incidents(tier=tier), min_size=0, max_size=4))
@@ -330,3 +332,35 @@ def test_catalog_replace_calendars_puts_every_tier_on_new_hours_in_one_call() ->
     assert [Scenario("x", what_if).tiers[k] for k in what_if.tiers] == list(
         Scenario("x", CATALOG, hours="09:00-19:00").tiers.values()
     )
+
+
+def test_the_benchmark_runs_and_checks_its_tables(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_compare.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--n", "60", "--repeats", "1", "--json", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "four / one (seconds):" in done.stdout
+    assert json.loads((tmp_path / "r").read_text())["seconds"]["ratio"] > 0
+
+
+def test_a_scenario_shows_itself_in_one_short_line() -> None:
+    shown = repr(Scenario("09-19", CATALOG, hours="09:00-19:00", reaction="4h"))
+    assert shown == (
+        "Scenario('09-19', <Catalog of SLA-1, SLA-2, SLA-3, SLA-4>, reaction='4h', "
+        "hours='09:00-19:00')"
+    )
+    assert repr(Scenario("x", SLA2)) == "Scenario('x', <Tier SLA-2 Enterprise>)"
+
+
+def test_a_scenario_is_an_immutable_value() -> None:
+    scenario = Scenario("09-19", CATALOG, hours="09:00-19:00", reaction="4h")
+    again = pickle.loads(pickle.dumps(scenario))
+    assert again == scenario and hash(again) == hash(scenario) and again.tiers == scenario.tiers
+    with pytest.raises(AttributeError):
+        scenario.name = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        scenario.tiers["SLA-2"] = SLA2  # type: ignore[index]

@@ -33,8 +33,8 @@ from slaclock._sla.lifecycle import programs
 from slaclock._sla.plan import Plan, options, plan_of
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
-from slaclock.analysis._decode import Unusual, check_scope, decode
-from slaclock.catalog import Catalog
+from slaclock.analysis._decode import Decoded, Unusual, check_scope, decode
+from slaclock.catalog import Catalog, FrozenMap
 from slaclock.errors import (
     IncidentError,
     SlaclockError,
@@ -79,6 +79,16 @@ _HOURS = re.compile(r"\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*")
 _HOURS_FORM = (
     "'HH:MM-HH:MM' text such as '09:00-19:00' (those hours on every day the calendar "
     "works) or a week mapping such as {'mon': [['09:00', '19:00']], ...}"
+)
+_VARIATIONS = (
+    "reaction",
+    "first_reaction",
+    "resolution",
+    "hours",
+    "calendar",
+    "cycle_rule",
+    "pause_reaction_when_pending",
+    "at",
 )
 _DURATION_FORM = "a positive timedelta or duration text such as 'PT4H' or '4h'"
 
@@ -192,7 +202,7 @@ class Scenario:
                 tiers[key] = tier.replace(**here) if here else tier
             except SlaclockError as error:
                 raise _named(self.name, error) from None
-        object.__setattr__(self, "tiers", tiers)
+        object.__setattr__(self, "tiers", FrozenMap(tiers, what="tier"))
 
     def _duration(self, key: str) -> timedelta:
         value = getattr(self, key)
@@ -232,6 +242,20 @@ class Scenario:
                 f"expected {_HOURS_FORM}"
             ) from None
 
+    def __repr__(self) -> str:
+        """Short: the name, the subject by its tier ids, and the variations given."""
+        subject = self.tier_or_catalog
+        if isinstance(subject, Catalog):
+            shown = f"<Catalog of {', '.join(subject.tiers)}>"
+        else:
+            shown = f"<Tier {subject.label}>"
+        varied = "".join(
+            f", {key}={getattr(self, key)!r}"
+            for key in _VARIATIONS
+            if getattr(self, key) is not None
+        )
+        return f"Scenario({self.name!r}, {shown}{varied})"
+
     @property
     def vocabulary(self) -> Vocabulary:
         """The incident types and channels the scenario's tiers speak of."""
@@ -242,16 +266,9 @@ class Scenario:
 
 
 class Log(NamedTuple):
-    """One incident decoded once for every scenario: its identity, log, owner and work."""
+    """One incident decoded once for every scenario: its log, whom it is for, its work."""
 
-    ident: str
-    type: str
-    channel: str | None
-    third_party: bool
-    tier: str | None
-    kinds: tuple[str, ...]
-    instants: tuple[int, ...]
-    agent_opened: bool
+    log: Decoded  # identity, scope, kinds and instants, as the row engine decodes them
     owner: str | None  # the budget's key: the contract, else the customer
     contract: bool  # the owner is a contract
     work: tuple[tuple[int, int], ...]  # work_logged (instant, duration) in microseconds
@@ -265,21 +282,19 @@ def _log_of(incident: Incident, line: int, from_file: bool) -> Log:
         for event in incident.events
         if event.kind == "work_logged" and event.duration is not None
     )
-    return Log(
+    decoded = Decoded(
         incident.id,
         incident.type,
         incident.channel,
         incident.third_party,
         incident.tier,
         incident._kinds,
-        tuple(incident._us),
+        list(incident._us),
         incident.events[0].by == "agent",
-        incident.contract if incident.contract is not None else incident.customer,
-        incident.contract is not None,
-        work,
-        line,
-        from_file,
+        False,  # an Incident's work_logged events have their durations
     )
+    owner = incident.contract if incident.contract is not None else incident.customer
+    return Log(decoded, owner, incident.contract is not None, work, line, from_file)
 
 
 _VALIDITY = (
@@ -304,21 +319,8 @@ def _fast_log(line: str, number: int, vocabulary: Vocabulary) -> Log:
             if event["type"] == "work_logged"
         )
     contract = record.get("contract")
-    return Log(
-        log.ident,
-        log.type,
-        log.channel,
-        log.third_party,
-        log.tier,
-        log.kinds,
-        tuple(log.instants),
-        log.agent_opened,
-        contract if contract is not None else record.get("customer"),
-        contract is not None,
-        work,
-        number,
-        True,
-    )
+    owner = contract if contract is not None else record.get("customer")
+    return Log(log, owner, contract is not None, work, number, True)
 
 
 def decode_logs(source: object, vocabulary: Vocabulary) -> list[Log]:
@@ -406,10 +408,11 @@ def _plan(tier: Tier, scenario: Scenario) -> Plan:
     return Plan.of(tier, cycle_rule=scenario.cycle_rule, pause=scenario.pause_reaction_when_pending)
 
 
-def _tier_of(plans: Mapping[str, Plan], log: Log) -> Plan:
+def _tier_of(plans: Mapping[str, Plan], entry: Log) -> Plan:
     """The plan of the tier a log's record names (a catalog scenario)."""
+    log = entry.log
     where: dict[str, Any] = (
-        {"line": log.line} if log.from_file else {"path": f"source item {log.line}"}
+        {"line": entry.line} if entry.from_file else {"path": f"source item {entry.line}"}
     )
     if log.tier is None:
         raise IncidentError(
@@ -442,8 +445,9 @@ def _row(scenario: Scenario, logs: list[Log], default_at: datetime | None) -> li
     spans: dict[str, list[int]] = {}
     owners: dict[str, dict[str | None, None]] = {}
     work: dict[tuple[str, str | None, str], int] = {}
-    for log in logs:
-        plan = single if single is not None else _tier_of(plans, log)
+    for entry in logs:
+        log = entry.log
+        plan = single if single is not None else _tier_of(plans, entry)
         cut = known(log.kinds, log.instants, at_us)
         if cut is None:
             not_opened += 1
@@ -454,10 +458,10 @@ def _row(scenario: Scenario, logs: list[Log], default_at: datetime | None) -> li
         span = spans.setdefault(tier_id, [points[0], points[-2]])
         span[0] = min(span[0], points[0])
         span[1] = max(span[1], points[-2])
-        owners.setdefault(tier_id, {})[log.owner] = None
-        for instant, duration in log.work:
+        owners.setdefault(tier_id, {})[entry.owner] = None
+        for instant, duration in entry.work:
             if at_us is None or instant <= at_us:
-                key = (tier_id, log.owner, _month(instant, plan.zone))
+                key = (tier_id, entry.owner, _month(instant, plan.zone))
                 work[key] = work.get(key, 0) + duration
         reason = plan.covers(log.type, log.third_party, log.channel)
         if reason is not None:
@@ -469,7 +473,7 @@ def _row(scenario: Scenario, logs: list[Log], default_at: datetime | None) -> li
         try:
             assessed = assess(plan, program, points, at_us, FULL)
         except (SlaclockError, ValueError, OverflowError) as exc:
-            where = f"line {log.line}" if log.from_file else f"source item {log.line}"
+            where = f"line {entry.line}" if entry.from_file else f"source item {entry.line}"
             raise SlaclockValueError(
                 f"Scenario {scenario.name!r}: {where}, incident {log.ident!r}: cannot "
                 f"evaluate this log: {shorten(str(exc))}"
@@ -628,14 +632,15 @@ def compare_columns(
 def _check_owners(logs: list[Log]) -> None:
     """Refuse a name that is one incident's contract and another's customer (as budgets() does)."""
     first: dict[str, tuple[bool, str]] = {}
-    for log in logs:
-        if log.owner is None:
+    for entry in logs:
+        ident = entry.log.ident
+        if entry.owner is None:
             continue
-        seen = first.setdefault(log.owner, (log.contract, log.ident))
-        if seen[0] != log.contract:
-            contract_of, customer_of = (seen[1], log.ident) if seen[0] else (log.ident, seen[1])
+        seen = first.setdefault(entry.owner, (entry.contract, ident))
+        if seen[0] != entry.contract:
+            contract_of, customer_of = (seen[1], ident) if seen[0] else (ident, seen[1])
             raise SlaclockValueError(
-                f"{log.owner!r} is the contract of incident {contract_of!r} and the customer "
+                f"{entry.owner!r} is the contract of incident {contract_of!r} and the customer "
                 f"(with no contract) of incident {customer_of!r}; budgets are kept per "
                 "contract, else per customer, by name, so give such incidents their contract"
             )
