@@ -192,9 +192,12 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_ctrl_c_ends_in_one_line_with_status_130() -> None:
-    # A log arriving slowly on standard input: interrupted while reading it.
+    # A log arriving slowly on standard input: interrupted while reading it.  A
+    # background job starts with Ctrl-C ignored, and Python then leaves it so: the
+    # child takes Python's own handler back, as it has at a terminal.
     code = (
-        "import sys; from slaclock.cli import main; print('ready', file=sys.stderr, flush=True); "
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from slaclock.cli import main; print('ready', file=sys.stderr, flush=True); "
         "sys.exit(main(['evaluate', '-']))"
     )
     child = subprocess.Popen(
