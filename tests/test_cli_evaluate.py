@@ -27,10 +27,73 @@ def row(out: str, incident: str, cycle: str = "1") -> list[str]:
     raise AssertionError(f"no row for {incident} cycle {cycle} in:\n{out}")
 
 
-def test_no_arguments_evaluates_the_bundled_log_on_the_default_catalog(
+def summary(out: str, incident: str) -> dict[str, str]:
+    """The summary table's row of an incident, by column."""
+    lines = out.splitlines()
+    for line in lines[1:]:
+        if line.split()[:1] == [incident]:
+            return _cells(lines[0].split(), line)
+    raise AssertionError(f"no row for {incident} in:\n{out}")
+
+
+def _cells(head: list[str], line: str) -> dict[str, str]:
+    words = line.split()
+    out: dict[str, str] = {}
+    for name in head:
+        word = words.pop(0)
+        if len(word) == 10 and word[4:5] == "-" and words and ":" in words[0][:3]:
+            word += " " + words.pop(0)  # an instant: date and time
+        out[name] = word
+    return out
+
+
+def test_no_arguments_evaluates_the_bundled_log_on_the_fast_path(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, err = run(capsys)
+    assert code == 0 and err == ""
+    assert out.splitlines()[0].split() == [
+        "INCIDENT",
+        "TIER",
+        "COVERED",
+        "CYCLES",
+        "BREACHES",
+        "FIRST_DUE",
+        "FIRST_ANSWERED",
+        "FIRST_TAKEN",
+        "WORST_OVERDUE",
+        "NEXT_DUE",
+        "AT_RISK",
+        "RESOLUTION_DUE",
+    ]
+    # Friday evening on SLA-2: due Monday 11:30 Moscow time, answered 10:20.
+    inc103 = summary(out, "INC-103")
+    assert (inc103["FIRST_DUE"], inc103["FIRST_ANSWERED"]) == (
+        "2026-11-30 11:30",
+        "2026-11-30 10:20",
+    )
+    assert inc103["BREACHES"] == "0"
+    # New Year eve on SLA-4: due on the first working day after the holidays, late.
+    assert summary(out, "INC-105")["FIRST_DUE"] == "2026-01-12 10:30"
+    assert summary(out, "INC-105")["BREACHES"] == "1"
+    # Transferred Saturday 1 Nov 2025 counts as a working day.
+    assert summary(out, "INC-106")["FIRST_DUE"] == "2025-11-01 11:00"
+    # A reply exactly at due is on time; after hours past due is a breach of no working time.
+    assert summary(out, "INC-109")["BREACHES"] == "0"
+    assert (summary(out, "INC-110")["BREACHES"], summary(out, "INC-110")["WORST_OVERDUE"]) == (
+        "1",
+        "PT0S",
+    )
+    assert summary(out, "INC-111")["COVERED"] == "no"
+    assert "INC-111 on SLA-1: third-party plugins and integrations are not covered" in out
+    assert "Times are local to the tier calendars (Europe/Moscow)." in out
+    assert out.rstrip().endswith(
+        "15 incidents (1 not covered), 16 cycles, 4 breaches in 4 incidents."
+    )
+
+
+def test_cycles_shows_every_clock_with_its_breaches(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--cycles")
     assert code == 0 and err == ""
     assert out.splitlines()[0].split() == [
         "INCIDENT",
@@ -43,40 +106,45 @@ def test_no_arguments_evaluates_the_bundled_log_on_the_default_catalog(
         "STATUS",
         "LATE",
     ]
-    # Friday evening on SLA-2: due Monday 11:30 Moscow time, answered 10:20.
     assert row(out, "INC-103")[7:12] == ["2026-11-30", "11:30", "2026-11-30", "10:20", "met"]
-    # New Year eve on SLA-4: due on the first working day after the holidays, late.
     assert row(out, "INC-105")[7:9] == ["2026-01-12", "10:30"]
     assert row(out, "INC-105")[11] == "late"
-    # Transferred Saturday 1 Nov 2025 counts as a working day.
     assert row(out, "INC-106")[7:9] == ["2025-11-01", "11:00"]
-    # A reply exactly at due is on time; after hours past due is a breach.
     assert row(out, "INC-109")[11] == "met"
     assert row(out, "INC-110")[11:13] == ["late", "PT0S"]
     assert "INC-111 on SLA-1: third-party plugins and integrations are not covered" in out
-    assert "Budget SLA-3 2026-11: used PT9H30M of PT8H, OVER by PT1H30M." in out
-    assert "Times are local to the tier calendars (Europe/Moscow)." in out
     assert out.rstrip().endswith("4 breaches.")
 
 
 def test_at_replays_the_log_as_of_an_instant(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--at", "2026-11-30T11:35:00+03:00")
+    at = ("--at", "2026-11-30T11:35:00+03:00")
+    code, out, _ = run(capsys, *at)
     assert code == 0
     # INC-101 (SLA-2, opened 08:15 Monday) is not answered yet at 11:35: 1 h 35 of 2 h used, at risk.
-    assert row(out, "INC-101")[9:] == ["-", "at_risk"]
+    inc101 = summary(out, "INC-101")
+    assert (inc101["FIRST_TAKEN"], inc101["AT_RISK"], inc101["NEXT_DUE"]) == (
+        "PT1H35M",
+        "yes",
+        "2026-11-30 12:00",
+    )
     # Incidents opened after --at have no cycle yet.
+    assert summary(out, "INC-115")["CYCLES"] == "0"
+    code, out, _ = run(capsys, "--cycles", *at)
+    assert row(out, "INC-101")[9:] == ["-", "at_risk"]
     assert "INC-115" in out and "no cycle yet" in out
 
 
 def test_tier_evaluates_every_incident_on_one_tier(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--tier", "SLA-4")
-    assert code == 0
-    tiers = {line.split()[1] for line in out.splitlines()[1:] if line.startswith("INC-")}
-    assert tiers == {"SLA-4"}
+    for view in ((), ("--cycles",)):
+        code, out, _ = run(capsys, "--tier", "SLA-4", *view)
+        assert code == 0
+        tiers = {line.split()[1] for line in out.splitlines()[1:] if line.startswith("INC-")}
+        assert tiers == {"SLA-4"}
 
 
-def test_records_without_a_tier_fall_back_to_sla_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("view", [(), ("--cycles",)])
+def test_a_record_without_a_tier_needs_tier_never_a_guess(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], view: tuple[str, ...]
 ) -> None:
     log = tmp_path / "log.jsonl"
     record = {
@@ -85,23 +153,34 @@ def test_records_without_a_tier_fall_back_to_sla_2(
         "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}],
     }
     log.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    assert row(run(capsys, str(log))[1], "X-1")[1:4] == ["SLA-2", "1", "first"]
-    assert row(run(capsys, str(log), "--tier", "SLA-1")[1], "X-1")[1:7] == [
-        "SLA-1",
-        "1",
-        "first",
-        "PT8H",
-        "2026-11-27",
-        "17:30",
-    ]
+    code, out, err = run(capsys, str(log), *view)
+    assert (code, out) == (1, "")
+    assert "line 1" in err and "names no tier" in err and "--tier ID" in err
+    code, out, _ = run(capsys, str(log), "--tier", "SLA-1", *view)
+    assert code == 0 and "X-1       SLA-1" in out
 
 
-def test_json_and_explain_outputs(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--json")
+def test_json_csv_and_explain_outputs(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--format", "json")
     assert code == 0
     results = [json.loads(line) for line in out.splitlines()]
     assert len(results) == 15
-    assert results[2]["cycles"][0]["due"] == "2026-11-30T11:30:00+03:00"
+    assert results[2]["incident"] == "INC-103"
+    assert results[2]["first_due"] == "2026-11-30T11:30:00+03:00"
+    assert results[2]["first_taken"] == "PT50M" and results[2]["next_due"] is None
+    code, out, _ = run(capsys, "--format", "csv")
+    lines = out.splitlines()
+    assert lines[0].startswith("incident,tier,customer,contract,type,channel,third_party,opened,covered,reason,cycles")
+    assert len(lines) == 16 and lines[3].startswith(
+        "INC-103,SLA-2,,,failure,portal,false,2026-11-27T17:30:00+03:00,true,,1,0,false,2026-11-30T11:30"
+    )
+    code, out, _ = run(capsys, "--cycles", "--format", "json")
+    clocks = [json.loads(line) for line in out.splitlines()]
+    assert {c["incident"] for c in clocks} == {f"INC-{n}" for n in range(101, 116)} - {"INC-111"}
+    inc103 = [c for c in clocks if c["incident"] == "INC-103"]
+    assert [(c["kind"], c["due"], c["status"]) for c in inc103] == [
+        ("reaction", "2026-11-30T11:30:00+03:00", "met")
+    ]
     code, out, _ = run(capsys, "--explain")
     assert code == 0 and "Working time counted:" in out
 
@@ -157,8 +236,9 @@ def test_record_naming_an_unknown_tier_exits_1(
         "events": [{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}],
     }
     log.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    code, _, err = run(capsys, str(log))
-    assert code == 1 and "incident 'G' names tier 'Gold'" in err
+    for view in ((), ("--cycles",)):
+        code, _, err = run(capsys, str(log), *view)
+        assert code == 1 and "line 1" in err and "incident 'G': unknown tier 'Gold'" in err
 
 
 def test_python_dash_m_runs_the_main_job() -> None:
@@ -169,29 +249,7 @@ def test_python_dash_m_runs_the_main_job() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "INC-103" in done.stdout and "4 breaches." in done.stdout
-
-
-def test_at_budget_counts_only_work_logged_by_then(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    log = tmp_path / "log.jsonl"
-    record = {
-        "id": "W",
-        "type": "consultation",
-        "tier": "SLA-3",
-        "events": [
-            {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
-            {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": "PT2H"},
-            {"type": "work_logged", "at": "2026-11-20T12:00:00+03:00", "duration": "PT9H"},
-        ],
-    }
-    log.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    code, out, _ = run(capsys, str(log), "--at", "2026-11-10T12:00:00+03:00")
-    assert code == 0
-    assert "Budget SLA-3 2026-11: used PT2H of PT8H." in out
-    code, out, _ = run(capsys, str(log))
-    assert "Budget SLA-3 2026-11: used PT11H of PT8H, OVER by PT3H." in out
+    assert "INC-103" in done.stdout and "4 breaches in 4 incidents." in done.stdout
 
 
 def test_calendar_commands_separate_bad_usage_from_bad_data(
@@ -219,55 +277,3 @@ def test_calendar_commands_separate_bad_usage_from_bad_data(
         assert main(args) == 1, args
         err = capsys.readouterr().err
         assert err.startswith("slaclock: error: ") and "Traceback" not in err
-
-
-def test_budget_lines_are_per_contract_then_customer(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def line(ident: str, hours: str, **owner: str) -> str:
-        record = {
-            "id": ident,
-            "type": "consultation",
-            "tier": "SLA-3",
-            **owner,
-            "events": [
-                {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
-                {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": hours},
-            ],
-        }
-        return json.dumps(record) + "\n"
-
-    log = tmp_path / "log.jsonl"
-    log.write_text(
-        line("A", "PT5H", contract="C-1", customer="ACME")
-        + line("B", "PT4H", contract="C-1", customer="ACME")
-        + line("C", "PT3H", customer="Globex")
-        + line("D", "PT1H"),
-        encoding="utf-8",
-    )
-    code, out, _ = run(capsys, str(log))
-    assert code == 0
-    assert "Budget SLA-3 contract 'C-1' 2026-11: used PT9H of PT8H, OVER by PT1H." in out
-    assert "Budget SLA-3 customer 'Globex' (no contract) 2026-11: used PT3H of PT8H." in out
-    assert "Budget SLA-3 (no contract or customer) 2026-11: used PT1H of PT8H." in out
-    assert "PT13H" not in out  # never pooled across contracts
-
-
-def test_a_contract_named_like_a_customer_is_bad_data(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    events = [
-        {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
-        {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": "PT1H"},
-    ]
-    log = tmp_path / "log.jsonl"
-    log.write_text(
-        "".join(
-            json.dumps({"id": i, "type": "failure", "tier": "SLA-3", **o, "events": events}) + "\n"
-            for i, o in (("A", {"contract": "ACME"}), ("B", {"customer": "ACME"}))
-        ),
-        encoding="utf-8",
-    )
-    code, _, err = run(capsys, str(log))
-    assert code == 1
-    assert "'ACME' is the contract of incident 'A'" in err and "Traceback" not in err

@@ -404,11 +404,11 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     "args,line",
     [
         (("evaluate", "--catalog", "missing.toml"), None),
-        (("evaluate", "bad.jsonl"), 2),
+        (("evaluate", "bad.jsonl", "--tier", "SLA-2"), 2),
         (("evaluate", "deep.jsonl"), 1),
         (("evaluate", "--catalog", "deep.toml"), None),
-        (("evaluate", "y9999.jsonl"), 2),
-        (("evaluate", "big.jsonl"), 2),
+        (("evaluate", "y9999.jsonl", "--tier", "SLA-2"), 2),
+        (("evaluate", "big.jsonl", "--tier", "SLA-2"), 2),
     ],
     ids=["missing_catalog", "invalid_utf8", "deep_nesting", "deep_catalog", "year_9999", "huge"],
 )
@@ -481,7 +481,7 @@ def test_piping_into_head_ends_quietly(tmp_path: Path) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text("".join(record(ident=f"I{n}") + "\n" for n in range(3000)), encoding="utf-8")
     run = subprocess.run(
-        f"{sys.executable} -m slaclock evaluate --json {path} | head -1",
+        f"{sys.executable} -m slaclock evaluate --format json --tier SLA-2 {path} | head -1",
         shell=True,
         capture_output=True,
         text=True,

@@ -137,5 +137,10 @@ def test_display_module_is_public_with_a_static_all() -> None:
         and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
     ]
     assert len(static) == 1 and isinstance(static[0].value, ast.List)
-    assert slaclock.display.__all__ == ["calendar_html", "format_instant", "format_table"]
+    assert slaclock.display.__all__ == [
+        "calendar_html",
+        "format_instant",
+        "format_table",
+        "write_rows",
+    ]
     assert all(callable(getattr(slaclock.display, name)) for name in slaclock.display.__all__)

@@ -680,15 +680,24 @@ def test_the_evaluate_command_measures_a_log_that_changes_tier_on_the_catalog(
     )
     path = tmp_path / "log.jsonl"
     path.write_text(json.dumps(moved.to_dict()) + "\n", encoding="utf-8")
-    assert main(["evaluate", str(path), "--json"]) == 0
-    [result] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert result == json.loads(json.dumps(evaluate(moved, CATALOG).to_dict()))
-    assert (result["tier"], result["breached"]) == ("SLA-3", True)
-    # The budget line counts only the work logged on SLA-3.
-    assert main(["evaluate", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "Budget SLA-3 contract 'C-1' 2026-11: used PT2H of PT8H." in out
+    want = evaluate(moved, CATALOG)
+    assert (want.tier, want.breached) == ("SLA-3", True)
+    # The summary row (the fast path) and every clock (--cycles) are the catalog's answer.
+    assert main(["evaluate", str(path), "--format", "json"]) == 0
+    [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["incident"], row["tier"], row["breached"]) == (moved.id, "SLA-3", True)
+    assert main(["evaluate", str(path), "--cycles", "--format", "json"]) == 0
+    clocks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [c["tier"] for c in clocks if c["kind"] == "reaction"] == [c.tier for c in want.cycles]
+    assert main(["evaluate", str(path), "--cycles"]) == 0
+    assert "SLA-3" in capsys.readouterr().out
+    # The budget counts only the work logged on SLA-3 there, and SLA-1's before the change.
+    assert main(["budget", str(path), "--month", "2026-11", "--format", "json"]) == 0
+    budget_rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    used = {(r["tier"], r["contract"]): r["used"] for r in budget_rows}
+    assert used[("SLA-3", "C-1")] == "PT2H"
     # One tier for all cannot measure it: bad data, with the line and the remedy.
-    assert main(["evaluate", str(path), "--tier", "SLA-2"]) == 1
-    err = capsys.readouterr().err
-    assert "line 1" in err and "leave out --tier" in err and "Traceback" not in err
+    for command in (["evaluate", str(path)], ["evaluate", str(path), "--cycles"]):
+        assert main([*command, "--tier", "SLA-2"]) == 1
+        err = capsys.readouterr().err
+        assert "line 1" in err and "leave out --tier" in err and "Traceback" not in err

@@ -1,4 +1,4 @@
-"""Text for people: the ``slaclock evaluate`` table and instants as people read them.
+"""Text for people: the command line's tables and instants as people read them.
 
 >>> from datetime import datetime
 >>> from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ notebook every value and result shows itself as a table (its ``_repr_html_``);
 from __future__ import annotations
 
 from slaclock._display.notebook import calendar_html
-from slaclock._display.table import format_table
+from slaclock._display.table import format_table, write_rows
 from slaclock._display.text import format_instant
 
-__all__ = ["calendar_html", "format_instant", "format_table"]
+__all__ = ["calendar_html", "format_instant", "format_table", "write_rows"]

@@ -1,4 +1,7 @@
-"""A plain-text table of evaluations: what ``slaclock evaluate`` prints.
+"""What the command line prints: the per-cycle table of evaluations, and rows of values.
+
+:func:`format_table` is ``slaclock evaluate --cycles``'s table; :func:`write_rows`
+writes any rows as an aligned table, JSON Lines or CSV (``--format``).
 
 Instants are shown in each tier calendar's zone (as :func:`evaluate` returns
 them), to the minute unless seconds matter; durations as ISO 8601.
@@ -6,15 +9,20 @@ them), to the minute unless seconds matter; durations as ISO 8601.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+import csv
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, TextIO
 
 from slaclock._display.text import breach_label
 from slaclock._durations import format_duration
 from slaclock._sla.budget import BudgetUsage
 from slaclock._sla.result import Breach, Evaluation
+from slaclock.errors import SlaclockValueError
 
-__all__ = ["format_table"]
+__all__ = ["FORMATS", "format_table", "write_rows"]
 
 _HEAD = ("INCIDENT", "TIER", "CYCLE", "TARGET", "START", "DUE", "ANSWERED", "STATUS", "LATE")
 _TARGET_SHORT = {
@@ -187,3 +195,172 @@ def format_table(
         f"{plural(cycles, 'cycle')}, {plural(len(breaches), 'breach')}."
     )
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+FORMATS = ("table", "json", "csv")
+
+
+def _plain(value: object) -> object:
+    """A value as JSON holds it: instants and durations as ISO 8601 text, decimals as text."""
+    convert = _PLAIN.get(type(value))
+    if convert is not None:
+        return convert(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        # Keys stay as JSON writes them (None as "null"); others become their text.
+        return {
+            key if key is None or isinstance(key, str | int | float) else str(key): _plain(item)
+            for key, item in value.items()
+        }
+    return value
+
+
+def _same(value: object) -> object:
+    return value
+
+
+# By exact type first: a table of 100,000 rows formats a million values.
+_PLAIN: dict[type, Callable[[Any], object]] = {
+    str: _same,
+    int: _same,
+    bool: _same,
+    float: _same,
+    type(None): _same,
+    datetime: datetime.isoformat,
+    timedelta: format_duration,
+}
+
+
+def _cell(value: object) -> str:
+    """A value as a CSV cell: ISO 8601, ``true``/``false``, empty for none, JSON for lists."""
+    convert = _CELL.get(type(value))
+    if convert is not None:
+        return convert(value)
+    if isinstance(value, tuple | list | Mapping):
+        return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
+    return str(_plain(value))
+
+
+_CELL: dict[type, Callable[[Any], str]] = {
+    str: str,
+    int: str,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda _: "",
+    datetime: datetime.isoformat,
+    timedelta: format_duration,
+}
+
+
+def _minute(value: datetime) -> str:
+    """``2026-11-30 11:30`` (seconds when not zero): what :func:`_when` gives, sooner."""
+    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
+    return f"{text}:{value.second:02d}" if value.second or value.microsecond else text
+
+
+def _fraction(value: float) -> str:
+    return f"{value:.1%}" if 0 <= value <= 1 else f"{value:.4g}"
+
+
+def _shown(value: object) -> str:
+    """A value as the table shows it: local minutes, ISO durations, ``-`` for none."""
+    convert = _SHOWN.get(type(value))
+    if convert is not None:
+        return convert(value)
+    if isinstance(value, tuple | list):
+        return ",".join(map(_shown, value)) or "-"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}: {_shown(item)}" for key, item in value.items()) or "-"
+    if isinstance(value, datetime):
+        return _minute(value)
+    return str(_plain(value))
+
+
+_SHOWN: dict[type, Callable[[Any], str]] = {
+    str: str,
+    int: str,
+    bool: lambda value: "yes" if value else "no",
+    float: _fraction,
+    type(None): lambda _: "-",
+    datetime: _minute,
+    timedelta: format_duration,
+}
+
+
+def write_rows(
+    stream: TextIO,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    format: str = "table",
+    headers: Sequence[str] | None = None,
+) -> int:
+    """Write rows of values as an aligned table, JSON Lines or CSV; returns how many.
+
+    ``columns`` names the values of each row; the table heads them with
+    ``headers`` (by default the names in capitals).  ``"json"`` writes one JSON object
+    per row (JSON Lines), ``"csv"`` a header and one line per row; both stream,
+    row by row, and give instants as ISO 8601 with their offset and durations as
+    ISO 8601 durations (``PT1H30M``), a missing value as ``null`` or an empty
+    cell.  ``"table"`` gathers the rows to align them, with instants to the
+    minute (seconds when they matter) in their own zone, fractions as percents,
+    ``-`` for a missing value.
+
+    >>> import sys
+    >>> from datetime import datetime, timedelta, timezone
+    >>> due = datetime(2026, 11, 30, 11, 30, tzinfo=timezone(timedelta(hours=3)))
+    >>> rows = [("INC-1", due, timedelta(minutes=90), True), ("INC-22", None, None, False)]
+    >>> columns = ("incident", "due", "late", "breached")
+    >>> write_rows(sys.stdout, columns, rows)
+    INCIDENT  DUE               LATE     BREACHED
+    INC-1     2026-11-30 11:30  PT1H30M  yes
+    INC-22    -                 -        no
+    2
+    >>> _ = write_rows(sys.stdout, columns, rows, format="csv")
+    incident,due,late,breached
+    INC-1,2026-11-30T11:30:00+03:00,PT1H30M,true
+    INC-22,,,false
+    >>> _ = write_rows(sys.stdout, columns, rows[:1], format="json")
+    {"incident": "INC-1", "due": "2026-11-30T11:30:00+03:00", "late": "PT1H30M", "breached": true}
+    """
+    if format not in FORMATS:
+        raise SlaclockValueError(
+            f"format={format!r}; expected one of {', '.join(map(repr, FORMATS))}"
+        )
+    if headers is not None and len(headers) != len(columns):
+        raise SlaclockValueError(
+            f"headers={list(headers)!r} has {len(headers)} labels for {len(columns)} columns"
+        )
+    write = stream.write
+    count = 0
+    if format == "json":
+        names = list(columns)
+        for row in rows:
+            record = {name: _plain(value) for name, value in zip(names, row, strict=True)}
+            write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    if format == "csv":
+        # The csv module's default dialect ends rows with CRLF, as RFC 4180 has it;
+        # a plain LF reads everywhere and matches what the other formats end with.
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(value) for value in row])
+            count += 1
+        return count
+    shown = [tuple(name.upper() for name in columns) if headers is None else tuple(headers)]
+    shown.extend(tuple(map(_shown, row)) for row in rows)
+    widths = [max(len(row[i]) for row in shown) for i in range(len(columns))]
+    for row in shown:
+        write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    return len(shown) - 1
