@@ -44,7 +44,7 @@ from slaclock._calendar.instants import to_us
 from slaclock._calendar.spec import parse_zone
 from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
 from slaclock._sla.incident import Incident
-from slaclock._sla.plan import Plan, check_tier
+from slaclock._sla.plan import Plan, check_tier, plan_for
 from slaclock._sla.tier import Tier
 from slaclock.analysis._clocks import ClockRow, clock_rows
 from slaclock.analysis._decode import MISSING, Unusual, decode
@@ -76,7 +76,7 @@ __all__ = [
 
 
 def _plan(tier: Tier, cycle_rule: str | None, pause_reaction_when_pending: bool | None) -> Plan:
-    return Plan.of(check_tier(tier), cycle_rule=cycle_rule, pause=pause_reaction_when_pending)
+    return plan_for(check_tier(tier), cycle_rule, pause_reaction_when_pending)
 
 
 def _at_us(at: datetime | None) -> int | None:
@@ -491,6 +491,14 @@ class Table:
 
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
+
+    def __eq__(self, other: object) -> bool:
+        # Equal columns in the same order: a table pickled to a worker and back is equal.
+        if not isinstance(other, Table):
+            return NotImplemented
+        return list(self.columns.items()) == list(other.columns.items())
+
+    __hash__ = None  # type: ignore[assignment]  # the columns are lists
 
     def to_pandas(self, *, zone: str | ZoneInfo = "UTC") -> Any:
         """A ``pandas.DataFrame``: instants as timestamps in ``zone``, durations as timedeltas.
