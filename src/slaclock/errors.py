@@ -12,6 +12,7 @@ File and mapping errors carry where the bad value was: a dotted key path
 from __future__ import annotations
 
 __all__ = [
+    "EventTableError",
     "IncidentError",
     "NaiveDatetimeError",
     "NoWorkingTimeError",
@@ -162,3 +163,56 @@ def _rebuild_incident_error(
     return IncidentError(
         reason, path=path, line=line, incident_id=incident_id, event_index=event_index
     )
+
+
+class EventTableError(IncidentError):
+    """Bad content in an event table: a CSV file or a pandas ``DataFrame`` of events.
+
+    ``line`` is the CSV file's line (1-based; the header is line 1), ``row`` the
+    DataFrame's index label of the bad row, ``column`` the table's own name of
+    the bad column (``path`` holds it too); each is ``None`` when it does not apply.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        column: str | None = None,
+        line: int | None = None,
+        row: object = None,
+        incident_id: str | None = None,
+    ) -> None:
+        super().__init__(message, path=column or "", line=line, incident_id=incident_id)
+        self.column = column
+        self.row = row
+        where = []
+        if line is not None:
+            where.append(f"line {line}")
+        if row is not None:
+            where.append(f"row {quote(row)}")
+        if column:
+            where.append(f"column {quote(column)}")
+        if incident_id is not None:
+            where.append(f"incident {quote(incident_id)}")
+        self.args = (f"{', '.join(where)}: {message}" if where else message,)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_event_table_error,
+            (self.reason, self.column, self.line, self.row, self.incident_id),
+        )
+
+    def at(self, path: str = "", *, line: int | None = None) -> EventTableError:
+        return EventTableError(
+            self.reason,
+            column=path or self.column,
+            line=line if line is not None else self.line,
+            row=self.row,
+            incident_id=self.incident_id,
+        )
+
+
+def _rebuild_event_table_error(
+    reason: str, column: str | None, line: int | None, row: object, incident_id: str | None
+) -> EventTableError:
+    return EventTableError(reason, column=column, line=line, row=row, incident_id=incident_id)

@@ -48,6 +48,7 @@ from slaclock._sla.plan import Plan, check_tier, plan_for
 from slaclock._sla.tier import Tier
 from slaclock.analysis._clocks import ClockRow, clock_rows
 from slaclock.analysis._decode import MISSING, Unusual, decode
+from slaclock.analysis._events import EVENT_COLUMNS, read_events
 from slaclock.analysis._rows import Summary, instant, of_incident, row
 from slaclock.analysis._sample import sample, sample_records
 from slaclock.catalog import Catalog
@@ -61,6 +62,7 @@ from slaclock.errors import (
 )
 
 __all__ = [
+    "EVENT_COLUMNS",
     "ClockRow",
     "Summary",
     "SummaryReader",
@@ -69,6 +71,7 @@ __all__ = [
     "evaluate_jsonl",
     "evaluate_many",
     "instant",
+    "read_events",
     "sample",
     "sample_records",
     "summarize",

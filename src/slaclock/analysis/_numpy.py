@@ -189,9 +189,7 @@ def rows(
         lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
         for k in np.flatnonzero(lengths != 2).tolist():
             event = flat[k]
-            if not (
-                logged[k] and event.keys() == _WORK_KEYS and work_duration(event["duration"])
-            ):
+            if not (logged[k] and event.keys() == _WORK_KEYS and work_duration(event["duration"])):
                 rowwise[owner[k]] = True
         rowwise[owner[logged & (lengths == 2)]] = True  # a work log without its duration
     elif _WORK_CODE in codes:  # every event {"type", "at"}: work logs without durations

@@ -1,0 +1,415 @@
+"""Event tables in: one row per event, as helpdesks export them, read into incidents.
+
+An event table has one row per event of every incident, each row repeating the
+incident's context.  :func:`read_events` reads one from a CSV file (with the
+standard library's :mod:`csv`, so pandas stays optional) or from a pandas
+``DataFrame`` and gives back :class:`~slaclock.Incident` values, in the order
+their first rows come, ready for :func:`~slaclock.analysis.evaluate_many`,
+:func:`~slaclock.analysis.clock_table` or :func:`slaclock.budgets`.
+
+The rules (``docs/howto-tables.md`` shows each):
+
+* Columns, by default named as in :data:`EVENT_COLUMNS`: ``incident`` (the id),
+  ``type``, ``event`` (the event's kind) and ``at`` are required; ``channel``,
+  ``third_party``, ``customer``, ``contract``, ``tier``, ``duration`` (of a
+  ``work_logged`` event) and ``by`` (``agent`` on an ``opened`` row an agent
+  opened) may be left out.  ``columns=`` maps these names to the table's own;
+  other columns of the table are not read.
+* An empty cell (in a DataFrame ``None``, ``NaN``, ``NaT`` or ``pd.NA``) means
+  the value is absent: no channel, no customer, not third-party; a required
+  column may not be empty.
+* The rows of one incident need not be adjacent; its events are in the order of
+  its rows, and must be in time order, as in any incident record.
+* The context columns (``type``, ``channel``, ``third_party``, ``customer``,
+  ``contract``, ``tier``) must say the same on every row of an incident; a row
+  that differs is refused, never resolved by taking one of them.
+* ``at`` is ISO 8601 text with a UTC offset (the rule of incident records), or in
+  a DataFrame an aware ``pandas.Timestamp`` or ``datetime``; a naive one is
+  refused, never given a zone.  ``duration`` is ISO 8601 text (``PT1H30M``), or a
+  ``timedelta``/``pandas.Timedelta``.  ``third_party`` is ``true``/``false`` or
+  ``1``/``0`` (any case), or a bool.  ``incident`` is text (an integer in a
+  DataFrame is read as its digits, as CSV gives them).
+* Every refusal is an :class:`~slaclock.errors.EventTableError` naming the CSV
+  file's line (the header is line 1) or the DataFrame's row label, the column,
+  the incident, the value and the accepted form.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import numbers
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+from typing import IO, Any
+
+from slaclock._sla.incident import Event, Incident
+from slaclock._sla.vocabulary import DEFAULT_VOCABULARY, Vocabulary
+from slaclock._timestamps import FORM, parse_instant
+from slaclock.errors import EventTableError, IncidentError, SlaclockTypeError, quote
+
+__all__ = ["EVENT_COLUMNS", "read_events"]
+
+#: The columns of an event table, by their default names, in the order they are written.
+EVENT_COLUMNS = (
+    "incident",
+    "type",
+    "channel",
+    "third_party",
+    "customer",
+    "contract",
+    "event",
+    "at",
+    "duration",
+    "tier",
+    "by",
+)
+_REQUIRED = ("incident", "type", "event", "at")
+# The incident's context, said again on each of its rows: the record key of each.
+_CONTEXT = ("type", "channel", "third_party", "customer", "contract", "tier")
+_TRUE = frozenset(("true", "1"))
+_FALSE = frozenset(("false", "0"))
+_FLAG_FORM = "true or false (or 1 or 0), or an empty cell for false"
+
+
+@dataclass(slots=True)
+class _Gathered:
+    """One incident's rows so far: its context (and the row that set it) and its events."""
+
+    ident: str
+    context: tuple[Any, ...]
+    first: Any  # where its first row is: a line number or a row label
+    events: list[Event] = field(default_factory=list)
+    places: list[Any] = field(default_factory=list)  # each event's line or row label
+
+
+def read_events(
+    source: str | PathLike[str] | IO[str] | Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> list[Incident]:
+    """The incidents of an event table: a CSV file (a path or an open text file) or a DataFrame.
+
+    ``columns`` maps the names of :data:`EVENT_COLUMNS` to the table's own
+    (``{"incident": "Ticket", "at": "Created"}``); ``vocabulary`` is the
+    catalog's (``catalog.vocabulary``) when its types and channels are not the
+    origin's.  See the module docstring for every rule.
+
+    >>> import io
+    >>> table = io.StringIO(
+    ...     "incident,type,channel,customer,event,at\\n"
+    ...     "INC-1,failure,portal,Acme,opened,2026-11-27T17:30:00+03:00\\n"
+    ...     "INC-2,consultation,phone,Globex,opened,2026-11-30T11:00:00+03:00\\n"
+    ...     "INC-1,failure,portal,Acme,agent_reply,2026-11-30T10:20:00+03:00\\n")
+    >>> [(i.id, i.customer, [e.kind for e in i.events]) for i in read_events(table)]
+    [('INC-1', 'Acme', ['opened', 'agent_reply']), ('INC-2', 'Globex', ['opened'])]
+    """
+    names = _column_names(columns)
+    if vocabulary is not None and not isinstance(vocabulary, Vocabulary):
+        raise SlaclockTypeError(
+            f"vocabulary={quote(vocabulary)}; expected a Vocabulary such as catalog.vocabulary"
+        )
+    if _is_frame(source):
+        rows: Iterator[tuple[Any, dict[str, Any]]] = _frame_rows(source, names)
+        where = "row"
+    elif isinstance(source, str | PathLike):
+        return _read_path(Path(source), names, vocabulary)
+    elif hasattr(source, "read"):
+        rows = _csv_rows(source, names)
+        where = "line"
+    else:
+        raise SlaclockTypeError(
+            f"read_events() reads a CSV file (a path or an open text file) or a pandas "
+            f"DataFrame, got {quote(source)} of type {type(source).__name__}"
+        )
+    return _incidents(rows, names, where, vocabulary)
+
+
+def _read_path(path: Path, names: dict[str, str], vocabulary: Vocabulary | None) -> list[Incident]:
+    # utf-8-sig: spreadsheet programs start their CSV with a byte-order mark.
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        try:
+            return _incidents(_csv_rows(handle, names), names, "line", vocabulary)
+        except UnicodeDecodeError as exc:
+            raise EventTableError(
+                f"{str(path)!r} is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                "save the CSV file as UTF-8"
+            ) from None
+
+
+def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
+    """Each column's name in the table: the default, or what ``columns`` maps it to."""
+    names = {name: name for name in EVENT_COLUMNS}
+    if columns is None:
+        return names
+    if not isinstance(columns, Mapping):
+        raise SlaclockTypeError(
+            f"columns={quote(columns)}; expected a mapping from slaclock's column names to "
+            f"the table's, such as {{'incident': 'Ticket ID'}}"
+        )
+    for ours, theirs in columns.items():
+        if ours not in names:
+            raise EventTableError(
+                f"columns= maps {quote(ours)}, which is no column of an event table; "
+                f"expected some of {', '.join(map(repr, EVENT_COLUMNS))}"
+            )
+        if not isinstance(theirs, str) or not theirs:
+            raise SlaclockTypeError(
+                f"columns[{ours!r}]={quote(theirs)}; expected the table's column name (text)"
+            )
+        names[ours] = theirs
+    taken: dict[str, str] = {}
+    for ours, theirs in names.items():
+        other = taken.setdefault(theirs, ours)
+        if other != ours:
+            raise EventTableError(
+                f"columns= reads both {other!r} and {ours!r} from the column {theirs!r}; "
+                "give each its own column"
+            )
+    return names
+
+
+def _check_header(header: Iterable[Any], names: dict[str, str], where: str) -> None:
+    present = set(header)
+    for ours in _REQUIRED:
+        if names[ours] not in present:
+            found = ", ".join(map(repr, header)) or "none"
+            hint = "" if names[ours] != ours else f"; name yours with columns={{{ours!r}: ...}}"
+            raise EventTableError(
+                f"the table has no {names[ours]!r} column (the {ours} of each event), which "
+                f"is required; its columns: {found}{hint}",
+                column=names[ours],
+                line=1 if where == "line" else None,
+            )
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _csv_rows(handle: IO[str], names: dict[str, str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line, {column: text or None})`` per CSV row; an empty cell is ``None``."""
+    reader = csv.reader(handle, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        header = []
+    except csv.Error as exc:
+        raise EventTableError(f"cannot read the CSV header: {exc}", line=1) from None
+    _check_header(header, names, "line")
+    if len(set(header)) != len(header):
+        twice = next(name for name in header if header.count(name) > 1)
+        raise EventTableError(
+            f"the header names the column {twice!r} twice; give each column one name",
+            column=twice,
+            line=1,
+        )
+    wanted = [(ours, header.index(theirs)) for ours, theirs in names.items() if theirs in header]
+    while True:
+        start = reader.line_num + 1  # a quoted cell may span lines: the row's first
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise EventTableError(f"cannot read this CSV row: {exc}", line=start) from None
+        if not cells:
+            continue  # a blank line
+        if len(cells) != len(header):
+            raise EventTableError(
+                f"the row has {len(cells)} cells and the header {len(header)}; every row "
+                "needs one cell per column (quote a cell that holds a comma)",
+                line=start,
+            )
+        yield start, {ours: cells[index] or None for ours, index in wanted}
+
+
+# --------------------------------------------------------------------------- DataFrame
+
+
+def _is_frame(source: object) -> bool:
+    """A pandas DataFrame, known without importing pandas."""
+    kind = type(source)
+    return kind.__name__ == "DataFrame" and kind.__module__.startswith("pandas")
+
+
+def _frame_rows(frame: Any, names: dict[str, str]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """``(row label, {column: value or None})`` per row; a missing value is ``None``."""
+    pd: Any = importlib.import_module("pandas")
+    header = list(frame.columns)
+    _check_header(header, names, "row")
+    if frame.columns.has_duplicates:
+        twice = next(name for name in header if header.count(name) > 1)
+        raise EventTableError(
+            f"the DataFrame has two columns named {twice!r}; give each column one name",
+            column=str(twice),
+        )
+    wanted = [(ours, theirs) for ours, theirs in names.items() if theirs in header]
+    picked = frame[[theirs for _, theirs in wanted]]
+    ours_names = [ours for ours, _ in wanted]
+    for label, *values in picked.itertuples(index=True, name=None):
+        yield (
+            label,
+            {
+                ours: None if _missing(pd, value) else value
+                for ours, value in zip(ours_names, values, strict=True)
+            },
+        )
+
+
+def _missing(pd: Any, value: Any) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float | numbers.Real) and not isinstance(value, numbers.Integral):
+        return bool(value != value)  # NaN
+    return False
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def _incidents(
+    rows: Iterator[tuple[Any, dict[str, Any]]],
+    names: dict[str, str],
+    where: str,
+    vocabulary: Vocabulary | None,
+) -> list[Incident]:
+    def error(message: str, place: Any, ours: str | None, ident: str | None) -> EventTableError:
+        column = None if ours is None else names[ours]
+        if where == "line":
+            return EventTableError(message, column=column, line=place, incident_id=ident)
+        return EventTableError(message, column=column, row=place, incident_id=ident)
+
+    gathered: dict[str, _Gathered] = {}
+    for place, cells in rows:
+        ident: str | None = None
+
+        def fail(message: str, ours: str | None) -> EventTableError:
+            return error(message, place, ours, ident)  # noqa: B023 (used at once)
+
+        ident = _ident(cells.get("incident"), fail)
+        for ours in _REQUIRED[1:]:
+            if cells.get(ours) is None:
+                raise fail(f"the {ours} cell is empty; every row needs one", ours)
+        context = (
+            _text(cells.get("type"), "type", fail),
+            _text(cells.get("channel"), "channel", fail),
+            _flag(cells.get("third_party"), fail),
+            _text(cells.get("customer"), "customer", fail),
+            _text(cells.get("contract"), "contract", fail),
+            _text(cells.get("tier"), "tier", fail),
+        )
+        one = gathered.get(ident)
+        if one is None:
+            one = gathered[ident] = _Gathered(ident, context, place)
+        elif context != one.context:
+            k = next(k for k in range(len(_CONTEXT)) if context[k] != one.context[k])
+            first = quote(one.first) if where == "row" else one.first
+            raise fail(
+                f"{_CONTEXT[k]} {quote(context[k])} differs from {quote(one.context[k])} on "
+                f"{where} {first}, the incident's first row; an incident's context must be "
+                "the same on all its rows",
+                _CONTEXT[k],
+            )
+        one.events.append(_event(cells, fail))
+        one.places.append(place)
+    return [_incident(one, vocabulary, error) for one in gathered.values()]
+
+
+_Fail = Callable[[str, str | None], EventTableError]
+
+
+def _ident(value: Any, fail: _Fail) -> str:
+    if value is None:
+        raise fail("the incident cell is empty; every row needs the incident's id", "incident")
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))  # a ticket number: the digits CSV would hold
+    if not isinstance(value, str) or not value.strip():
+        raise fail(f"incident id {quote(value)} must be non-empty text (or an integer)", "incident")
+    return value
+
+
+def _text(value: Any, what: str, fail: _Fail) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise fail(f"{what} {quote(value)} is not text; expected text or an empty cell", what)
+
+
+def _flag(value: Any, fail: _Fail) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    if isinstance(value, numbers.Integral) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        folded = value.strip().lower()
+        if folded in _TRUE:
+            return True
+        if folded in _FALSE:
+            return False
+    raise fail(f"third_party {quote(value)} is not a flag; expected {_FLAG_FORM}", "third_party")
+
+
+def _event(cells: dict[str, Any], fail: _Fail) -> Event:
+    """The row's event; errors name the column."""
+    at = cells["at"]
+    if not isinstance(at, str | datetime):
+        raise fail(f"event time {quote(at)} is not text or a timestamp; expected {FORM}", "at")
+    if getattr(at, "nanosecond", 0):  # a pandas Timestamp would be cut to microseconds
+        raise fail(
+            f"event time {quote(at)} is not a whole number of microseconds; round it first", "at"
+        )
+    moment = parse_instant(at, what="event time", error=lambda message: fail(message, "at"))
+    if type(moment) is not datetime:  # a pandas Timestamp: the plain datetime it stands for
+        moment = moment.to_pydatetime()  # type: ignore[attr-defined]
+    record: dict[str, Any] = {"type": cells["event"], "at": moment}
+    for ours in ("duration", "by"):
+        if cells.get(ours) is not None:
+            record[ours] = cells[ours]
+    try:
+        return Event.from_dict(record)
+    except IncidentError as exc:
+        raise fail(exc.reason, _EVENT_PATH_COLUMNS.get(exc.path, "event")) from None
+
+
+def _incident(one: _Gathered, vocabulary: Vocabulary | None, error: Any) -> Incident:
+    incident_type, channel, third_party, customer, contract, tier = one.context
+    try:
+        return Incident(
+            id=one.ident,
+            type=incident_type,
+            channel=channel,
+            third_party=third_party,
+            events=tuple(one.events),
+            tier=tier,
+            customer=customer,
+            contract=contract,
+            vocabulary=DEFAULT_VOCABULARY if vocabulary is None else vocabulary,
+        )
+    except IncidentError as exc:
+        index = exc.event_index
+        place = one.first if index is None else one.places[index]
+        ours: str | None
+        if index is None:
+            ours = _PATH_COLUMNS.get(exc.path.split(".")[0])
+        elif index and one.events[index].at < one.events[index - 1].at:
+            ours = "at"  # out of time order (aware datetimes compare as instants)
+        else:  # the log's sequence of kinds
+            ours = _EVENT_PATH_COLUMNS.get(exc.path.split(".")[-1], "event")
+        raise error(exc.reason, place, ours, one.ident) from None
+
+
+_PATH_COLUMNS = {
+    "id": "incident",
+    "type": "type",
+    "channel": "channel",
+    "third_party": "third_party",
+    "customer": "customer",
+    "contract": "contract",
+    "tier": "tier",
+}
+_EVENT_PATH_COLUMNS = {"type": "event", "at": "at", "duration": "duration", "by": "by"}
