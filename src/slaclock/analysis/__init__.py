@@ -47,6 +47,7 @@ from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan, check_tier, plan_for
 from slaclock._sla.tier import Tier
 from slaclock.analysis._clocks import ClockRow, clock_rows
+from slaclock.analysis._compare import Scenario, compare_columns
 from slaclock.analysis._decode import MISSING, Unusual, decode
 from slaclock.analysis._events import EVENT_COLUMNS, read_events
 from slaclock.analysis._rows import Summary, instant, of_incident, row
@@ -64,10 +65,12 @@ from slaclock.errors import (
 __all__ = [
     "EVENT_COLUMNS",
     "ClockRow",
+    "Scenario",
     "Summary",
     "SummaryReader",
     "Table",
     "clock_table",
+    "compare",
     "evaluate_jsonl",
     "evaluate_many",
     "instant",
@@ -490,7 +493,7 @@ class Table:
         self.columns = columns
 
     def __len__(self) -> int:
-        return len(self.columns["incident"])
+        return len(next(iter(self.columns.values()), ()))
 
     def __repr__(self) -> str:
         return f"Table({len(self)} rows: {', '.join(self.columns)})"
@@ -545,7 +548,7 @@ _INSTANT_FIELDS = frozenset(
 )
 _DURATION_FIELDS = frozenset(
     ("first_taken", "worst_overdue", "target", "taken", "paused", "overdue")
-)
+) | frozenset(("reaction_median", "reaction_p90", "reaction_max", "used", "overage"))  # compare()
 
 
 def clock_table(
@@ -609,3 +612,31 @@ def summarize(rows: Iterable[Summary]) -> Table:
         for column, value in zip(columns, summary, strict=True):
             column.append(value)
     return Table(dict(zip(Summary._fields, columns, strict=True)))
+
+
+def compare(
+    source: str | PathLike[str] | Iterable[Incident] | Iterable[Mapping[str, Any]],
+    scenarios: Iterable[Scenario],
+    *,
+    at: datetime | None = None,
+) -> Table:
+    """One row per :class:`Scenario`: the same incident log assessed on each, side by side.
+
+    ``source`` is a JSON Lines path, or incidents, or incident records; it is
+    decoded once and assessed on every scenario (at its own ``at``, else this
+    ``at``).  The columns (``docs/howto-compare.md`` defines each) count
+    incidents, coverage with its reasons, cycles and breaches, compliance per
+    cycle and per incident, reaction times, at-risk clocks, hours used and
+    budget overage, and the cost of the period; each row says what
+    :func:`slaclock.evaluate`, :func:`slaclock.budgets` and :func:`slaclock.cost`
+    say one incident and one month at a time.
+
+    >>> from slaclock import default_catalog
+    >>> catalog = default_catalog()
+    >>> records = sample_records(300, seed=3)
+    >>> table = compare(records, [Scenario("as sold", catalog),
+    ...                           Scenario("all on SLA-4", catalog.tiers["SLA-4"])])
+    >>> table.columns["scenario"], table.columns["incidents"]
+    (['as sold', 'all on SLA-4'], [300, 300])
+    """
+    return Table(compare_columns(source, scenarios, at=at))
