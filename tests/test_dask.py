@@ -350,3 +350,68 @@ def test_read_jsonl_names_the_file_and_the_line(
 def test_read_jsonl_refuses_an_unknown_kind() -> None:
     with pytest.raises(SlaclockError, match="kind='cycles'; expected 'summary' or 'clocks'"):
         sd.read_jsonl("x.jsonl", CATALOG, kind="cycles")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def _scenarios() -> list[analysis.Scenario]:
+    return [
+        analysis.Scenario("as sold", CATALOG),
+        analysis.Scenario("SLA-3 in 4h", CATALOG.tiers["SLA-3"], reaction="4h"),
+        analysis.Scenario(
+            "restart, 09-19", CATALOG, cycle_rule="restart_on_message", hours="09:00-19:00"
+        ),
+    ]
+
+
+def test_compare_on_dask_equals_compare_in_one_process(
+    indexed: Any, incidents: list[slaclock.Incident], tmp_path: Path
+) -> None:
+    at = incidents[150].events[0].at
+    one = analysis.compare(incidents, _scenarios(), at=at)
+    assert sd.compare(indexed, _scenarios(), at=at, order="seq") == one
+    for n in range(4):
+        _write(tmp_path / f"part-{n}.jsonl", incidents[n * 75 : (n + 1) * 75])
+    assert sd.compare(str(tmp_path / "*.jsonl"), _scenarios(), at=at) == one
+    assert sd.compare([tmp_path / "part-0.jsonl"], _scenarios()) == analysis.compare(
+        incidents[:75], _scenarios()
+    )
+
+
+@given(data=st.data())
+def test_partials_of_any_split_add_up_to_the_whole(data: st.DataObject) -> None:
+    from slaclock.analysis._compare import finish, log_of, merge, partial
+
+    incidents = list(analysis.sample(60, seed=data.draw(st.integers(0, 3))))
+    logs = [log_of(incident, n, False) for n, incident in enumerate(incidents, 1)]
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(logs)), max_size=4)))
+    pieces = [logs[a:b] for a, b in zip([0, *cuts], [*cuts, len(logs)], strict=True)]
+    at = data.draw(st.none() | st.sampled_from([i.events[0].at for i in incidents]))
+    for scenario in _scenarios():
+        parts = [partial(scenario, piece, at) for piece in pieces]
+        total = parts[0]
+        for part in parts[1:]:
+            total = merge(total, part)
+        assert finish(scenario, total, at) == finish(scenario, partial(scenario, logs, at), at)
+
+
+def test_compare_on_dask_refuses_what_compare_refuses(indexed: Any) -> None:
+    with pytest.raises(SlaclockError, match="at least one Scenario"):
+        sd.compare(indexed, [])
+    with pytest.raises(SlaclockError, match="expected a dask DataFrame of events indexed"):
+        sd.compare({"incident": []}, _scenarios())
+    with pytest.raises(SlaclockError, match=re.escape("events.set_index('incident')")):
+        sd.compare(indexed.reset_index(), _scenarios())
+
+
+def test_a_name_that_is_a_contract_in_one_partition_and_a_customer_in_another(
+    incidents: list[slaclock.Incident],
+) -> None:
+    first, second = incidents[0], incidents[-1]
+    assert first.id < second.id
+    a, b = first.replace(contract="Acme"), second.replace(customer="Acme", contract=None)
+    events = dd.from_pandas(sd.event_frame([a, b]), npartitions=2).set_index("incident")
+    assert events.npartitions == 2
+    with pytest.raises(SlaclockError, match="'Acme' is the contract of incident"):
+        sd.compare(events, _scenarios()[:1], order="seq")

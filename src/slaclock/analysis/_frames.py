@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from slaclock._sla.incident import Incident
 from slaclock._sla.tier import Tier
+from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import parse_instant
 from slaclock.analysis import (
     ClockRow,
@@ -270,7 +271,7 @@ def _partition(
     name = _name(partition_info)
     incidents = partition_incidents(
         events,
-        catalog_or_tier,
+        catalog_or_tier.vocabulary if isinstance(catalog_or_tier, Catalog | Tier) else None,
         columns=columns,
         order=order,
         partition=name,
@@ -379,7 +380,7 @@ def _named(catalog: Catalog, name: str | None) -> Tier:
 
 def partition_incidents(
     events: Any,
-    catalog_or_tier: Catalog | Tier,
+    vocabulary: Vocabulary | None,
     *,
     columns: Mapping[str, str] | None,
     order: str | None,
@@ -421,7 +422,6 @@ def partition_incidents(
     if divisions is not None:
         _check_divisions(events[ident], divisions, partition, ident)
     events = _in_time_order(pd, events, ident, names["at"], names["event"], order, partition)
-    vocabulary = catalog_or_tier.vocabulary if hasattr(catalog_or_tier, "vocabulary") else None
     try:
         return read_events(events, columns=columns, vocabulary=vocabulary)
     except SlaclockError as exc:

@@ -17,6 +17,11 @@ Use this module when the events do not fit one process.  The engine is Dask
   never a wrong table.
 * :func:`read_jsonl` reads JSON Lines logs through ``dask.bag``, one partition
   per file.
+* :func:`compare` compares scenarios over a Dask DataFrame of events (or JSON
+  Lines files), exactly: each partition folds its incidents into one partial
+  row per scenario (counts, an exact histogram of reaction times, spans, work
+  per contract and month), partials merge in a tree, and the rows are made
+  from the whole, so medians, p90 and budget overage are those of one process.
 * :func:`spark_ddl` is the schema of the same tables for PySpark's
   ``mapInPandas`` (see the Spark how-to).
 
@@ -39,6 +44,21 @@ from os import PathLike
 from typing import Any
 
 from slaclock._sla.tier import Tier
+from slaclock._sla.vocabulary import Vocabulary
+from slaclock.analysis import Table
+from slaclock.analysis._compare import (
+    Log,
+    Partial,
+    Scenario,
+    check_owners,
+    checked_scenarios,
+    columns_of,
+    decode_lines,
+    finish,
+    log_of,
+    merge,
+    partial,
+)
 from slaclock.analysis._frames import (
     KINDS,
     Kind,
@@ -46,6 +66,7 @@ from slaclock.analysis._frames import (
     conform,
     event_frame,
     frame_meta,
+    partition_incidents,
     spark_ddl,
     summary_partition,
 )
@@ -56,6 +77,7 @@ __all__ = [
     "KINDS",
     "clock_partition",
     "clocks",
+    "compare",
     "event_frame",
     "frame_meta",
     "read_jsonl",
@@ -87,15 +109,7 @@ def _mapped(
             f"expected a dask DataFrame of events, got {type(events).__name__}; for one pandas "
             f"DataFrame call {single}"
         )
-    columns = options.get("columns") or {}
-    ident = columns.get("incident", "incident")
-    if events.index.name != ident or not events.known_divisions:
-        raise SlaclockValueError(
-            f"the events must be indexed by the incident id with known divisions, so that each "
-            f"incident lies in one partition and slaclock can check it: "
-            f"events.set_index({ident!r}) (index now {quote(events.index.name)}, divisions "
-            f"{'known' if events.known_divisions else 'unknown'})"
-        )
+    _check_indexed(kind, events, options.get("columns"))
     function = summary_partition if kind == "summary" else clock_partition
     with _as_declared():
         return events.map_partitions(
@@ -105,6 +119,18 @@ def _mapped(
             meta=frame_meta(kind, zone=options.get("zone", "UTC")),
             clear_divisions=True,
             **options,
+        )
+
+
+def _check_indexed(what: str, events: Any, columns: Mapping[str, str] | None) -> None:
+    """Refuse events not indexed by incident id with known divisions (the split check needs them)."""
+    ident = (columns or {}).get("incident", "incident")
+    if events.index.name != ident or not events.known_divisions:
+        raise SlaclockValueError(
+            f"the events must be indexed by the incident id with known divisions, so that each "
+            f"incident lies in one partition and slaclock can check it: "
+            f"events.set_index({ident!r}) (index now {quote(events.index.name)}, divisions "
+            f"{'known' if events.known_divisions else 'unknown'})"
         )
 
 
@@ -195,8 +221,7 @@ def read_jsonl(
     bag = _dask("dask.bag")
     dd = _dask("dask.dataframe")
     delayed = _dask("dask").delayed
-    source = [str(p) for p in paths] if isinstance(paths, list | tuple) else str(paths)
-    lines = bag.read_text(source, include_path=True)
+    lines = bag.read_text(_paths(paths), include_path=True)
     options = {
         "kind": kind,
         "tier": tier,
@@ -208,6 +233,10 @@ def read_jsonl(
     parts = [delayed(_jsonl_frame)(part, catalog_or_tier, **options) for part in lines.to_delayed()]
     with _as_declared():
         return dd.from_delayed(parts, meta=frame_meta(kind, zone=zone), verify_meta=True)
+
+
+def _paths(paths: Any) -> str | list[str]:
+    return [str(p) for p in paths] if isinstance(paths, list | tuple) else str(paths)
 
 
 def _as_declared() -> Any:
@@ -264,3 +293,121 @@ def _jsonl_frame(
     except SlaclockError as exc:
         raise PartitionError(str(exc), partition=name) from exc
     return conform(table.to_pandas(zone=zone), frame_meta(kind, zone=zone), name)
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def compare(
+    source: Any,
+    scenarios: Iterable[Scenario],
+    *,
+    at: datetime | None = None,
+    columns: Mapping[str, str] | None = None,
+    order: str | None = None,
+) -> Table:
+    """:func:`slaclock.analysis.compare` over a Dask collection: the same table, computed.
+
+    ``source`` is a Dask DataFrame of events indexed by incident id with known
+    divisions (as for :func:`summaries`; ``columns`` and ``order`` mean what they
+    mean there), or JSON Lines paths (a path, a glob or a list: one partition per
+    file).  Each partition gives one partial row per scenario; the partials are
+    added up in a tree, on the workers, and only they travel: the reaction
+    times as an exact histogram of values (a median or a p90 cannot be made from
+    partial medians, and a histogram of exact values is at most as large as the
+    values and merges by adding counts), the work per contract and month as sums
+    (a budget's overage is that of the month's total, whichever partitions the
+    incidents were in).  Errors are :class:`~slaclock.errors.PartitionError`
+    values naming the partition (a number, or the file).
+    """
+    dd = _dask("dask.dataframe")
+    delayed = _dask("dask").delayed
+    chosen = checked_scenarios(scenarios, at)
+    vocabulary = chosen[0].vocabulary
+    if isinstance(source, dd.DataFrame):
+        _check_indexed("compare", source, columns)
+        divisions = tuple(source.divisions)
+        parts = [
+            delayed(_events_partial)(
+                part, chosen, at, columns, order, divisions, vocabulary, number
+            )
+            for number, part in enumerate(source.to_delayed())
+        ]
+    elif isinstance(source, str | PathLike | list | tuple):
+        bag = _dask("dask.bag")
+        lines = bag.read_text(_paths(source), include_path=True)
+        parts = [
+            delayed(_lines_partial)(part, chosen, at, vocabulary) for part in lines.to_delayed()
+        ]
+    else:
+        raise SlaclockValueError(
+            f"compare() source={quote(source)}; expected a dask DataFrame of events indexed by "
+            "incident id, or JSON Lines paths"
+        )
+    if not parts:
+        raise SlaclockValueError("compare() source has no partitions")
+    while len(parts) > 1:  # a tree: each merge adds two partials up
+        parts = [
+            delayed(_merge)(*parts[k : k + 2]) if k + 1 < len(parts) else parts[k]
+            for k in range(0, len(parts), 2)
+        ]
+    owners, partials = parts[0].compute()
+    del owners  # checked while merging
+    rows = [finish(scenario, part, at) for scenario, part in zip(chosen, partials, strict=True)]
+    return Table(columns_of(rows))
+
+
+_Folded = tuple[dict[str, tuple[bool, str]], list[Partial]]
+
+
+def _fold(logs: list[Log], chosen: list[Scenario], at: datetime | None, partition: Any) -> _Folded:
+    try:
+        owners = check_owners({}, ((log.owner, log.contract, log.ident) for log in logs))
+        return owners, [partial(scenario, logs, at) for scenario in chosen]
+    except SlaclockError as exc:
+        raise PartitionError(str(exc), partition=partition) from exc
+
+
+def _events_partial(
+    events: Any,
+    chosen: list[Scenario],
+    at: datetime | None,
+    columns: Mapping[str, str] | None,
+    order: str | None,
+    divisions: tuple[Any, ...],
+    vocabulary: Vocabulary,
+    number: int,
+) -> _Folded:
+    incidents = partition_incidents(
+        events,
+        vocabulary,
+        columns=columns,
+        order=order,
+        partition=number,
+        divisions=divisions,
+    )
+    logs = [log_of(incident, n, False) for n, incident in enumerate(incidents, 1)]
+    return _fold(logs, chosen, at, number)
+
+
+def _lines_partial(
+    part: Iterable[tuple[str, str]],
+    chosen: list[Scenario],
+    at: datetime | None,
+    vocabulary: Vocabulary,
+) -> _Folded:
+    pairs = list(part)
+    name = pairs[0][1] if pairs else "(empty)"
+    try:
+        logs = decode_lines((line for line, _ in pairs), vocabulary)
+    except SlaclockError as exc:
+        raise PartitionError(str(exc), partition=name) from exc
+    return _fold(logs, chosen, at, name)
+
+
+def _merge(one: _Folded, other: _Folded) -> _Folded:
+    owners = check_owners(
+        dict(one[0]), ((owner, c, ident) for owner, (c, ident) in other[0].items())
+    )
+    partials = [merge(a, b) for a, b in zip(one[1], other[1], strict=True)]
+    return owners, partials
