@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 Kind = Literal["summary", "clocks"]
-#: The tables a partition function returns: one row per incident, or one per clock.
 KINDS: tuple[Kind, ...] = ("summary", "clocks")
+"""The tables a partition function returns: ``"summary"`` (one row per incident) or
+``"clocks"`` (one row per clock of each incident)."""
 _FIELDS: dict[str, Any] = {"summary": Summary, "clocks": ClockRow}
 
 
