@@ -63,17 +63,19 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def write_inputs(n: int, sizes: list[int], folder: Path) -> dict[str, Any]:
+def write_inputs(n: int, sizes: list[int], folder: Path, only: str | None) -> dict[str, Any]:
     """The Parquet event tables (one per partition size) and the JSON Lines files."""
     started = time.perf_counter()
     incidents = list(analysis.sample(n, seed=2026))
-    events = sd.event_frame(incidents).sort_values(["incident", "seq"], kind="stable")
-    events = events.set_index("incident")
-    rows = len(events)
-    for size in sizes:
-        parts = max(1, -(-n // size))
-        target = folder / f"events-{size}"
-        dd.from_pandas(events, npartitions=parts, sort=True).to_parquet(target)
+    rows = sum(len(incident.events) for incident in incidents)
+    if only != "jsonl":
+        events = sd.event_frame(incidents).sort_values(["incident", "seq"], kind="stable")
+        events = events.set_index("incident")
+        for size in sizes:
+            parts = max(1, -(-n // size))
+            target = folder / f"events-{size}"
+            dd.from_pandas(events, npartitions=parts, sort=True).to_parquet(target)
+        del events
     biggest = max(sizes)
     logs = folder / "jsonl"
     logs.mkdir()
@@ -147,67 +149,82 @@ def main(argv: list[str] | None = None) -> int:
         default=[2_500, 10_000, 25_000],
         help="incidents per partition, comma-separated",
     )
+    parser.add_argument(
+        "--only",
+        choices=("events", "jsonl"),
+        help="time one path only (the other's inputs are not written)",
+    )
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args(argv)
     catalog = slaclock.default_catalog()
     results: dict[str, Any] = {"cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        results["inputs"] = write_inputs(args.n, args.sizes, folder)
+        results["inputs"] = write_inputs(args.n, args.sizes, folder, args.only)
         print(f"inputs: {results['inputs']}", flush=True)
-        check(folder, args.sizes[0], catalog)
-        print("check: the Dask table of a partition equals one process's", flush=True)
-
-        # One process, no Dask.
-        frame = pd.read_parquet(folder / f"events-{max(args.sizes)}")
-        started, cpu = time.perf_counter(), time.process_time()
-        table = sd.summary_partition(frame, catalog, order="seq")
-        results["one_process_events"] = {
-            "seconds": time.perf_counter() - started,
-            "cpu_seconds": time.process_time() - cpu,
-            "rows": len(table),
-            "peak_mib": round(_peak_mib()),
-        }
-        del frame, table
-        files = sorted((folder / "jsonl").glob("*.jsonl"))
-        started, cpu = time.perf_counter(), time.process_time()
-        rows = sum(1 for path in files for _ in analysis.evaluate_jsonl(path, catalog))
-        results["one_process_jsonl"] = {
-            "seconds": time.perf_counter() - started,
-            "cpu_seconds": time.process_time() - cpu,
-            "rows": rows,
-        }
-        print(f"one process: {results['one_process_events']} {results['one_process_jsonl']}")
-
-        def events_of(size: int) -> Any:
-            events = dd.read_parquet(
-                folder / f"events-{size}", index="incident", calculate_divisions=True
-            )
-            return sd.summaries(events, catalog, order="seq")
-
-        runs = []
-        for size in args.sizes:
-            run = on_cluster(2, lambda size=size: events_of(size))
-            run["partition_incidents"] = size
-            runs.append(run)
-            print(f"events, 2 workers, {size} incidents a partition: {run}", flush=True)
-        best = min(runs, key=lambda run: run["seconds"])["partition_incidents"]
-        one = on_cluster(1, lambda: events_of(best))
-        one["partition_incidents"] = best
-        runs.append(one)
-        print(f"events, 1 worker, {best} incidents a partition: {one}", flush=True)
-        results["events"] = runs
-        pattern = str(folder / "jsonl" / "*.jsonl")
-        results["jsonl"] = []
-        for workers in (1, 2):
-            run = on_cluster(workers, lambda: sd.read_jsonl(pattern, catalog))
-            run["partition_incidents"] = max(args.sizes)
-            results["jsonl"].append(run)
-            print(f"jsonl, {workers} worker(s): {run}", flush=True)
+        results["events"], results["jsonl"] = [], []
+        if args.only != "jsonl":
+            run_events(folder, args.sizes, catalog, results)
+        if args.only != "events":
+            run_jsonl(folder, args.sizes, catalog, results)
     print(report(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
+
+
+def run_events(folder: Path, sizes: list[int], catalog: Any, results: dict[str, Any]) -> None:
+    """The event-table path: one process, then Dask by partition size, then 1 worker."""
+    check(folder, sizes[0], catalog)
+    print("check: the Dask table of a partition equals one process's", flush=True)
+    frame = pd.read_parquet(folder / f"events-{max(sizes)}")
+    started, cpu = time.perf_counter(), time.process_time()
+    table = sd.summary_partition(frame, catalog, order="seq")
+    results["one_process_events"] = {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "rows": len(table),
+        "peak_mib": round(_peak_mib()),
+    }
+    del frame, table
+    print(f"events, one process: {results['one_process_events']}", flush=True)
+
+    def events_of(size: int) -> Any:
+        events = dd.read_parquet(
+            folder / f"events-{size}", index="incident", calculate_divisions=True
+        )
+        return sd.summaries(events, catalog, order="seq")
+
+    runs = results["events"]
+    for size in sizes:
+        run = on_cluster(2, lambda size=size: events_of(size))
+        run["partition_incidents"] = size
+        runs.append(run)
+        print(f"events, 2 workers, {size} incidents a partition: {run}", flush=True)
+    best = min(runs, key=lambda run: run["cpu_seconds"])["partition_incidents"]
+    one = on_cluster(1, lambda: events_of(best))
+    one["partition_incidents"] = best
+    runs.append(one)
+    print(f"events, 1 worker, {best} incidents a partition: {one}", flush=True)
+
+
+def run_jsonl(folder: Path, sizes: list[int], catalog: Any, results: dict[str, Any]) -> None:
+    """The JSON Lines path: one process, then Dask on 1 and 2 workers (one file a partition)."""
+    files = sorted((folder / "jsonl").glob("*.jsonl"))
+    started, cpu = time.perf_counter(), time.process_time()
+    rows = sum(1 for path in files for _ in analysis.evaluate_jsonl(path, catalog))
+    results["one_process_jsonl"] = {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "rows": rows,
+    }
+    print(f"jsonl, one process: {results['one_process_jsonl']}", flush=True)
+    pattern = str(folder / "jsonl" / "*.jsonl")
+    for workers in (1, 2):
+        run = on_cluster(workers, lambda: sd.read_jsonl(pattern, catalog))
+        run["partition_incidents"] = max(sizes)
+        results["jsonl"].append(run)
+        print(f"jsonl, {workers} worker(s): {run}", flush=True)
 
 
 def report(results: dict[str, Any]) -> str:
@@ -226,8 +243,9 @@ def report(results: dict[str, Any]) -> str:
             f"{n / run['cpu_seconds']:,.0f} | {memory} |"
         )
 
-    one = results["one_process_events"]
-    lines.append(line("events, one process, no Dask", "-", "all", one, f"{one['peak_mib']}"))
+    one = results.get("one_process_events")
+    if one is not None:
+        lines.append(line("events, one process, no Dask", "-", "all", one, f"{one['peak_mib']}"))
     for run in results["events"]:
         memory = ", ".join(map(str, run["worker_peak_mib"]))
         size = f"{run['partition_incidents']:,}"
