@@ -103,7 +103,7 @@ def check(path: str, tier_id: str, count: int, decoder: str, engine: str) -> int
     rows = islice(reader, count)
     incidents = islice(slaclock.read_incidents(path), count)
     return sum(
-        row != Summary.from_evaluation(slaclock.evaluate(incident, tier))
+        row != Summary.from_evaluation(slaclock.evaluate(incident, tier), incident)
         for row, incident in zip(rows, incidents, strict=True)
     )
 

@@ -513,13 +513,22 @@ def to_us(moment: datetime) -> int:
     return (utc(moment) - datetime(1970, 1, 1, tzinfo=UTC)) // US
 
 
-def summary_fields(result: RefResult, incident_id: str, tier_id: str) -> dict[str, Any]:
-    """The fields of ``slaclock.analysis.Summary``, computed from the reference alone."""
+def summary_fields(result: RefResult, incident: Any, tier_id: str) -> dict[str, Any]:
+    """The fields of ``slaclock.analysis.Summary``, computed from the reference alone.
+
+    The context columns are the incident's own fields (the opened instant its first event's).
+    """
     first = result.cycles[0] if result.cycles else None
     resolution = result.resolution
     return {
-        "incident": incident_id,
+        "incident": incident.id,
         "tier": tier_id,
+        "customer": incident.customer,
+        "contract": incident.contract,
+        "type": incident.type,
+        "channel": incident.channel,
+        "third_party": incident.third_party,
+        "opened": to_us(incident.events[0].at),
         "covered": result.covered,
         "reason": result.reason,
         "cycles": len(result.cycles),

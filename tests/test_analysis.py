@@ -58,7 +58,8 @@ def expected(
     incident: Incident, tier: Tier, at: datetime | None, rule: str | None, pause: bool | None
 ) -> Summary:
     return Summary.from_evaluation(
-        evaluate(incident, tier, at=at, cycle_rule=rule, pause_reaction_when_pending=pause)
+        evaluate(incident, tier, at=at, cycle_rule=rule, pause_reaction_when_pending=pause),
+        incident,
     )
 
 
@@ -562,7 +563,7 @@ def _outcome(lines: list[str], decoder: str, engine: str) -> tuple[list[Summary]
 def test_both_decoders_give_read_incidents_answers(name: str) -> None:
     lines = [TRICKY_LINES[name]]
     reader = read_incidents(lines, errors="collect")
-    want_rows = [Summary.from_evaluation(evaluate(inc, SLA2)) for inc in reader]
+    want_rows = [Summary.from_evaluation(evaluate(inc, SLA2), inc) for inc in reader]
     want = (want_rows, [str(error) for error in reader.errors])
     for engine in ENGINES:
         assert _outcome(lines, "json", engine) == want
@@ -614,7 +615,7 @@ def test_zone_suffixed_times_are_read_by_the_one_timestamp_rule_and_never_cached
     for engine in ("python", "numpy"):
         reader = evaluate_jsonl(lines, SLA2, errors="collect", engine=engine)  # type: ignore[arg-type]
         [row] = list(reader)
-        want = evaluate(Incident.from_dict(json.loads(lines[0])), SLA2)
-        assert row == Summary.from_evaluation(want)
+        built = Incident.from_dict(json.loads(lines[0]))
+        assert row == Summary.from_evaluation(evaluate(built, SLA2), built)
         [error] = reader.errors
         assert error.line == 2 and "is not the offset of America/New_York" in str(error)

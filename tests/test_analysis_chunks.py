@@ -33,7 +33,8 @@ from slaclock._calendar.instants import to_us
 from slaclock.analysis import Summary, evaluate_jsonl
 from slaclock.analysis import _numpy as chunks
 
-SLA2 = default_catalog().tiers["SLA-2"]
+CATALOG = default_catalog()
+SLA2 = CATALOG.tiers["SLA-2"]
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -205,7 +206,7 @@ def test_clean_logs_are_read_entirely_by_the_chunks(at: datetime | None) -> None
     list(plain)
     assert plain._rowwise == 0
     sample = [Incident.from_dict(r) for r in records[:300]]
-    assert rows[:300] == [Summary.from_evaluation(evaluate(i, tier, at=at)) for i in sample]
+    assert rows[:300] == [Summary.from_evaluation(evaluate(i, tier, at=at), i) for i in sample]
 
 
 def test_what_the_chunks_leave_to_the_row_reader() -> None:
@@ -225,7 +226,7 @@ def test_what_the_chunks_leave_to_the_row_reader() -> None:
         [row] = list(reader)
         assert reader._rowwise == 1, name
         incident = Incident.from_dict(json.loads(line))
-        assert row == Summary.from_evaluation(evaluate(incident, tier)), name
+        assert row == Summary.from_evaluation(evaluate(incident, tier), incident), name
 
 
 def test_the_catalog_path_splits_a_chunk_by_tier() -> None:
@@ -289,7 +290,7 @@ def test_offsets_and_new_year_on_chunks_equal_evaluate() -> None:
     rows = list(reader)
     assert reader._rowwise == 0
     incidents = list(read_incidents(lines))
-    assert rows == [Summary.from_evaluation(evaluate(i, SLA2)) for i in incidents]
+    assert rows == [Summary.from_evaluation(evaluate(i, SLA2), i) for i in incidents]
 
 
 def test_a_stray_year_goes_line_by_line_instead_of_laying_out_centuries() -> None:
@@ -303,7 +304,8 @@ def test_a_stray_year_goes_line_by_line_instead_of_laying_out_centuries() -> Non
     rows = list(reader)
     assert reader._rowwise == 1
     assert rows == list(evaluate_jsonl(lines, SLA2, engine="python"))
-    assert rows[7] == Summary.from_evaluation(evaluate(Incident.from_dict(stray), SLA2))
+    strayed = Incident.from_dict(stray)
+    assert rows[7] == Summary.from_evaluation(evaluate(strayed, SLA2), strayed)
 
 
 # ----------------------------------------------------------------- the choice of engine
@@ -340,7 +342,11 @@ def test_whom_an_incident_is_for_is_read_by_the_chunks() -> None:
     reader = evaluate_jsonl(lines, SLA2, engine="numpy")
     rows = list(reader)
     assert reader._rowwise == 0
-    assert rows == list(evaluate_jsonl([json.dumps(r) for r in records], SLA2, engine="numpy"))
+    plain = list(evaluate_jsonl([json.dumps(r) for r in records], SLA2, engine="numpy"))
+    assert [row._replace(customer=None, contract=None) for row in rows] == plain
+    assert [(row.customer, row.contract) for row in rows] == [
+        (r.get("customer"), r.get("contract")) for r in owned
+    ]
     assert rows == list(evaluate_jsonl(lines, SLA2, engine="python"))
 
 
@@ -401,3 +407,25 @@ def test_work_logs_with_their_durations_stay_in_the_chunks() -> None:
     expected = evaluate_jsonl(lines, tier, engine="python", errors="collect")
     assert rows == list(expected)
     assert [e.line for e in reader.errors.errors] == [e.line for e in expected.errors.errors]
+
+
+def test_every_row_of_a_chunk_carries_its_context_covered_or_not_known_or_not() -> None:
+    records = _benchmark_records(300, seed=9)
+    for i, record in enumerate(records):
+        if i % 3 == 0:
+            record["customer"], record["contract"] = f"customer {i % 5}", f"C-{i % 2}"
+        if i % 4 == 0:
+            record["third_party"] = True  # SLA-1 covers no third-party plugin
+    lines = [json.dumps(r) for r in records]
+    at = datetime.fromisoformat(records[150]["events"][0]["at"])  # later logs: nothing known
+    sla1 = CATALOG.tiers["SLA-1"]
+    rows = list(evaluate_jsonl(lines, sla1, engine="numpy", at=at))
+    assert rows == list(evaluate_jsonl(lines, sla1, engine="python", at=at))
+    incidents = [Incident.from_dict(r) for r in records]
+    assert rows == [Summary.from_evaluation(evaluate(i, sla1, at=at), i) for i in incidents]
+    assert {row.covered for row in rows} == {True, False}
+    assert any(row.covered and row.cycles == 0 for row in rows)  # opened after ``at``
+    assert [(row.customer, row.type, row.third_party) for row in rows] == [
+        (i.customer, i.type, i.third_party) for i in incidents
+    ]
+    assert [row.opened for row in rows] == [i._us[0] for i in incidents]

@@ -624,7 +624,7 @@ def test_read_incidents_and_analysis_read_against_the_vocabulary() -> None:
     )
     [incident] = list(reader)
     assert reader.errors.lines == (2,)
-    want = Summary.from_evaluation(slaclock.evaluate(incident, desk.tiers["full"]))
+    want = Summary.from_evaluation(slaclock.evaluate(incident, desk.tiers["full"]), incident)
     for engine in ("python", "numpy"):
         for source in (desk.tiers["full"], desk.replace(tiers={"full": desk.tiers["full"]})):
             lines = [

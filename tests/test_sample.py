@@ -114,7 +114,7 @@ def test_the_analysis_engines_read_the_sample_alike(records) -> None:
         rows[engine] = list(analysis.evaluate_jsonl(lines, CATALOG, engine=engine))
     assert rows["python"] == rows["numpy"]
     expected = [
-        analysis.Summary.from_evaluation(slaclock.evaluate(i, CATALOG.tiers[i.tier]))
+        analysis.Summary.from_evaluation(slaclock.evaluate(i, CATALOG.tiers[i.tier]), i)
         for i in list(slaclock.read_incidents(lines))
     ]
     assert rows["python"] == expected

@@ -394,7 +394,7 @@ def _rows_expected(
     incidents: list[Incident], tier: Tier, at: datetime | None, **options: Any
 ) -> list[Summary]:
     return [
-        Summary(**summary_fields(replay(inc, tier, at=at, **options), inc.id, tier.id))
+        Summary(**summary_fields(replay(inc, tier, at=at, **options), inc, tier.id))
         for inc in incidents
     ]
 
@@ -414,7 +414,7 @@ def test_evaluate_many_rows_equal_the_reference(data: st.DataObject) -> None:
     # And the documented bridge agrees with the reference too.
     assert [
         Summary.from_evaluation(
-            evaluate(inc, tier, at=at, cycle_rule=rule, pause_reaction_when_pending=pause)
+            evaluate(inc, tier, at=at, cycle_rule=rule, pause_reaction_when_pending=pause), inc
         )
         for inc in batch
     ] == rows

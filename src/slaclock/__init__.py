@@ -6,7 +6,7 @@ from slaclock._calendar.calendar import Calendar, deadline, elapsed
 from slaclock._durations import format_duration, parse_duration
 from slaclock._jsonl import read_incidents, write_incidents
 from slaclock._sla.budget import BudgetUsage, budget, budgets
-from slaclock._sla.cost import Cost, CostLine, cost
+from slaclock._sla.cost import Cost, CostLine, cost, costs
 from slaclock._sla.evaluate import evaluate, schedule
 from slaclock._sla.incident import Attributes, Event, Incident
 from slaclock._sla.result import Breach, Cycle, Evaluation, ResolutionClock, Schedule
@@ -55,6 +55,7 @@ __all__ = [
     "budget",
     "budgets",
     "cost",
+    "costs",
     "deadline",
     "default_catalog",
     "elapsed",

@@ -14,7 +14,7 @@ from slaclock._sla.incident import Incident
 from slaclock._sla.tier import Tier
 from slaclock.errors import SlaclockTypeError, SlaclockValueError
 
-__all__ = ["BudgetUsage", "budget", "budgets"]
+__all__ = ["BudgetUsage", "budget", "budgets", "month_of", "work_by_key"]
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ZERO = timedelta(0)
@@ -48,6 +48,11 @@ class BudgetUsage:
             "remaining": None if self.remaining is None else format_duration(self.remaining),
             "overage": format_duration(self.overage),
         }
+
+
+def month_of(value: object) -> tuple[int, int]:
+    """A month as ``(year, month)`` from ``'YYYY-MM'`` text or a date; errors give the form."""
+    return _month(value)
 
 
 def _month(value: object) -> tuple[int, int]:
@@ -136,24 +141,78 @@ def budgets(
     """
     counter = _Counter(tier, month, at)
     used: dict[str | None, timedelta] = {}
-    # Which incident first made each key a contract or a customer, to name a clash.
-    first: dict[str, tuple[str, str]] = {}
+    keys = _Keys()
     for incident in map(counter.check, incidents):
+        key = keys.of(incident)
+        used[key] = counter.add(used.get(key, _ZERO), incident)
+    return {key: counter.usage(total) for key, total in used.items()}
+
+
+class _Keys:
+    """Whose hours an incident's are: its contract, else its customer, else ``None``.
+
+    A contract and a customer without a contract may not share a name: their hours
+    would be added up under one key, so that is refused.
+    """
+
+    __slots__ = ("first",)
+
+    def __init__(self) -> None:
+        # Which incident first made each key a contract or a customer, to name a clash.
+        self.first: dict[str, tuple[str, str]] = {}
+
+    def of(self, incident: Incident) -> str | None:
         key = incident.contract if incident.contract is not None else incident.customer
         if key is not None:
             role = "contract" if incident.contract is not None else "customer"
-            seen = first.setdefault(key, (role, incident.id))
+            seen = self.first.setdefault(key, (role, incident.id))
             if seen[0] != role:
                 contract_of, customer_of = seen[1], incident.id
                 if role == "contract":
                     contract_of, customer_of = customer_of, contract_of
                 raise SlaclockValueError(
                     f"{key!r} is the contract of incident {contract_of!r} and the customer "
-                    f"(with no contract) of incident {customer_of!r}; budgets() keys both by "
+                    f"(with no contract) of incident {customer_of!r}; hours are keyed by "
                     "name, so give such incidents their contract"
                 )
-        used[key] = counter.add(used.get(key, _ZERO), incident)
-    return {key: counter.usage(total) for key, total in used.items()}
+        return key
+
+
+def work_by_key(
+    tier: Tier, incidents: Iterable[Incident], *, start: date, end: date, at: datetime | None
+) -> dict[str | None, dict[tuple[int, int], timedelta]]:
+    """``work_logged`` time per key (as :func:`budgets` keys) and calendar month, on dates in ``[start, end)``.
+
+    Dates and months are the tier calendar's; with ``at`` only work logged by then
+    counts.  Every key met is in the mapping, even with no work in the range.
+    """
+    if not isinstance(tier, Tier):
+        raise SlaclockTypeError(f"expected a slaclock Tier, got {tier!r}")
+    at_us = None if at is None else to_us(at, name="at")
+    zone = tier.calendar.zone
+    keys = _Keys()
+    out: dict[str | None, dict[tuple[int, int], timedelta]] = {}
+    for incident in incidents:
+        if not isinstance(incident, Incident):
+            raise SlaclockTypeError(f"expected slaclock.Incident values, got {incident!r}")
+        months = out.setdefault(keys.of(incident), {})
+        for event in incident.events:
+            if event.kind != "work_logged" or event.duration is None:
+                continue
+            if at_us is not None and to_us(event.at) > at_us:
+                continue
+            day = event.at.astimezone(zone).date()
+            if start <= day < end:
+                month = (day.year, day.month)
+                try:
+                    months[month] = months.get(month, _ZERO) + event.duration
+                except OverflowError:
+                    raise SlaclockValueError(
+                        f"work logged in {day.year}-{day.month:02d} adds up past the longest "
+                        f"duration Python holds, at incident {incident.id!r}; "
+                        "check the work_logged durations"
+                    ) from None
+    return out
 
 
 class _Counter:

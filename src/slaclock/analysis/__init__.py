@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 from slaclock._calendar.instants import to_us
 from slaclock._calendar.spec import parse_zone
 from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
-from slaclock._sla.incident import Incident
+from slaclock._sla.incident import EVENT_KINDS, Incident
 from slaclock._sla.plan import Plan, check_tier, plan_for
 from slaclock._sla.tier import Tier
 from slaclock.analysis._clocks import ClockRow, clock_rows
@@ -506,49 +506,116 @@ class Table:
 
     __hash__ = None  # type: ignore[assignment]  # the columns are lists
 
-    def to_pandas(self, *, zone: str | ZoneInfo = "UTC") -> Any:
-        """A ``pandas.DataFrame``: instants as timestamps in ``zone``, durations as timedeltas.
+    def to_pandas(self, *, zone: str | ZoneInfo | None = None) -> Any:
+        """A ``pandas.DataFrame`` with a dtype per column that says what the column holds.
 
-        Instants are tz-aware ``datetime64[us, zone]`` columns (``NaT`` where a row
-        has none), in UTC unless ``zone`` names another (an IANA name or a
-        ``ZoneInfo``: ``zone="Europe/Moscow"`` shows local due instants); durations
-        ``timedelta64[us]``; counts ``int64``; verdicts ``bool``.  Needs pandas
-        (``pip install 'slaclock[pandas]'``).
+        * instants: tz-aware ``datetime64[us, zone]`` (``NaT`` where a row has
+          none), in UTC for ``zone=None`` or in ``zone`` (an IANA name or a
+          ``ZoneInfo``: ``zone="Europe/Moscow"`` shows local due instants);
+        * durations: ``timedelta64[us]``; verdicts and flags: ``bool``; counts:
+          ``int64``; a cycle's number: ``Int64`` (``<NA>`` for the resolution clock);
+        * ids and names (incident, tier, customer, contract, type, channel, reason):
+          ``string``; the fixed vocabularies (``kind``, ``status``, ``started_by``,
+          ``ended_by``): ``category`` with every possible value as a category, so
+          tables of any rows share one dtype; ``escalated``: ``object`` (tuples).
+
+        An empty table has the same columns and dtypes (a Dask ``meta``).  Needs
+        pandas (``pip install 'slaclock[pandas]'``).
 
         >>> from slaclock import default_catalog
         >>> line = ('{"id": "A", "type": "failure", "events": ['
         ...         '{"type": "opened", "at": "2026-11-27T17:30:00+03:00"}]}')
         >>> table = summarize(evaluate_jsonl([line], default_catalog().tiers["SLA-2"]))
         >>> frame = table.to_pandas(zone="Europe/Moscow")
-        >>> str(frame.loc[0, "next_due"])
-        '2026-11-30 11:30:00+03:00'
+        >>> str(frame.loc[0, "next_due"]), str(frame["next_due"].dtype)
+        ('2026-11-30 11:30:00+03:00', 'datetime64[us, Europe/Moscow]')
         """
-        name_of_zone = zone.key if isinstance(zone, ZoneInfo) else zone
-        checked = parse_zone(name_of_zone, path="zone").key
+        checked = _zone_name(zone)
         try:
             pd: Any = importlib.import_module("pandas")
+            np: Any = importlib.import_module("numpy")
         except ImportError:
             raise ImportError(
                 "Table.to_pandas() needs pandas; install the extra: pip install 'slaclock[pandas]'"
             ) from None
         frame = {}
         for name, values in self.columns.items():
-            if name in _INSTANT_FIELDS:
-                stamps = pd.to_datetime(pd.array(values, dtype="Int64"), unit="us", utc=True)
-                frame[name] = stamps if checked == "UTC" else stamps.tz_convert(checked)
-            elif name in _DURATION_FIELDS:
-                frame[name] = pd.to_timedelta(pd.array(values, dtype="Int64"), unit="us")
+            kind = _COLUMN_KINDS.get(name)
+            if kind == "instant":
+                stamps = pd.Series(_micros(np, values).view("datetime64[us]"))
+                frame[name] = stamps.dt.tz_localize("UTC").dt.tz_convert(checked)
+            elif kind == "duration":
+                frame[name] = pd.Series(_micros(np, values).view("timedelta64[us]"))
+            elif kind in _CATEGORIES:  # a fixed vocabulary
+                # Every value is one of the vocabulary's; were one not, it would become
+                # a category of its own here rather than a silent NaN.
+                words = _CATEGORIES[kind]
+                words += tuple(sorted(set(values) - set(words) - {None}))
+                frame[name] = pd.Series(values, dtype=pd.CategoricalDtype(words))
+            elif kind is not None:
+                frame[name] = pd.Series(values, dtype=kind)
             else:
-                frame[name] = values
+                frame[name] = pd.Series(values, dtype=object)
         return pd.DataFrame(frame)
 
 
-_INSTANT_FIELDS = frozenset(
-    ("first_due", "first_answered", "next_due", "resolution_due", "opened", "start", "due", "end")
-)
-_DURATION_FIELDS = frozenset(
-    ("first_taken", "worst_overdue", "target", "taken", "paused", "overdue")
-) | frozenset(("reaction_median", "reaction_p90", "reaction_max", "used", "overage"))  # compare()
+def _zone_name(zone: str | ZoneInfo | None) -> str:
+    """The IANA name of ``to_pandas``'s ``zone``; errors name the argument and the form."""
+    if zone is None:
+        return "UTC"
+    if isinstance(zone, ZoneInfo):
+        if not zone.key:
+            raise SlaclockValueError(
+                f"zone={zone!r} has no IANA name (a ZoneInfo read from a file); pass "
+                "ZoneInfo('Europe/Moscow') or the name itself"
+            )
+        zone = zone.key
+    if not isinstance(zone, str):
+        raise SlaclockTypeError(
+            f"zone={zone!r}; expected None (UTC), an IANA name such as 'Europe/Moscow', "
+            "or a ZoneInfo"
+        )
+    return parse_zone(zone, path="zone").key
+
+
+_NAT = -(2**63)  # numpy's NaT, as int64
+
+
+def _micros(np: Any, values: list[int | None]) -> Any:
+    """Integer microseconds as an int64 array, ``None`` as NaT's bit pattern."""
+    return np.fromiter(
+        (_NAT if value is None else value for value in values), dtype=np.int64, count=len(values)
+    )
+
+
+# How each column of the tables reads in pandas: a dtype, "instant", "duration", or
+# the name of a fixed vocabulary in _CATEGORIES; columns not listed are objects.
+_COLUMN_KINDS = {
+    **dict.fromkeys(
+        ("opened", "first_due", "first_answered", "next_due", "resolution_due"), "instant"
+    ),
+    **dict.fromkeys(("start", "due", "end"), "instant"),
+    **dict.fromkeys(
+        ("first_taken", "worst_overdue", "target", "taken", "paused", "overdue"), "duration"
+    ),
+    # compare()'s reaction times and hours
+    **dict.fromkeys(
+        ("reaction_median", "reaction_p90", "reaction_max", "used", "overage"), "duration"
+    ),
+    **dict.fromkeys(("covered", "breached", "at_risk", "third_party", "first"), "bool"),
+    **dict.fromkeys(("cycles", "breaches"), "int64"),
+    "cycle": "Int64",
+    **dict.fromkeys(
+        ("incident", "tier", "customer", "contract", "type", "channel", "reason"), "string"
+    ),
+    **{name: name for name in ("kind", "status", "started_by", "ended_by")},
+}
+_CATEGORIES = {
+    "kind": ("reaction", "update", "resolution"),
+    "status": ("met", "late", "superseded", "running", "at_risk", "paused", "overdue", "open"),
+    "started_by": EVENT_KINDS,
+    "ended_by": (*EVENT_KINDS, "superseded"),
+}
 
 
 def clock_table(

@@ -1,4 +1,4 @@
-"""The per-clock table: one row for each reaction cycle and resolution clock of each incident.
+"""The per-clock table: one row for each reaction cycle, update cycle and resolution clock.
 
 Where a :class:`~slaclock.analysis.Summary` row says what an incident comes to,
 a clock row says how each clock of it ran: when it started, fell due and
@@ -34,9 +34,10 @@ class ClockRow(NamedTuple):
 
     * ``incident``, ``tier``, ``customer``, ``contract``, ``type``, ``channel``,
       ``third_party``, ``opened``: the incident's context;
-    * ``clock``: ``"reaction"`` or ``"resolution"``; ``cycle``: the reaction
-      cycle's number from 1 (``None`` for the resolution clock); ``first``: the
-      first response;
+    * ``kind``: ``"reaction"`` (a reaction cycle), ``"update"`` (an update cycle of a
+      tier with an ``update`` target, ``Evaluation.updates``) or ``"resolution"``;
+      ``cycle``: the cycle's number from 1 among those of its kind (``None`` for the
+      resolution clock); ``first``: the first response;
     * ``started_by`` and ``ended_by``: the kinds of event that started and stopped
       the clock (``ended_by`` is ``None`` while it runs);
     * ``start``, ``due``, ``end``: when it started, falls due and stopped (``end``
@@ -55,7 +56,7 @@ class ClockRow(NamedTuple):
     channel: str | None
     third_party: bool
     opened: int
-    clock: str
+    kind: str
     cycle: int | None
     first: bool
     started_by: str
@@ -103,14 +104,16 @@ def clock_rows(
             to_us(incident.events[0].at),
         )
         for cycle in result.cycles:
-            yield ClockRow(*context, *_cycle(cycle))
+            yield ClockRow(*context, *_cycle("reaction", cycle))
+        for cycle in result.updates:
+            yield ClockRow(*context, *_cycle("update", cycle))
         if result.resolution is not None:
             yield ClockRow(*context, *_resolution(result.resolution))
 
 
-def _cycle(cycle: Cycle) -> tuple[Any, ...]:
+def _cycle(kind: str, cycle: Cycle) -> tuple[Any, ...]:
     return (
-        "reaction",
+        kind,
         cycle.index,
         cycle.first,
         cycle.started_by,

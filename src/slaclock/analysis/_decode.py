@@ -49,6 +49,8 @@ class Decoded(NamedTuple):
     instants: list[int]
     agent_opened: bool
     plain: bool  # every event exactly {"type", "at"} (so no work_logged with its duration)
+    customer: str | None
+    contract: str | None
 
 
 class Unusual(Exception):
@@ -231,9 +233,11 @@ def decode(record: Any, line: str) -> Decoded:
     if type(record) is not dict:
         raise Unusual
     owned = 0
+    customer = contract = None
     if not record.keys() <= RECORD_KEYS:
         check_owner_keys(record)
         owned = owner_strings(record)
+        customer, contract = record.get("customer"), record.get("contract")
     ident = record["id"]
     incident_type = record["type"]
     channel = record.get("channel")
@@ -296,6 +300,8 @@ def decode(record: Any, line: str) -> Decoded:
             times,
             agent_opened,
             plain,
+            customer,
+            contract,
         ),
     )
 

@@ -9,7 +9,7 @@ their first rows come, ready for :func:`~slaclock.analysis.evaluate_many`,
 
 The rules (``docs/howto-tables.md`` shows each):
 
-* Columns, by default named as in :data:`EVENT_COLUMNS`: ``incident`` (the id),
+* Columns, by default named as in ``EVENT_COLUMNS``: ``incident`` (the id),
   ``type``, ``event`` (the event's kind) and ``at`` are required; ``channel``,
   ``third_party``, ``customer``, ``contract``, ``tier``, ``duration`` (of a
   ``work_logged`` event) and ``by`` (``agent`` on an ``opened`` row an agent
@@ -53,7 +53,6 @@ from slaclock.errors import EventTableError, IncidentError, SlaclockTypeError, q
 
 __all__ = ["EVENT_COLUMNS", "read_events"]
 
-#: The columns of an event table, by their default names, in the order they are written.
 EVENT_COLUMNS = (
     "incident",
     "type",
@@ -67,6 +66,7 @@ EVENT_COLUMNS = (
     "tier",
     "by",
 )
+"""The columns of an event table, by their default names (see :func:`read_events`)."""
 _REQUIRED = ("incident", "type", "event", "at")
 # The incident's context, said again on each of its rows: the record key of each.
 _CONTEXT = ("type", "channel", "third_party", "customer", "contract", "tier")
@@ -94,7 +94,7 @@ def read_events(
 ) -> list[Incident]:
     """The incidents of an event table: a CSV file (a path or an open text file) or a DataFrame.
 
-    ``columns`` maps the names of :data:`EVENT_COLUMNS` to the table's own
+    ``columns`` maps the names of ``EVENT_COLUMNS`` to the table's own
     (``{"incident": "Ticket", "at": "Created"}``); ``vocabulary`` is the
     catalog's (``catalog.vocabulary``) when its types and channels are not the
     origin's.  See the module docstring for every rule.
@@ -341,7 +341,9 @@ def _text(value: Any, what: str, fail: _Fail) -> str | None:
 def _flag(value: Any, fail: _Fail) -> bool:
     if value is None:
         return False
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or (
+        type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+    ):
         return bool(value)
     if isinstance(value, numbers.Integral) and value in (0, 1):
         return bool(value)

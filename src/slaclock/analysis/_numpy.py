@@ -136,7 +136,12 @@ def rows(
     owner = np.repeat(np.arange(m), counts)  # each event's incident
     rowwise = np.zeros(m, dtype=bool)  # incidents left to the row reader
     owned_strings = 0
+    # Whom each incident is for: read only when some record says (a context column).
+    customers: list[Any] | Any = repeat(None)
+    contracts: list[Any] | Any = repeat(None)
     if owned:  # some record says whom it is for: checked one by one, as the row reader does
+        customers = list(map(dict.get, records, repeat("customer")))
+        contracts = list(map(dict.get, records, repeat("contract")))
         for j, record in enumerate(records):
             if not RECORD_KEYS.issuperset(record):
                 owned_strings += owner_strings(record)
@@ -220,15 +225,25 @@ def rows(
         clocks = list(range(m))  # the usual chunk: every row from the arrays
     else:
         clocks = []
+        tier = plan.tier.id
         for j in np.flatnonzero(~rowwise).tolist():
             reason = reasons[j]
-            if reason is not None:
-                out[j] = uncovered(plan, ids[j], reason)
-            elif known is not None and not known[j]:
-                out[j] = empty(plan, ids[j])  # nothing known yet at ``at``
-            else:
+            if reason is None and (known is None or known[j]):
                 clocks.append(j)
-        ids = [ids[j] for j in clocks]
+                continue
+            context = (ids[j], tier, _at(customers, j), _at(contracts, j), types[j], channels[j])
+            opened = int(us[first[j]])
+            if reason is not None:
+                out[j] = uncovered(plan, (*context, parties[j], opened), reason)
+            else:  # nothing known yet at ``at``
+                out[j] = empty(plan, (*context, parties[j], opened))
+        ids, types, channels, parties = (
+            [column[j] for j in clocks] for column in (ids, types, channels, parties)
+        )
+        if owned:
+            customers, contracts = (
+                [column[j] for j in clocks] for column in (customers, contracts)
+            )
     if not clocks:
         return out, left
     every = len(clocks) == m
@@ -238,7 +253,15 @@ def rows(
         which, layout = _numbers(table, cut)
     elif not every:
         which = which[clocks]
-    made = _verdicts(plan, at, us, first if every else first[clocks], which, layout, ids)
+    made = _verdicts(
+        plan,
+        at,
+        us,
+        first if every else first[clocks],
+        which,
+        layout,
+        (ids, customers, contracts, types, channels, parties),
+    )
     if every:
         return made, left  # type: ignore[return-value]
     for j, row in zip(clocks, made, strict=True):
@@ -309,12 +332,14 @@ def _verdicts(
     first: Ints,
     which: Ints,
     layout: _Layout,
-    ids: list[str],
+    context: tuple[list[str], Any, Any, list[str], list[Any], list[bool]],
 ) -> list[Summary]:
     """The rows of covered incidents whose clocks have no stops: the row engine's verdicts on arrays.
 
-    ``first`` is each incident's first event in ``us``, ``which`` its (cut) program's number.
+    ``first`` is each incident's first event in ``us``, ``which`` its (cut) program's
+    number, ``context`` its id, customer, contract, type, channel and third-party flag.
     """
+    ids, customers, contracts, types, channels, parties = context
     tl = plan.timeline
     g = len(ids)
     n = layout.length[which]  # events known: the horizon's position
@@ -382,6 +407,12 @@ def _verdicts(
             zip(
                 ids,
                 repeat(plan.tier.id),
+                customers,
+                contracts,
+                types,
+                channels,
+                parties,
+                us[first].tolist(),
                 repeat(True),
                 repeat(None),
                 per.tolist(),
@@ -398,6 +429,11 @@ def _verdicts(
             ),
         )
     )
+
+
+def _at(column: list[Any] | Any, j: int) -> Any:
+    """Row ``j`` of a context column (``repeat(None)`` when no record has it)."""
+    return column[j] if type(column) is list else None
 
 
 def _or_none(values: Ints, absent: Bools) -> list[int | None]:

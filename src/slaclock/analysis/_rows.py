@@ -17,15 +17,16 @@ from slaclock._sla.incident import Incident
 from slaclock._sla.plan import Plan
 from slaclock._sla.result import Evaluation
 from slaclock.analysis._decode import MISSING, Decoded, Unusual, check_scope
+from slaclock.errors import SlaclockTypeError
 
-__all__ = ["Summary", "empty", "instant", "of_incident", "row", "uncovered"]
+__all__ = ["Context", "Summary", "empty", "instant", "of_incident", "row", "uncovered"]
 
 
 class Summary(NamedTuple):
     """One incident's verdicts on one tier, as plain numbers (a row of a :class:`Table`).
 
-    Instants (``first_due``, ``first_answered``, ``next_due``, ``resolution_due``)
-    are microseconds since 1970-01-01 UTC, durations (``first_taken``,
+    Instants (``opened``, ``first_due``, ``first_answered``, ``next_due``,
+    ``resolution_due``) are microseconds since 1970-01-01 UTC, durations (``first_taken``,
     ``worst_overdue``) microseconds; ``None`` where :func:`slaclock.evaluate` has
     ``None``.  A named tuple rather than a dataclass because a million of them
     are built in one run.
@@ -33,6 +34,13 @@ class Summary(NamedTuple):
     Attributes:
         incident: The incident's id.
         tier: The id of the tier it was evaluated on.
+        customer: Whom the incident is for (``Incident.customer``), or ``None``.
+        contract: The contract it is served under (``Incident.contract``), or ``None``.
+        type: The incident type (``Incident.type``).
+        channel: Where it came in (``Incident.channel``), or ``None``.
+        third_party: It concerns a third-party plugin or integration.
+        opened: When it was opened: its first event's instant, whatever ``at`` is
+            (an incident opened after ``at`` has a row with nothing known yet).
         covered: Whether the tier covers the incident.
         reason: Why it is not covered, in words; ``None`` when covered.
         cycles: The number of reaction cycles.
@@ -52,6 +60,12 @@ class Summary(NamedTuple):
 
     incident: str
     tier: str
+    customer: str | None
+    contract: str | None
+    type: str
+    channel: str | None
+    third_party: bool
+    opened: int
     covered: bool
     reason: str | None
     cycles: int
@@ -67,13 +81,27 @@ class Summary(NamedTuple):
     escalated: tuple[int, ...]
 
     @classmethod
-    def from_evaluation(cls, result: Evaluation) -> Summary:
-        """The summary of a full :func:`slaclock.evaluate` result (what the fast paths compute)."""
+    def from_evaluation(cls, result: Evaluation, incident: Incident) -> Summary:
+        """The summary of a full :func:`slaclock.evaluate` result (what the fast paths compute).
+
+        ``incident`` is the incident evaluated: it gives the context columns.
+        """
+        if not isinstance(incident, Incident) or incident.id != result.incident:
+            raise SlaclockTypeError(
+                f"from_evaluation() needs the incident evaluated ({result.incident!r}), "
+                f"got {incident!r}"
+            )
         first = result.first_response
         resolution = result.resolution
         return cls(
             incident=result.incident,
             tier=result.tier,
+            customer=incident.customer,
+            contract=incident.contract,
+            type=incident.type,
+            channel=incident.channel,
+            third_party=incident.third_party,
+            opened=incident._us[0],
             covered=result.covered,
             reason=result.reason,
             cycles=len(result.cycles),
@@ -113,7 +141,20 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
     Raises :class:`~slaclock.analysis._decode.Unusual` on a type, channel or log
     that ``Incident.from_dict`` would refuse, which then words the error.
     """
-    ident, incident_type, channel, third_party, _, kinds, instants, agent_opened, plain = log
+    (
+        ident,
+        incident_type,
+        channel,
+        third_party,
+        _,
+        kinds,
+        instants,
+        agent_opened,
+        plain,
+        customer,
+        contract,
+    ) = log
+    opened = instants[0]
     # The memo of coverage answers is filled only from valid types and channels,
     # so a hit also checks them (True and 1 hash alike: third_party is a bool).
     scope = (incident_type, third_party, channel)
@@ -127,14 +168,16 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
     if program is None or program.fault is not None or (plain and program.logged):
         raise Unusual
     if reason is not None:
-        return uncovered(plan, ident, reason)
+        context = (ident, plan.tier.id, customer, contract, incident_type, channel, third_party)
+        return uncovered(plan, (*context, opened), reason)
     if at is None:
         instants.append(instants[-1])  # the horizon: the last event
         points = instants
     else:
         cut = known(kinds, instants, at)
         if cut is None:
-            return empty(plan, ident)
+            context = (ident, plan.tier.id, customer, contract, incident_type, channel, third_party)
+            return empty(plan, (*context, opened))
         if len(cut[0]) < program.n:
             found = table.get(tuple(cut[0]))
             assert found is not None  # a prefix of a valid log is valid
@@ -156,6 +199,12 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
         (
             ident,
             plan.tier.id,
+            customer,
+            contract,
+            incident_type,
+            channel,
+            third_party,
+            opened,
             True,
             None,
             len(program.cycles),
@@ -173,34 +222,40 @@ def row(plan: Plan, log: Decoded, at: int | None) -> Summary:
     )
 
 
-def empty(plan: Plan, ident: str) -> Summary:
+Context = tuple[str, str, str | None, str | None, str, str | None, bool, int]
+"""A row's first fields: incident, tier, customer, contract, type, channel, third_party, opened."""
+
+
+def empty(plan: Plan, context: Context) -> Summary:
     """The row of a covered incident of which nothing is known yet."""
-    return _blank(plan, ident, True, None)
+    return _blank(plan, context, True, None)
 
 
-def uncovered(plan: Plan, ident: str, reason: str) -> Summary:
+def uncovered(plan: Plan, context: Context, reason: str) -> Summary:
     """The row of an incident outside the tier's scope."""
-    return _blank(plan, ident, False, reason)
+    return _blank(plan, context, False, reason)
 
 
-def _blank(plan: Plan, ident: str, covered: bool, reason: str | None) -> Summary:
+def _blank(plan: Plan, context: Context, covered: bool, reason: str | None) -> Summary:
     zeros = (0,) * len(plan.levels)  # no clock reached any level
-    return Summary(
-        ident,
-        plan.tier.id,
-        covered,
-        reason,
-        0,
-        0,
-        False,
-        None,
-        None,
-        None,
-        0,
-        None,
-        False,
-        None,
-        zeros,
+    return new_row(
+        Summary,
+        (
+            *context,
+            covered,
+            reason,
+            0,
+            0,
+            False,
+            None,
+            None,
+            None,
+            0,
+            None,
+            False,
+            None,
+            zeros,
+        ),
     )
 
 
@@ -216,5 +271,7 @@ def of_incident(plan: Plan, incident: Incident, at: int | None) -> Summary:
         list(incident._us),
         incident.events[0].by == "agent",
         False,  # an Incident's work_logged events have their durations
+        incident.customer,
+        incident.contract,
     )
     return row(plan, new_row(Decoded, log), at)
