@@ -9,6 +9,9 @@ tiers and logs, on the sample data, from records, incidents and a file alike.
 from __future__ import annotations
 
 import json
+import pickle
+import subprocess
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from slaclock import (
@@ -139,8 +142,8 @@ def reference(incidents: list[Incident], scenario: Scenario, at: datetime | None
         "used_per_month": {m: per_month[m] * us for m in sorted(per_month)},
         "overage": overage // us,
         "overage_per_contract": per_owner,
-        "cost": amount if by_tier else Decimal(0),
-        "currency": None if amount is None else next(iter(currencies), None),
+        "cost": None if len(currencies) > 1 else amount,
+        "currency": None if amount is None or len(currencies) > 1 else next(iter(currencies), None),
     }
 
 
@@ -166,7 +169,6 @@ def check(incidents: list[Incident], scenarios: list[Scenario], at: datetime | N
 
 
 @given(st.data())
-@settings(max_examples=60, deadline=None)
 def test_each_scenario_equals_evaluate_one_incident_at_a_time(data: st.DataObject) -> None:
     tier = data.draw(sst.tiers(), label="tier")
     incidents = data.draw(st.lists(sst.incidents(tier=tier), min_size=0, max_size=4))
@@ -187,6 +189,20 @@ def test_each_scenario_equals_evaluate_one_incident_at_a_time(data: st.DataObjec
         ),
     ]
     check(incidents, variants, at)
+
+
+@given(st.data())
+def test_a_catalog_scenario_equals_evaluate_on_each_records_tier(data: st.DataObject) -> None:
+    catalog = data.draw(sst.catalogs(max_tiers=3), label="catalog")
+    keys = list(catalog.tiers)
+    incidents = [
+        incident.replace(tier=key)
+        for key in data.draw(st.lists(st.sampled_from(keys), max_size=4), label="tiers")
+        for incident in [data.draw(sst.incidents(tier=catalog.tiers[key]))]
+    ]
+    instants: list[datetime | None] = [e.at for i in incidents for e in i.events]
+    at = data.draw(st.none() | st.sampled_from(instants or [None]), label="at")
+    check(incidents, [Scenario("as sold", catalog), Scenario("4 h", catalog, reaction="4h")], at)
 
 
 def test_the_sample_on_the_catalog_and_each_tier_equals_evaluate() -> None:
@@ -330,3 +346,35 @@ def test_catalog_replace_calendars_puts_every_tier_on_new_hours_in_one_call() ->
     assert [Scenario("x", what_if).tiers[k] for k in what_if.tiers] == list(
         Scenario("x", CATALOG, hours="09:00-19:00").tiers.values()
     )
+
+
+def test_the_benchmark_runs_and_checks_its_tables(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_compare.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--n", "60", "--repeats", "1", "--json", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "four / one (seconds):" in done.stdout
+    assert json.loads((tmp_path / "r").read_text())["seconds"]["ratio"] > 0
+
+
+def test_a_scenario_shows_itself_in_one_short_line() -> None:
+    shown = repr(Scenario("09-19", CATALOG, hours="09:00-19:00", reaction="4h"))
+    assert shown == (
+        "Scenario('09-19', <Catalog of SLA-1, SLA-2, SLA-3, SLA-4>, reaction='4h', "
+        "hours='09:00-19:00')"
+    )
+    assert repr(Scenario("x", SLA2)) == "Scenario('x', <Tier SLA-2 Enterprise>)"
+
+
+def test_a_scenario_is_an_immutable_value() -> None:
+    scenario = Scenario("09-19", CATALOG, hours="09:00-19:00", reaction="4h")
+    again = pickle.loads(pickle.dumps(scenario))
+    assert again == scenario and hash(again) == hash(scenario) and again.tiers == scenario.tiers
+    with pytest.raises(AttributeError):
+        scenario.name = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        scenario.tiers["SLA-2"] = SLA2  # type: ignore[index]

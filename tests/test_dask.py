@@ -53,7 +53,7 @@ def expected(kind: Kind, incidents: list[slaclock.Incident], source: Any, **opti
 
 
 def by_incident(frame: Any, kind: Kind) -> Any:
-    keys = ["incident"] if kind == "summary" else ["incident", "clock", "cycle"]
+    keys = ["incident"] if kind == "summary" else ["incident", "kind", "cycle"]
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -86,10 +86,7 @@ def test_meta_is_the_empty_tables_frame_with_fixed_dtypes(kind: Kind) -> None:
     loose = [name for name, dtype in meta.dtypes.items() if str(dtype) in ("float64", "object")]
     assert loose == (["escalated"] if kind == "summary" else [])
     moscow = sd.frame_meta(kind, zone="Europe/Moscow")
-    assert str(moscow["incident" if kind == "summary" else "start"].dtype) in (
-        "str",
-        "datetime64[us, Europe/Moscow]",
-    )
+    assert str(moscow["opened"].dtype) == "datetime64[us, Europe/Moscow]"
 
 
 _SPARK_OF = {
@@ -98,6 +95,7 @@ _SPARK_OF = {
     "Int64": "BIGINT",
     "str": "STRING",
     "string": "STRING",
+    "category": "STRING",
     "timedelta64[us]": "INTERVAL DAY TO SECOND",
     "datetime64[us, UTC]": "TIMESTAMP",
     "object": "ARRAY<BIGINT>",
@@ -138,7 +136,7 @@ def test_partition_tables_equal_evaluate_one_incident_at_a_time(
     events = sd.event_frame(logs)
     shuffled = events.sample(frac=1, random_state=data.draw(st.integers(0, 99)))
     summary = sd.summary_partition(shuffled, tier, at=at, order="seq")
-    rows = [analysis.Summary.from_evaluation(slaclock.evaluate(i, tier, at=at)) for i in logs]
+    rows = [analysis.Summary.from_evaluation(slaclock.evaluate(i, tier, at=at), i) for i in logs]
     one = conform(analysis.summarize(rows).to_pandas(), sd.frame_meta("summary"), 0)
     pd.testing.assert_frame_equal(by_incident(summary, "summary"), by_incident(one, "summary"))
     clocks = sd.clock_partition(shuffled, tier, at=at, order="seq")

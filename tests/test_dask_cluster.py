@@ -74,7 +74,7 @@ def test_two_worker_processes_give_the_one_process_tables(client: Any, tmp_path:
             sd.frame_meta(kind),
             0,
         )
-        keys = ["incident"] if kind == "summary" else ["incident", "clock", "cycle"]
+        keys = ["incident"] if kind == "summary" else ["incident", "kind", "cycle"]
         assert len(got) == len(one)
         pd.testing.assert_frame_equal(
             got.sort_values(keys).reset_index(drop=True),

@@ -181,7 +181,7 @@ def test_pickled_values_are_equal_and_answer_the_same(tier: Tier, data: st.DataO
     assert copied == result
     assert _copy(result) == result
     [row] = analysis.evaluate_many([_copy(incident)], _copy(tier), at=at)
-    assert row == analysis.Summary.from_evaluation(result)
+    assert row == analysis.Summary.from_evaluation(result, incident)
     start = incident.events[0].at
     assert _copy(tier.calendar).elapsed(start, start + timedelta(days=9)) == (
         tier.calendar.elapsed(start, start + timedelta(days=9))

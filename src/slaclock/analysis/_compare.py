@@ -33,8 +33,8 @@ from slaclock._sla.lifecycle import programs
 from slaclock._sla.plan import Plan, options, plan_for
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
-from slaclock.analysis._decode import Unusual, check_scope, decode
-from slaclock.catalog import Catalog
+from slaclock.analysis._decode import Decoded, Unusual, check_scope, decode
+from slaclock.catalog import Catalog, FrozenMap
 from slaclock.errors import (
     IncidentError,
     SlaclockError,
@@ -93,6 +93,16 @@ _HOURS = re.compile(r"\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*")
 _HOURS_FORM = (
     "'HH:MM-HH:MM' text such as '09:00-19:00' (those hours on every day the calendar "
     "works) or a week mapping such as {'mon': [['09:00', '19:00']], ...}"
+)
+_VARIATIONS = (
+    "reaction",
+    "first_reaction",
+    "resolution",
+    "hours",
+    "calendar",
+    "cycle_rule",
+    "pause_reaction_when_pending",
+    "at",
 )
 _DURATION_FORM = "a positive timedelta or duration text such as 'PT4H' or '4h'"
 
@@ -206,7 +216,7 @@ class Scenario:
                 tiers[key] = tier.replace(**here) if here else tier
             except SlaclockError as error:
                 raise _named(self.name, error) from None
-        object.__setattr__(self, "tiers", tiers)
+        object.__setattr__(self, "tiers", FrozenMap(tiers, what="tier"))
 
     def _duration(self, key: str) -> timedelta:
         value = getattr(self, key)
@@ -246,6 +256,20 @@ class Scenario:
                 f"expected {_HOURS_FORM}"
             ) from None
 
+    def __repr__(self) -> str:
+        """Short: the name, the subject by its tier ids, and the variations given."""
+        subject = self.tier_or_catalog
+        if isinstance(subject, Catalog):
+            shown = f"<Catalog of {', '.join(subject.tiers)}>"
+        else:
+            shown = f"<Tier {subject.label}>"
+        varied = "".join(
+            f", {key}={getattr(self, key)!r}"
+            for key in _VARIATIONS
+            if getattr(self, key) is not None
+        )
+        return f"Scenario({self.name!r}, {shown}{varied})"
+
     @property
     def vocabulary(self) -> Vocabulary:
         """The incident types and channels the scenario's tiers speak of."""
@@ -256,16 +280,9 @@ class Scenario:
 
 
 class Log(NamedTuple):
-    """One incident decoded once for every scenario: its identity, log, owner and work."""
+    """One incident decoded once for every scenario: its log, whom it is for, its work."""
 
-    ident: str
-    type: str
-    channel: str | None
-    third_party: bool
-    tier: str | None
-    kinds: tuple[str, ...]
-    instants: tuple[int, ...]
-    agent_opened: bool
+    log: Decoded  # identity, scope, kinds and instants, as the row engine decodes them
     owner: str | None  # the budget's key: the contract, else the customer
     contract: bool  # the owner is a contract
     work: tuple[tuple[int, int], ...]  # work_logged (instant, duration) in microseconds
@@ -279,21 +296,21 @@ def log_of(incident: Incident, line: int, from_file: bool) -> Log:
         for event in incident.events
         if event.kind == "work_logged" and event.duration is not None
     )
-    return Log(
+    decoded = Decoded(
         incident.id,
         incident.type,
         incident.channel,
         incident.third_party,
         incident.tier,
         incident._kinds,
-        tuple(incident._us),
+        list(incident._us),
         incident.events[0].by == "agent",
-        incident.contract if incident.contract is not None else incident.customer,
-        incident.contract is not None,
-        work,
-        line,
-        from_file,
+        False,  # an Incident's work_logged events have their durations
+        incident.customer,
+        incident.contract,
     )
+    owner = incident.contract if incident.contract is not None else incident.customer
+    return Log(decoded, owner, incident.contract is not None, work, line, from_file)
 
 
 _VALIDITY = (
@@ -318,21 +335,8 @@ def _fast_log(line: str, number: int, vocabulary: Vocabulary) -> Log:
             if event["type"] == "work_logged"
         )
     contract = record.get("contract")
-    return Log(
-        log.ident,
-        log.type,
-        log.channel,
-        log.third_party,
-        log.tier,
-        log.kinds,
-        tuple(log.instants),
-        log.agent_opened,
-        contract if contract is not None else record.get("customer"),
-        contract is not None,
-        work,
-        number,
-        True,
-    )
+    owner = contract if contract is not None else record.get("customer")
+    return Log(log, owner, contract is not None, work, number, True)
 
 
 def decode_logs(source: object, vocabulary: Vocabulary) -> list[Log]:
@@ -433,10 +437,11 @@ def _plan(tier: Tier, scenario: Scenario) -> Plan:
     return plan_for(tier, scenario.cycle_rule, scenario.pause_reaction_when_pending)
 
 
-def _tier_of(plans: Mapping[str, Plan], log: Log) -> Plan:
+def _tier_of(plans: Mapping[str, Plan], entry: Log) -> Plan:
     """The plan of the tier a log's record names (a catalog scenario)."""
+    log = entry.log
     where: dict[str, Any] = (
-        {"line": log.line} if log.from_file else {"path": f"source item {log.line}"}
+        {"line": entry.line} if entry.from_file else {"path": f"source item {entry.line}"}
     )
     if log.tier is None:
         raise IncidentError(
@@ -515,8 +520,9 @@ def partial(scenario: Scenario, logs: list[Log], default_at: datetime | None) ->
     spans: dict[str, list[int]] = {}
     owners: dict[str, dict[str | None, None]] = {}
     work: dict[tuple[str, str | None, str], int] = {}
-    for log in logs:
-        plan = single if single is not None else _tier_of(plans, log)
+    for entry in logs:
+        log = entry.log
+        plan = single if single is not None else _tier_of(plans, entry)
         cut = known(log.kinds, log.instants, at_us)
         if cut is None:
             not_opened += 1
@@ -527,10 +533,10 @@ def partial(scenario: Scenario, logs: list[Log], default_at: datetime | None) ->
         span = spans.setdefault(tier_id, [points[0], points[-2]])
         span[0] = min(span[0], points[0])
         span[1] = max(span[1], points[-2])
-        owners.setdefault(tier_id, {})[log.owner] = None
-        for instant, duration in log.work:
+        owners.setdefault(tier_id, {})[entry.owner] = None
+        for instant, duration in entry.work:
             if at_us is None or instant <= at_us:
-                key = (tier_id, log.owner, _month(instant, plan.zone))
+                key = (tier_id, entry.owner, _month(instant, plan.zone))
                 work[key] = work.get(key, 0) + duration
         reason = plan.covers(log.type, log.third_party, log.channel)
         if reason is not None:
@@ -542,7 +548,7 @@ def partial(scenario: Scenario, logs: list[Log], default_at: datetime | None) ->
         try:
             assessed = assess(plan, program, points, at_us, FULL)
         except (SlaclockError, ValueError, OverflowError) as exc:
-            where = f"line {log.line}" if log.from_file else f"source item {log.line}"
+            where = f"line {entry.line}" if entry.from_file else f"source item {entry.line}"
             raise SlaclockValueError(
                 f"Scenario {scenario.name!r}: {where}, incident {log.ident!r}: cannot "
                 f"evaluate this log: {shorten(str(exc))}"
@@ -674,16 +680,13 @@ def _money(
                     amount += priced.amount
                     currencies.add(priced.currency)
     if len(currencies) > 1:
-        raise SlaclockValueError(
-            f"Scenario {scenario.name!r}: its tiers are priced in {', '.join(sorted(currencies))}; "
-            "a cost in one currency needs tiers priced in one: compare such tiers one by one"
-        )
+        amount = None  # no one total: compare the tiers one by one
     return (
         {month: td_from_us(per_month[month]) for month in sorted(per_month)},
         overage,
         {owner: td_from_us(us) for owner, us in per_owner.items()},
         amount,
-        next(iter(currencies), None),
+        None if amount is None else next(iter(currencies), None),
         sorted(every_month),
     )
 
@@ -751,7 +754,7 @@ def _check_owners(logs: list[Log]) -> dict[str, tuple[bool, str]]:
     :func:`check_owners`.
     """
     first: dict[str, tuple[bool, str]] = {}
-    return check_owners(first, ((log.owner, log.contract, log.ident) for log in logs))
+    return check_owners(first, ((entry.owner, entry.contract, entry.log.ident) for entry in logs))
 
 
 def check_owners(

@@ -135,8 +135,8 @@ def spark_ddl(kind: Kind = "summary") -> str:
     ``INTERVAL DAY TO SECOND``, counts ``BIGINT``, the per-level escalation counts
     ``ARRAY<BIGINT>``.
 
-    >>> spark_ddl("summary").split(", ")[:3]
-    ['`incident` STRING', '`tier` STRING', '`covered` BOOLEAN']
+    >>> spark_ddl("clocks").split(", ")[:3]
+    ['`incident` STRING', '`tier` STRING', '`customer` STRING']
     """
     meta = frame_meta(kind)
     return ", ".join(

@@ -362,7 +362,7 @@ _Folded = tuple[dict[str, tuple[bool, str]], list[Partial]]
 
 def _fold(logs: list[Log], chosen: list[Scenario], at: datetime | None, partition: Any) -> _Folded:
     try:
-        owners = check_owners({}, ((log.owner, log.contract, log.ident) for log in logs))
+        owners = check_owners({}, ((e.owner, e.contract, e.log.ident) for e in logs))
         return owners, [partial(scenario, logs, at) for scenario in chosen]
     except SlaclockError as exc:
         raise PartitionError(str(exc), partition=partition) from exc
