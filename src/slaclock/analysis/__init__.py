@@ -552,11 +552,27 @@ class Table:
                 words = _CATEGORIES[kind]
                 words += tuple(sorted(set(values) - set(words) - {None}))
                 frame[name] = pd.Series(values, dtype=pd.CategoricalDtype(words))
-            elif kind is not None:
+            elif kind is not None and _all_of(kind, values):
                 frame[name] = pd.Series(values, dtype=kind)
-            else:
+            elif not values:
                 frame[name] = pd.Series(values, dtype=object)
+            else:  # escalated's tuples, or another table's column (compare()'s): inferred
+                frame[name] = pd.Series(values)
         return pd.DataFrame(frame)
+
+
+def _all_of(kind: str, values: list[Any]) -> bool:
+    """Whether every value is of the plain ``kind`` its column name suggests.
+
+    The kinds go by column name, and tables share names: the comparison table's
+    ``covered`` and ``at_risk`` are counts, which a ``bool`` dtype would turn into
+    ``True``.  A column whose values are not all of the kind is left to pandas.
+    """
+    if kind == "bool":
+        return all(type(value) is bool for value in values)
+    if kind == "int64":
+        return all(type(value) is int for value in values)
+    return True
 
 
 def _zone_name(zone: str | ZoneInfo | None) -> str:
