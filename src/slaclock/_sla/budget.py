@@ -141,7 +141,7 @@ def budgets(
     """
     counter = _Counter(tier, month, at)
     used: dict[str | None, timedelta] = {}
-    keys = _Keys()
+    keys = _Keys("budgets()")
     for incident in map(counter.check, incidents):
         key = keys.of(incident)
         used[key] = counter.add(used.get(key, _ZERO), incident)
@@ -155,9 +155,10 @@ class _Keys:
     would be added up under one key, so that is refused.
     """
 
-    __slots__ = ("first",)
+    __slots__ = ("first", "who")
 
-    def __init__(self) -> None:
+    def __init__(self, who: str) -> None:
+        self.who = who  # the function that keys, for the message
         # Which incident first made each key a contract or a customer, to name a clash.
         self.first: dict[str, tuple[str, str]] = {}
 
@@ -172,7 +173,7 @@ class _Keys:
                     contract_of, customer_of = customer_of, contract_of
                 raise SlaclockValueError(
                     f"{key!r} is the contract of incident {contract_of!r} and the customer "
-                    f"(with no contract) of incident {customer_of!r}; hours are keyed by "
+                    f"(with no contract) of incident {customer_of!r}; {self.who} keys both by "
                     "name, so give such incidents their contract"
                 )
         return key
@@ -190,7 +191,7 @@ def work_by_key(
         raise SlaclockTypeError(f"expected a slaclock Tier, got {tier!r}")
     at_us = None if at is None else to_us(at, name="at")
     zone = tier.calendar.zone
-    keys = _Keys()
+    keys = _Keys("costs()")
     out: dict[str | None, dict[tuple[int, int], timedelta]] = {}
     for incident in incidents:
         if not isinstance(incident, Incident):
