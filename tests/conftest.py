@@ -61,12 +61,15 @@ def moscow():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def fresh_programs(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[Any, Any]]:
     """Replace every engine's shared program tables by empty ones of ``limit`` sequences."""
-    from slaclock._sla import lifecycle
+    from slaclock._sla import lifecycle, plan
 
     def fresh(limit: int = 10_000) -> dict[Any, Any]:
         for agent, restart in list(lifecycle._TABLES):
             table = lifecycle.ProgramTable[Any](agent_opened=agent, restart=restart, limit=limit)
             monkeypatch.setitem(lifecycle._TABLES, (agent, restart), table)
+        # Cached plans hold the tables they were made with: start them afresh too.
+        for cache in ("_BY_ID", "_BY_VALUE", "_BY_OPTIONS"):
+            monkeypatch.setattr(plan, cache, {})
         return lifecycle._TABLES
 
     return fresh

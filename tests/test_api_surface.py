@@ -43,6 +43,7 @@ def test_the_documented_modules_are_the_public_ones() -> None:
     assert list(documented()) == [
         "slaclock",
         "slaclock.analysis",
+        "slaclock.analysis.dask",
         "slaclock.display",
         "slaclock.errors",
         "slaclock.plot",

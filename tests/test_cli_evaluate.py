@@ -170,7 +170,9 @@ def test_json_csv_and_explain_outputs(capsys: pytest.CaptureFixture[str]) -> Non
     assert results[2]["first_taken"] == "PT50M" and results[2]["next_due"] is None
     code, out, _ = run(capsys, "--format", "csv")
     lines = out.splitlines()
-    assert lines[0].startswith("incident,tier,customer,contract,type,channel,third_party,opened,covered,reason,cycles")
+    assert lines[0].startswith(
+        "incident,tier,customer,contract,type,channel,third_party,opened,covered,reason,cycles"
+    )
     assert len(lines) == 16 and lines[3].startswith(
         "INC-103,SLA-2,,,failure,portal,false,2026-11-27T17:30:00+03:00,true,,1,0,false,2026-11-30T11:30"
     )

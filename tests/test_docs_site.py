@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = {
     "reference/slaclock.md": "slaclock",
     "reference/analysis.md": "slaclock.analysis",
+    "reference/analysis-dask.md": "slaclock.analysis.dask",
     "reference/strategies.md": "slaclock.strategies",
     "reference/errors.md": "slaclock.errors",
     "reference/display.md": "slaclock.display",

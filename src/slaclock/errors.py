@@ -16,6 +16,7 @@ __all__ = [
     "IncidentError",
     "NaiveDatetimeError",
     "NoWorkingTimeError",
+    "PartitionError",
     "SlaclockError",
     "SlaclockTypeError",
     "SlaclockValueError",
@@ -216,3 +217,29 @@ def _rebuild_event_table_error(
     reason: str, column: str | None, line: int | None, row: object, incident_id: str | None
 ) -> EventTableError:
     return EventTableError(reason, column=column, line=line, row=row, incident_id=incident_id)
+
+
+class PartitionError(SlaclockValueError):
+    """Bad input to a partition of a distributed job (Dask, Spark): which one, and which column.
+
+    ``partition`` names the partition (its number in the collection, or the file
+    it was read from), ``column`` the column at fault (``None`` when none is), and
+    ``reason`` the words without the place.
+    """
+
+    def __init__(self, message: str, *, partition: object, column: str | None = None) -> None:
+        self.reason = message
+        self.partition = partition
+        self.column = column
+        where = [f"partition {quote(partition)}"]
+        if column is not None:
+            where.append(f"column {quote(column)}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised on a worker and re-raised by the client: it travels pickled.
+        return (_rebuild_partition_error, (self.reason, self.partition, self.column))
+
+
+def _rebuild_partition_error(reason: str, partition: object, column: str | None) -> PartitionError:
+    return PartitionError(reason, partition=partition, column=column)

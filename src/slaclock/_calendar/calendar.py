@@ -270,8 +270,11 @@ class Calendar:
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
+        # The spec parts only: no compiled timeline travels (a worker compiles the
+        # years it is asked about), and _restore hands back an equal calendar it
+        # already has, with its compiled years.
         return (
-            Calendar,
+            _restore,
             (
                 self.tz,
                 self.week,
@@ -730,3 +733,22 @@ def _summarize_week(week: Week) -> str:
         )
         words.append(f"{days} {hours}")
     return "; ".join(words) or "closed"
+
+
+# Calendars unpickled in this process, by their parts: every task of a Dask graph
+# unpickles its own copy of a tier, and each copy then shares one compiled timeline.
+_RESTORED: dict[tuple[Any, ...], Calendar] = {}
+_RESTORED_LIMIT = 64
+
+
+def _restore(*parts: Any) -> Calendar:
+    """The calendar of pickled parts: one already restored with equal parts, or a new one."""
+    try:
+        return _RESTORED[parts]
+    except (KeyError, TypeError):  # TypeError: unhashable parts, refused by Calendar below
+        pass
+    calendar = Calendar(*parts)
+    if len(_RESTORED) >= _RESTORED_LIMIT:
+        _RESTORED.clear()
+    _RESTORED[parts] = calendar
+    return calendar

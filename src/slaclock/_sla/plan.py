@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from slaclock._calendar.timeline import Timeline
 
-__all__ = ["Plan", "check_tier", "options", "plan_of"]
+__all__ = ["Plan", "check_tier", "options", "plan_for", "plan_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +121,8 @@ def check_tier(tier: object) -> Tier:
 # worker, one loaded again from the same file) finds the same plan and its memo.
 _BY_ID: dict[int, Plan] = {}
 _BY_VALUE: dict[Tier, Plan] = {}
+# Plans with options overridden (analysis, what-if), by (tier, restart, pause) value.
+_BY_OPTIONS: dict[tuple[Tier, bool, bool], Plan] = {}
 _LIMIT = 64  # many short-lived what-if tiers: keep the caches small
 _LOCK = threading.Lock()
 
@@ -143,4 +145,25 @@ def plan_of(tier: Tier) -> Plan:
         if found.tier is not tier:
             found = dataclasses.replace(found, tier=tier)  # shares timeline, tables and memo
         _BY_ID[id(tier)] = found
+    return found
+
+
+def plan_for(tier: Tier, cycle_rule: str | None, pause: bool | None) -> Plan:
+    """The tier's plan with ``cycle_rule`` and ``pause`` (``None``: the tier's own), cached.
+
+    Keyed by value like :func:`plan_of`, so a batch job run many times with one
+    tier (each task of a Dask graph unpickles its own copy of the tier) builds the
+    plan once per process and keeps its coverage memo warm.
+    """
+    restart, pause_flag = options(tier, cycle_rule, pause)
+    own = plan_of(tier)
+    if (restart, pause_flag) == (own.restart, own.pause):
+        return own
+    key = (tier, restart, pause_flag)
+    with _LOCK:
+        found = _BY_OPTIONS.get(key)
+        if found is None:
+            if len(_BY_OPTIONS) >= _LIMIT:
+                _BY_OPTIONS.clear()
+            found = _BY_OPTIONS[key] = Plan.of(tier, cycle_rule=cycle_rule, pause=pause)
     return found

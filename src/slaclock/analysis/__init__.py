@@ -45,7 +45,7 @@ from slaclock._calendar.spec import parse_zone
 from slaclock._display.notebook import columns_html
 from slaclock._jsonl import IncidentReadErrors, open_lines, parse_line
 from slaclock._sla.incident import EVENT_KINDS, Incident
-from slaclock._sla.plan import Plan, check_tier
+from slaclock._sla.plan import Plan, check_tier, plan_for
 from slaclock._sla.tier import Tier
 from slaclock.analysis._clocks import ClockRow, clock_rows
 from slaclock.analysis._compare import Scenario, compare_columns
@@ -83,7 +83,7 @@ __all__ = [
 
 
 def _plan(tier: Tier, cycle_rule: str | None, pause_reaction_when_pending: bool | None) -> Plan:
-    return Plan.of(check_tier(tier), cycle_rule=cycle_rule, pause=pause_reaction_when_pending)
+    return plan_for(check_tier(tier), cycle_rule, pause_reaction_when_pending)
 
 
 def _at_us(at: datetime | None) -> int | None:
@@ -511,6 +511,14 @@ class Table:
         # Jupyter's view: head and tail rows, instants and durations in words.
         return columns_html(self.columns, instants=_INSTANT_FIELDS, durations=_DURATION_FIELDS)
 
+    def __eq__(self, other: object) -> bool:
+        # Equal columns in the same order: a table pickled to a worker and back is equal.
+        if not isinstance(other, Table):
+            return NotImplemented
+        return list(self.columns.items()) == list(other.columns.items())
+
+    __hash__ = None  # type: ignore[assignment]  # the columns are lists
+
     def to_pandas(self, *, zone: str | ZoneInfo | None = None) -> Any:
         """A ``pandas.DataFrame`` with a dtype per column that says what the column holds.
 
@@ -557,10 +565,12 @@ class Table:
                 words = _CATEGORIES[kind]
                 words += tuple(sorted(set(values) - set(words) - {None}))
                 frame[name] = pd.Series(values, dtype=pd.CategoricalDtype(words))
-            elif kind is not None:
+            elif kind is not None and _all_of(kind, values):
                 frame[name] = pd.Series(values, dtype=kind)
-            else:
+            elif not values:
                 frame[name] = pd.Series(values, dtype=object)
+            else:  # escalated's tuples, or another table's column (compare()'s): inferred
+                frame[name] = pd.Series(values)
         return pd.DataFrame(frame)
 
 
@@ -570,6 +580,20 @@ _INSTANT_FIELDS = frozenset(
 _DURATION_FIELDS = frozenset(
     ("first_taken", "worst_overdue", "target", "taken", "paused", "overdue")
 ) | frozenset(("reaction_median", "reaction_p90", "reaction_max", "used", "overage"))  # compare()
+
+
+def _all_of(kind: str, values: list[Any]) -> bool:
+    """Whether every value is of the plain ``kind`` its column name suggests.
+
+    The kinds go by column name, and tables share names: the comparison table's
+    ``covered`` and ``at_risk`` are counts, which a ``bool`` dtype would turn into
+    ``True``.  A column whose values are not all of the kind is left to pandas.
+    """
+    if kind == "bool":
+        return all(type(value) is bool for value in values)
+    if kind == "int64":
+        return all(type(value) is int for value in values)
+    return True
 
 
 def _zone_name(zone: str | ZoneInfo | None) -> str:
@@ -610,6 +634,10 @@ _COLUMN_KINDS = {
     **dict.fromkeys(("start", "due", "end"), "instant"),
     **dict.fromkeys(
         ("first_taken", "worst_overdue", "target", "taken", "paused", "overdue"), "duration"
+    ),
+    # compare()'s reaction times and hours
+    **dict.fromkeys(
+        ("reaction_median", "reaction_p90", "reaction_max", "used", "overage"), "duration"
     ),
     **dict.fromkeys(("covered", "breached", "at_risk", "third_party", "first"), "bool"),
     **dict.fromkeys(("cycles", "breaches"), "int64"),

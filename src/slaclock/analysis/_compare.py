@@ -30,7 +30,7 @@ from slaclock._sla.assess import FULL, assess, known
 from slaclock._sla.cost import cost
 from slaclock._sla.incident import Incident
 from slaclock._sla.lifecycle import programs
-from slaclock._sla.plan import Plan, options, plan_of
+from slaclock._sla.plan import Plan, options, plan_for
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
 from slaclock.analysis._decode import Decoded, Unusual, check_scope, decode
@@ -43,7 +43,21 @@ from slaclock.errors import (
     shorten,
 )
 
-__all__ = ["COLUMNS", "Scenario", "compare_columns"]
+__all__ = [
+    "COLUMNS",
+    "Log",
+    "Partial",
+    "Scenario",
+    "check_owners",
+    "checked_scenarios",
+    "columns_of",
+    "compare_columns",
+    "decode_lines",
+    "finish",
+    "log_of",
+    "merge",
+    "partial",
+]
 
 #: The comparison table's columns, in order (``docs/howto-compare.md`` defines each).
 COLUMNS = (
@@ -276,7 +290,7 @@ class Log(NamedTuple):
     from_file: bool
 
 
-def _log_of(incident: Incident, line: int, from_file: bool) -> Log:
+def log_of(incident: Incident, line: int, from_file: bool) -> Log:
     work = tuple(
         (to_us(event.at), td_to_us(event.duration))
         for event in incident.events
@@ -328,26 +342,31 @@ def _fast_log(line: str, number: int, vocabulary: Vocabulary) -> Log:
 def decode_logs(source: object, vocabulary: Vocabulary) -> list[Log]:
     """Every incident of ``source`` (a JSON Lines path, incidents or records), decoded once."""
     if isinstance(source, str | PathLike):
-        logs = []
         with open_lines(source) as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    logs.append(_fast_log(line, number, vocabulary))
-                except Exception:
-                    incident = parse_line(line, number, vocabulary=vocabulary)
-                    logs.append(_log_of(incident, number, True))
-        return logs
+            return decode_lines(handle, vocabulary)
     if isinstance(source, bytes | Mapping | Incident) or not isinstance(source, Iterable):
         raise SlaclockTypeError(
             f"compare() source={shorten(repr(source))}; expected a JSON Lines path, or an "
             "iterable of slaclock.Incident values or incident records (mappings)"
         )
     return [
-        _log_of(_incident(item, number, vocabulary), number, False)
+        log_of(_incident(item, number, vocabulary), number, False)
         for number, item in enumerate(source, start=1)
     ]
+
+
+def decode_lines(lines: Iterable[str], vocabulary: Vocabulary) -> list[Log]:
+    """Every incident of JSON Lines text, decoded once (errors name the line, from 1)."""
+    logs = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            logs.append(_fast_log(line, number, vocabulary))
+        except Exception:
+            incident = parse_line(line, number, vocabulary=vocabulary)
+            logs.append(log_of(incident, number, True))
+    return logs
 
 
 def _incident(item: object, number: int, vocabulary: Vocabulary) -> Incident:
@@ -395,19 +414,27 @@ def _months(first: str, last: str) -> list[str]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _rank(values: list[int], percent: int) -> int | None:
-    """The nearest-rank percentile of sorted ``values``: the smallest with ``percent``% at or below it."""
-    if not values:
+def _rank(counts: Mapping[int, int], percent: int) -> int | None:
+    """The nearest-rank percentile of the values counted in ``counts`` (value -> how many).
+
+    The smallest value with ``percent``% of all at or below it.  The values are
+    kept as an exact histogram, so partial comparisons (of Dask partitions) merge
+    by adding counts and the percentile is the one of all the values together.
+    """
+    total = sum(counts.values())
+    if not total:
         return None
-    return values[max(-(-percent * len(values) // 100), 1) - 1]
+    wanted = max(-(-percent * total // 100), 1)
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen >= wanted:
+            return value
+    raise AssertionError("unreachable: the counts add up to total")
 
 
 def _plan(tier: Tier, scenario: Scenario) -> Plan:
-    restart, pause = options(tier, scenario.cycle_rule, scenario.pause_reaction_when_pending)
-    plan = plan_of(tier)
-    if (restart, pause) == (plan.restart, plan.pause):
-        return plan
-    return Plan.of(tier, cycle_rule=scenario.cycle_rule, pause=scenario.pause_reaction_when_pending)
+    return plan_for(tier, scenario.cycle_rule, scenario.pause_reaction_when_pending)
 
 
 def _tier_of(plans: Mapping[str, Plan], entry: Log) -> Plan:
@@ -432,17 +459,63 @@ def _tier_of(plans: Mapping[str, Plan], entry: Log) -> Plan:
         ) from None
 
 
+class Partial(NamedTuple):
+    """What one scenario's row is folded from, over some of the logs; partials add up.
+
+    The counts add, the reaction times are an exact histogram (value -> count),
+    the spans widen, the owners and the work per (tier, owner, month) merge: so
+    the row of a log split in parts (Dask partitions) is the row of the whole.
+    """
+
+    counts: tuple[int, ...]  # incidents, not_opened, not_covered, cycles, judged,
+    #                          breached_cycles, breached_incidents, risky
+    reasons: dict[str, int]
+    taken: dict[int, int]
+    spans: dict[str, list[int]]
+    owners: dict[str, dict[str | None, None]]
+    work: dict[tuple[str, str | None, str], int]
+
+
+def merge(one: Partial, other: Partial) -> Partial:
+    """The partial of both parts' logs (each incident in one part only)."""
+    reasons, taken, work = dict(one.reasons), dict(one.taken), dict(one.work)
+    for key, count in other.reasons.items():
+        reasons[key] = reasons.get(key, 0) + count
+    for value, count in other.taken.items():
+        taken[value] = taken.get(value, 0) + count
+    for cell, us in other.work.items():
+        work[cell] = work.get(cell, 0) + us
+    spans = {tier: list(span) for tier, span in one.spans.items()}
+    for tier, (first, last) in other.spans.items():
+        span = spans.setdefault(tier, [first, last])
+        span[0], span[1] = min(span[0], first), max(span[1], last)
+    owners = {tier: dict(names) for tier, names in one.owners.items()}
+    for tier, names in other.owners.items():
+        owners.setdefault(tier, {}).update(names)
+    counts = tuple(a + b for a, b in zip(one.counts, other.counts, strict=True))
+    return Partial(counts, reasons, taken, spans, owners, work)
+
+
 def _row(scenario: Scenario, logs: list[Log], default_at: datetime | None) -> list[Any]:
     """The comparison row of one scenario over the decoded logs."""
+    return finish(scenario, partial(scenario, logs, default_at), default_at)
+
+
+def _at_us(scenario: Scenario, default_at: datetime | None) -> int | None:
     at = scenario.at if scenario.at is not None else default_at
-    at_us = None if at is None else to_us(at, name="at")
+    return None if at is None else to_us(at, name="at")
+
+
+def partial(scenario: Scenario, logs: list[Log], default_at: datetime | None) -> Partial:
+    """The partial row of one scenario over some decoded logs."""
+    at_us = _at_us(scenario, default_at)
     subject = scenario.tier_or_catalog
     plans = {key: _plan(tier, scenario) for key, tier in scenario.tiers.items()}
     single = None if isinstance(subject, Catalog) else next(iter(plans.values()))
     incidents = not_opened = not_covered = cycles = judged = breached_cycles = 0
     breached_incidents = risky = 0
     reasons: dict[str, int] = {}
-    taken: list[int] = []
+    taken: dict[int, int] = {}
     # Per tier: the span of instants known and the work per (owner, month).
     spans: dict[str, list[int]] = {}
     owners: dict[str, dict[str | None, None]] = {}
@@ -492,15 +565,50 @@ def _row(scenario: Scenario, logs: list[Log], default_at: datetime | None) -> li
                 judged += 1
                 breached_cycles += verdict
             if not facts[4] and program.cycles[index].ended_by != "superseded":
-                taken.append(facts[5])
-    taken.sort()
+                taken[facts[5]] = taken.get(facts[5], 0) + 1
+    counts = (
+        incidents,
+        not_opened,
+        not_covered,
+        cycles,
+        judged,
+        breached_cycles,
+        breached_incidents,
+        risky,
+    )
+    return Partial(counts, reasons, taken, spans, owners, work)
+
+
+def finish(scenario: Scenario, part: Partial, default_at: datetime | None) -> list[Any]:
+    """The comparison row of one scenario from the partial of all the logs."""
+    at_us = _at_us(scenario, default_at)
+    subject = scenario.tier_or_catalog
+    single = None if isinstance(subject, Catalog) else next(iter(scenario.tiers.values()))
+    (
+        incidents,
+        not_opened,
+        not_covered,
+        cycles,
+        judged,
+        breached_cycles,
+        breached_incidents,
+        risky,
+    ) = part.counts
+    reasons, taken, spans, owners, work = (
+        part.reasons,
+        part.taken,
+        part.spans,
+        part.owners,
+        part.work,
+    )
+    answered = sum(taken.values())
     covered = incidents - not_covered
     used_per_month, overage, per_owner, amount, currency, months = _money(
         scenario, spans, owners, work
     )
     return [
         scenario.name,
-        None if single is None else single.tier.id,
+        None if single is None else single.id,
         incidents,
         not_opened,
         covered,
@@ -512,10 +620,10 @@ def _row(scenario: Scenario, logs: list[Log], default_at: datetime | None) -> li
         breached_incidents,
         None if not judged else (judged - breached_cycles) / judged,
         None if not covered else (covered - breached_incidents) / covered,
-        len(taken),
+        answered,
         _rank(taken, 50),
         _rank(taken, 90),
-        taken[-1] if taken else None,
+        max(taken) if taken else None,
         None if at_us is None else risky,
         months[0] if months else None,
         months[-1] if months else None,
@@ -593,6 +701,20 @@ def compare_columns(
     source: object, scenarios: Iterable[Scenario], *, at: datetime | None = None
 ) -> dict[str, list[Any]]:
     """The comparison's columns: :func:`slaclock.analysis.compare` without the table."""
+    chosen = checked_scenarios(scenarios, at)
+    logs = decode_logs(source, chosen[0].vocabulary)
+    _check_owners(logs)
+    rows = [_row(scenario, logs, at) for scenario in chosen]
+    return columns_of(rows)
+
+
+def columns_of(rows: list[list[Any]]) -> dict[str, list[Any]]:
+    """The comparison's columns from its rows."""
+    return {name: [row[i] for row in rows] for i, name in enumerate(COLUMNS)}
+
+
+def checked_scenarios(scenarios: Iterable[Scenario], at: datetime | None) -> list[Scenario]:
+    """The scenarios as a list, refused unless each is a Scenario of its own name."""
     if isinstance(scenarios, Scenario) or not isinstance(scenarios, Iterable):
         raise SlaclockTypeError(
             f"compare() scenarios={shorten(repr(scenarios))}; expected a list of "
@@ -622,24 +744,32 @@ def compare_columns(
         )
     if at is not None:
         to_us(at, name="at")
-    logs = decode_logs(source, chosen[0].vocabulary)
-    _check_owners(logs)
-    rows = [_row(scenario, logs, at) for scenario in chosen]
-    return {name: [row[i] for row in rows] for i, name in enumerate(COLUMNS)}
+    return chosen
 
 
-def _check_owners(logs: list[Log]) -> None:
-    """Refuse a name that is one incident's contract and another's customer (as budgets() does)."""
+def _check_owners(logs: list[Log]) -> dict[str, tuple[bool, str]]:
+    """Refuse a name that is one incident's contract and another's customer (as budgets() does).
+
+    Returns each owner's first (is a contract, incident): parts' maps merge with
+    :func:`check_owners`.
+    """
     first: dict[str, tuple[bool, str]] = {}
-    for entry in logs:
-        ident = entry.log.ident
-        if entry.owner is None:
+    return check_owners(first, ((entry.owner, entry.contract, entry.log.ident) for entry in logs))
+
+
+def check_owners(
+    first: dict[str, tuple[bool, str]], owners: Iterable[tuple[str | None, bool, str]]
+) -> dict[str, tuple[bool, str]]:
+    """``first`` with each (owner, is a contract, incident) noted; a name both ways raises."""
+    for owner, contract, ident in owners:
+        if owner is None:
             continue
-        seen = first.setdefault(entry.owner, (entry.contract, ident))
-        if seen[0] != entry.contract:
+        seen = first.setdefault(owner, (contract, ident))
+        if seen[0] != contract:
             contract_of, customer_of = (seen[1], ident) if seen[0] else (ident, seen[1])
             raise SlaclockValueError(
-                f"{entry.owner!r} is the contract of incident {contract_of!r} and the customer "
+                f"{owner!r} is the contract of incident {contract_of!r} and the customer "
                 f"(with no contract) of incident {customer_of!r}; budgets are kept per "
                 "contract, else per customer, by name, so give such incidents their contract"
             )
+    return first
