@@ -392,6 +392,19 @@ def _on_line(error: IncidentError, line: int) -> IncidentError:
     )
 
 
+def _money(amounts: Sequence[Any], currencies: Sequence[str | None]) -> list[object]:
+    """Costs in one form across a row: whole units, or cents once any amount has them."""
+    cents = any(amount is not None and amount != int(amount) for amount in amounts)
+    shown: list[object] = []
+    for amount, currency in zip(amounts, currencies, strict=True):
+        if amount is None:
+            shown.append("-")
+            continue
+        text = f"{amount:,.2f}" if cents else f"{int(amount):,}"
+        shown.append(f"{text} {currency}" if currency else text)
+    return shown
+
+
 def _moves(incident: Incident) -> list[str]:
     """The tiers a log changes to, in order (``tier_changed`` events)."""
     return [event.tier for event in incident.events if event.tier is not None]
@@ -877,10 +890,7 @@ def _compare_table(columns: dict[str, list[Any]], sample: bool) -> None:
         if column == "overage_per_contract":
             return [sum(1 for hours in over.values() if hours) for over in values]
         if column == "cost":
-            return [
-                f"{amount:,} {currency}" if currency else f"{amount:,}"
-                for amount, currency in zip(values, columns["currency"], strict=True)
-            ]
+            return _money(values, columns["currency"])
         return list(values)
 
     rows = [[label, *measure(column)] for label, column in _COMPARE_SHOWN if column in columns]
