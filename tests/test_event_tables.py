@@ -286,6 +286,15 @@ def test_a_file_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- properties
 
 
+def in_force(incident: Incident) -> list[str | None]:
+    """The tier in force at each event: the incident's, then each change's."""
+    tiers, tier = [], incident.tier
+    for event in incident.events:
+        tier = event.tier if event.kind == "tier_changed" else tier
+        tiers.append(tier)
+    return tiers
+
+
 def write_table(incidents: list[Incident], *, shuffle: list[int]) -> str:
     """The incidents as a CSV event table, rows in the order ``shuffle`` deals them out."""
     queues = [
@@ -300,10 +309,10 @@ def write_table(incidents: list[Incident], *, shuffle: list[int]) -> str:
                 e.kind,
                 e.to_dict()["at"],
                 e.to_dict().get("duration", ""),
-                i.tier or "",
+                tier or "",
                 e.to_dict().get("by", ""),
             ]
-            for e in i.events
+            for e, tier in zip(i.events, in_force(i), strict=True)
         ]
         for i in incidents
     ]
@@ -323,7 +332,8 @@ def write_table(incidents: list[Incident], *, shuffle: list[int]) -> str:
 @settings(max_examples=60, deadline=None)
 @given(
     incidents=st.lists(
-        sst.incidents(calendar=default_catalog().tiers["SLA-2"].calendar),
+        sst.incidents(calendar=default_catalog().tiers["SLA-2"].calendar)
+        | sst.incidents(catalog=default_catalog()),  # logs that change tier
         max_size=5,
         unique_by=lambda i: i.id,
     ),
@@ -347,3 +357,31 @@ def test_timestamps_keep_their_instant_and_zone_text() -> None:
     assert at.astimezone(UTC) == datetime(2024, 11, 3, 6, 30, tzinfo=UTC)
     assert str(at.tzinfo) == "America/New_York"
     assert got[0].events[0].at - at == timedelta(0)
+
+
+def test_a_row_tier_is_the_tier_in_force_at_its_event() -> None:
+    # The incident's tier is its first row's; a tier_changed row names the new one.
+    rows = (
+        "C,failure,portal,false,,,opened,2026-11-02T10:00:00+03:00,,SLA-1",
+        "C,failure,portal,false,,,tier_changed,2026-11-02T11:00:00+03:00,,SLA-3",
+        "C,failure,portal,false,,,agent_reply,2026-11-02T12:00:00+03:00,,SLA-3",
+    )
+    [got] = read_events(text(*rows))
+    assert got.tier == "SLA-1"
+    assert [(e.kind, e.tier) for e in got.events] == [
+        ("opened", None),
+        ("tier_changed", "SLA-3"),
+        ("agent_reply", None),
+    ]
+    # A row after the change that still says the old tier is refused, naming both.
+    stale = (*rows[:2], rows[2].replace(",SLA-3", ",SLA-1"))
+    with pytest.raises(EventTableError) as caught:
+        read_events(text(*stale))
+    assert caught.value.line == 4 and caught.value.column == "tier"
+    assert "'SLA-1'" in str(caught.value) and "'SLA-3'" in str(caught.value)
+    assert "line 3" in str(caught.value)
+    # A change must name its tier.
+    nameless = (rows[0], rows[1].replace(",SLA-3", ","))
+    with pytest.raises(EventTableError) as caught:
+        read_events(text(*nameless))
+    assert caught.value.line == 3 and caught.value.column == "tier"

@@ -914,26 +914,10 @@ def _write_table(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> No
     write_rows(sys.stdout, columns, rows, format="table", headers=columns)
 
 
-# The columns of an event table (one row per event), as helpdesks export them.
-_EVENT_COLUMNS = (
-    "incident",
-    "type",
-    "channel",
-    "third_party",
-    "customer",
-    "contract",
-    "event",
-    "at",
-    "duration",
-    "tier",
-    "by",
-)
-
-
 def _sample(args: argparse.Namespace) -> int:
     import json
 
-    from slaclock.analysis import sample_records
+    from slaclock.analysis import EVENT_COLUMNS, sample_records
 
     catalog = _load_catalog(args.catalog)
     records = _usage(lambda: sample_records(args.incidents, seed=args.seed, catalog=catalog))
@@ -942,7 +926,7 @@ def _sample(args: argparse.Namespace) -> int:
         for record in records:
             write(json.dumps(record, ensure_ascii=False) + "\n")
     elif args.format == "csv":
-        _write(args, _EVENT_COLUMNS, _event_rows(records))
+        _write(args, EVENT_COLUMNS, _event_rows(records))
     else:
         _write(
             args,
@@ -964,18 +948,27 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+_EVENT_CONTEXT = ("type", "channel", "third_party", "customer", "contract")
+
+
 def _event_rows(records: Iterable[dict[str, Any]]) -> Iterator[tuple[object, ...]]:
-    """One row per event of each record, repeating the incident's context."""
+    """One row per event of each record (``analysis.EVENT_COLUMNS``), repeating its context.
+
+    The tier column is the tier in force at the event, as ``analysis.read_events`` reads it.
+    """
     for record in records:
-        context = [record.get(key) for key in _EVENT_COLUMNS[1:6]]
+        context = [record.get(key) for key in _EVENT_CONTEXT]
+        tier = record.get("tier")
         for event in record["events"]:
+            if event["type"] == "tier_changed":
+                tier = event["tier"]
             yield (
                 record["id"],
                 *context,
                 event["type"],
                 event["at"],
                 event.get("duration"),
-                record.get("tier"),
+                tier,
                 event.get("by"),
             )
 

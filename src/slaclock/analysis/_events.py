@@ -21,8 +21,12 @@ The rules (``docs/howto-tables.md`` shows each):
 * The rows of one incident need not be adjacent; its events are in the order of
   its rows, and must be in time order, as in any incident record.
 * The context columns (``type``, ``channel``, ``third_party``, ``customer``,
-  ``contract``, ``tier``) must say the same on every row of an incident; a row
-  that differs is refused, never resolved by taking one of them.
+  ``contract``) must say the same on every row of an incident; a row that
+  differs is refused, never resolved by taking one of them.
+* ``tier`` is the tier in force at the row's event: the incident's tier on its
+  first row, the new tier on a ``tier_changed`` row (which must name one), and
+  on every other row the tier the last change left in force; a row that says
+  another is refused.
 * ``at`` is ISO 8601 text with a UTC offset (the rule of incident records), or in
   a DataFrame an aware ``pandas.Timestamp`` or ``datetime``; a naive one is
   refused, never given a zone.  ``duration`` is ISO 8601 text (``PT1H30M``), or a
@@ -69,7 +73,7 @@ EVENT_COLUMNS = (
 """The columns of an event table, by their default names (see :func:`read_events`)."""
 _REQUIRED = ("incident", "type", "event", "at")
 # The incident's context, said again on each of its rows: the record key of each.
-_CONTEXT = ("type", "channel", "third_party", "customer", "contract", "tier")
+_CONTEXT = ("type", "channel", "third_party", "customer", "contract")
 _TRUE = frozenset(("true", "1"))
 _FALSE = frozenset(("false", "0"))
 _FLAG_FORM = "true or false (or 1 or 0), or an empty cell for false"
@@ -82,6 +86,8 @@ class _Gathered:
     ident: str
     context: tuple[Any, ...]
     first: Any  # where its first row is: a line number or a row label
+    tier: str | None  # the incident's tier: its first row's
+    in_force: tuple[str | None, Any]  # the tier in force, and the row that set it
     events: list[Event] = field(default_factory=list)
     places: list[Any] = field(default_factory=list)  # each event's line or row label
 
@@ -300,11 +306,11 @@ def _incidents(
             _flag(cells.get("third_party"), fail),
             _text(cells.get("customer"), "customer", fail),
             _text(cells.get("contract"), "contract", fail),
-            _text(cells.get("tier"), "tier", fail),
         )
+        tier = _text(cells.get("tier"), "tier", fail)
         one = gathered.get(ident)
         if one is None:
-            one = gathered[ident] = _Gathered(ident, context, place)
+            one = gathered[ident] = _Gathered(ident, context, place, tier, (tier, place))
         elif context != one.context:
             k = next(k for k in range(len(_CONTEXT)) if context[k] != one.context[k])
             first = quote(one.first) if where == "row" else one.first
@@ -314,7 +320,18 @@ def _incidents(
                 "the same on all its rows",
                 _CONTEXT[k],
             )
-        one.events.append(_event(cells, fail))
+        event = _event(cells, fail)
+        if event.kind == "tier_changed":
+            one.in_force = (event.tier, place)
+        elif tier != one.in_force[0]:
+            since = quote(one.in_force[1]) if where == "row" else one.in_force[1]
+            raise fail(
+                f"tier {quote(tier)} differs from {quote(one.in_force[0])}, the tier in force "
+                f"since {where} {since}; a row's tier is the tier in force at its event, "
+                "and a change of tier is a 'tier_changed' row naming the new one",
+                "tier",
+            )
+        one.events.append(event)
         one.places.append(place)
     return [_incident(one, vocabulary, error) for one in gathered.values()]
 
@@ -369,6 +386,8 @@ def _event(cells: dict[str, Any], fail: _Fail) -> Event:
     if type(moment) is not datetime:  # a pandas Timestamp: the plain datetime it stands for
         moment = moment.to_pydatetime()  # type: ignore[attr-defined]
     record: dict[str, Any] = {"type": cells["event"], "at": moment}
+    if cells["event"] == "tier_changed":  # the row's tier is the new one
+        record["tier"] = cells.get("tier")
     for ours in ("duration", "by"):
         if cells.get(ours) is not None:
             record[ours] = cells[ours]
@@ -379,7 +398,8 @@ def _event(cells: dict[str, Any], fail: _Fail) -> Event:
 
 
 def _incident(one: _Gathered, vocabulary: Vocabulary | None, error: Any) -> Incident:
-    incident_type, channel, third_party, customer, contract, tier = one.context
+    incident_type, channel, third_party, customer, contract = one.context
+    tier = one.tier
     try:
         return Incident(
             id=one.ident,
@@ -414,4 +434,10 @@ _PATH_COLUMNS = {
     "contract": "contract",
     "tier": "tier",
 }
-_EVENT_PATH_COLUMNS = {"type": "event", "at": "at", "duration": "duration", "by": "by"}
+_EVENT_PATH_COLUMNS = {
+    "type": "event",
+    "at": "at",
+    "duration": "duration",
+    "by": "by",
+    "tier": "tier",
+}
