@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import slaclock
@@ -124,6 +124,26 @@ def test_a_partition_in_any_row_order_gives_the_one_process_table(
     pd.testing.assert_frame_equal(
         by_incident(frame, kind), by_incident(expected(kind, incidents, CATALOG), kind)
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_partitions_of_logs_that_change_tier_equal_evaluate_on_the_catalog(
+    data: st.DataObject,
+) -> None:
+    # The tier column is the tier in force at each event: the frame and back is the log.
+    logs = data.draw(st.lists(strategies.incidents(catalog=CATALOG), min_size=1, max_size=4))
+    logs = list({incident.id: incident for incident in logs}.values())  # one log per id
+    events = sd.event_frame(logs)
+    shuffled = events.sample(frac=1, random_state=data.draw(st.integers(0, 99)))
+    summary = sd.summary_partition(shuffled, CATALOG, order="seq")
+    held = analysis.read_events(events)  # the same instants, in UTC (as the frame holds them)
+    assert [[(e.kind, e.at, e.tier) for e in i.events] for i in held] == [
+        [(e.kind, e.at, e.tier) for e in i.events] for i in logs
+    ]
+    rows = [analysis.Summary.from_evaluation(slaclock.evaluate(i, CATALOG), i) for i in held]
+    one = conform(analysis.summarize(rows).to_pandas(), sd.frame_meta("summary"), 0)
+    pd.testing.assert_frame_equal(by_incident(summary, "summary"), by_incident(one, "summary"))
 
 
 @given(tier=strategies.tiers(), data=st.data())

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from slaclock._sla.evaluate import evaluate
 from slaclock._sla.incident import Incident
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
@@ -165,13 +166,16 @@ def event_frame(incidents: Iterable[Incident]) -> Any:
             incident.customer,
             incident.contract,
         )
+        tier = incident.tier  # the tier in force at each event, as read_events reads it
         for seq, event in enumerate(incident.events):
+            if event.kind == "tier_changed":
+                tier = event.tier
             for name, value in zip(EVENT_COLUMNS[:6], context, strict=True):
                 columns[name].append(value)
             columns["event"].append(event.kind)
             columns["at"].append(event.at)
             columns["duration"].append(event.duration)
-            columns["tier"].append(incident.tier)
+            columns["tier"].append(tier)
             columns["by"].append(event.by)
             columns["seq"].append(seq)
     frame = pd.DataFrame(columns)
@@ -352,6 +356,18 @@ def tables(
             )
         by_tier.setdefault(incident.tier, []).append(position)
     rows: list[Summary | None] = [None] * len(incidents)
+    for position, incident in enumerate(incidents):
+        if any(event.kind == "tier_changed" for event in incident.events):
+            # Measured on each tier in turn, from the catalog (a rare log: one by one).
+            by_tier[incident.tier].remove(position)  # type: ignore[index]
+            result = evaluate(
+                incident,
+                catalog_or_tier,
+                at=at,
+                cycle_rule=cycle_rule,
+                pause_reaction_when_pending=pause,
+            )
+            rows[position] = Summary.from_evaluation(result, incident)
     for name, positions in by_tier.items():
         one = _named(catalog_or_tier, name)
         made = evaluate_many(
