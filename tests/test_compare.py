@@ -378,3 +378,41 @@ def test_a_scenario_is_an_immutable_value() -> None:
         scenario.name = "other"  # type: ignore[misc]
     with pytest.raises(TypeError):
         scenario.tiers["SLA-2"] = SLA2  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------- tier changes
+
+MOVED = Incident.from_dict(
+    {
+        "id": "T-1",
+        "type": "failure",
+        "tier": "SLA-1",
+        "contract": "C-1",
+        "events": [
+            {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+            {"type": "tier_changed", "at": "2026-11-02T13:00:00+03:00", "tier": "SLA-4"},
+            {"type": "agent_reply", "at": "2026-11-02T15:00:00+03:00"},
+        ],
+    }
+)
+
+
+def test_a_catalog_scenario_refuses_a_log_that_changes_tier_rather_than_ignore_the_change() -> None:
+    with pytest.raises(SlaclockError) as caught:
+        compare([MOVED], [Scenario("as sold", CATALOG)])
+    message = str(caught.value)
+    assert "'as sold'" in message and "'T-1'" in message and "source item 1" in message
+    assert "evaluate(incident, catalog)" in message
+    # Known only after `at`, the change is not in the log yet: the scenario measures it.
+    before = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)  # 12:30 in Moscow, before the change
+    table = compare([MOVED], [Scenario("as sold", CATALOG)], at=before)
+    assert table.columns["incidents"] == [1]
+
+
+def test_a_tier_scenario_puts_a_log_that_changes_tier_on_that_tier_for_its_whole_life() -> None:
+    sla2 = CATALOG.tiers["SLA-2"]
+    table = compare([MOVED], [Scenario("all on SLA-2", sla2)])
+    steady = MOVED.replace(events=[e for e in MOVED.events if e.kind != "tier_changed"])
+    want = evaluate(steady, sla2)
+    assert table.columns["breached_incidents"] == [int(want.breached)]
+    assert table.columns["breached_cycles"] == [len(want.breaches)]

@@ -529,6 +529,15 @@ def partial(scenario: Scenario, logs: list[Log], default_at: datetime | None) ->
             continue
         incidents += 1
         kinds, points = cut
+        if single is None and "tier_changed" in kinds:
+            # Refused, not guessed: following each change is evaluate(incident, catalog)'s.
+            where = f"line {entry.line}" if entry.from_file else f"source item {entry.line}"
+            raise SlaclockValueError(
+                f"Scenario {scenario.name!r}: {where}, incident {log.ident!r} changes tier "
+                "('tier_changed'), which a scenario on a catalog does not follow yet; compare "
+                "it on one tier (every incident on that tier for its whole life), or measure "
+                "it with slaclock.evaluate(incident, catalog)"
+            )
         tier_id = plan.tier.id
         span = spans.setdefault(tier_id, [points[0], points[-2]])
         span[0] = min(span[0], points[0])
