@@ -42,6 +42,7 @@ __all__ = ["Block", "Timeline", "View"]
 _ONE_DAY = timedelta(days=1)
 _ONE_WEEK = timedelta(days=7)
 _ZERO = timedelta(0)
+_ONE_US = timedelta(microseconds=1)
 _YEAR_US = 366 * 86_400_000_000
 FIRST_YEAR = 2
 LAST_YEAR = 9998
@@ -554,7 +555,7 @@ class Timeline:
         view = self._views.get(block.year) or self.view(block.year)
         if view is None:  # evicted by another thread meanwhile
             return from_us(us, self._zone)
-        return view.at(timedelta(0, 0, us - block.start))
+        return view.at(_ONE_US * (us - block.start))  # half the cost of timedelta(0, 0, n)
 
     def deadline_at(self, start: datetime, duration: timedelta) -> datetime | None:
         """:meth:`deadline_us` on an aware datetime, answered in the calendar's zone.

@@ -528,7 +528,7 @@ def schedule(
             clock,
             risk_at,
             assessed.breaches > 0,
-            timedelta(0, 0, target - used),  # positional: a third cheaper than microseconds=
+            _ONE_US * (target - used),  # half the cost of timedelta(0, 0, n)
             not late and at_risk(used, target, plan.risk),
             late,
             escalation,
@@ -570,6 +570,7 @@ def _overdue_clock(plan: Plan, clocks: list[ClockFacts], at: int) -> ClockFacts 
 
 
 _new = tuple.__new__  # on every ticket update: skip the named tuple's __new__
+_ONE_US = timedelta(microseconds=1)
 
 # Schedules are immutable, so the two answers without a running clock are shared.
 _NOTHING_DUE = Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)
