@@ -19,6 +19,10 @@ Seconds on a shared machine move by half from one run to the next; with
 the instructions of one warm pass of ``schedule`` over the incidents and of one of
 ``deadline`` over their opening instants, each minus a run that makes no call
 (``PYTHONHASHSEED=0``), and gives the ratio of the two (needs valgrind on the PATH).
+``schedule`` keeps what it derives from an incident and tier on the incident, so a
+warm pass is the cost of asking again about an incident (at its next check); it
+also counts a pass over copies it has not seen (the first call on a new incident,
+what a ticket update with a new event pays).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ GOAL_RATIO = 3.0
 # The child valgrind counts: the benchmark's incidents, warmed once, then one pass
 # of ``schedule`` or ``deadline`` (or none, the run subtracted).
 _CHILD = """
+import pickle
 import sys
 from datetime import timedelta
 sys.path.insert(0, sys.argv[4])
@@ -63,8 +68,14 @@ for inc, at in pairs:
     schedule(inc, tier, at=at)
 for start in starts:
     deadline(start, reaction)
+# Copies that schedule has not seen (an unpickled incident starts with an empty memo),
+# made in every mode so that the run subtracted pays for them too.
+fresh = [(pickle.loads(pickle.dumps(inc)), at) for inc, at in pairs]
 if mode == "schedule":
     for inc, at in pairs:
+        schedule(inc, tier, at=at)
+elif mode == "cold":
+    for inc, at in fresh:
         schedule(inc, tier, at=at)
 elif mode == "deadline":
     for start in starts:
@@ -105,11 +116,14 @@ def count_instructions(n: int, events: int) -> int:
         print("valgrind is not installed (Debian: apt install valgrind)", file=sys.stderr)
         return 2
     base = instructions("none", n, events)
-    per = {mode: (instructions(mode, n, events) - base) / n for mode in ("schedule", "deadline")}
+    modes = ("schedule", "cold", "deadline")
+    per = {mode: (instructions(mode, n, events) - base) / n for mode in modes}
     ratio = per["schedule"] / per["deadline"]
     print(f"# instructions per call, one warm pass over {n} incidents of {events} events, SLA-2")
     print(f"Calendar.deadline          {per['deadline']:10,.0f}")
     print(f"slaclock.schedule(at=...)  {per['schedule']:10,.0f}  ({ratio:.2f}x one deadline)")
+    cold = per["cold"] / per["deadline"]
+    print(f"  on an incident not seen  {per['cold']:10,.0f}  ({cold:.2f}x; its first call)")
     ok = ratio <= GOAL_RATIO
     print(
         f"{'PASS' if ok else 'FAIL'}  helpdesk call <= {GOAL_RATIO:g}x one deadline: {ratio:.2f}x"

@@ -241,3 +241,46 @@ def test_the_lazy_watch_answers_what_the_watch_assessment_answers(data: st.DataO
     assert lazy.at_risk == full.at_risk
     running = [f[:6] + f[7:] for f in lazy.clocks if f[4]]
     assert running == [f[:6] + f[7:] for f in full.clocks if f[4]]
+
+
+# ----------------------------------------------------------------- the incident's memo
+
+
+def _fresh(incident: Incident) -> Incident:
+    """The same incident with an empty memo (an unpickled copy starts without one)."""
+    twin: Incident = pickle.loads(pickle.dumps(incident))
+    assert twin._memo.value is None
+    return twin
+
+
+@given(st.data())
+def test_answers_on_a_remembered_incident_equal_those_on_a_fresh_copy(
+    data: st.DataObject,
+) -> None:
+    # schedule() keeps the tier's plan, the whole log's program and the scope answer on
+    # the incident; calls with other tiers and instants before, at and after the last
+    # event (where the whole program does not apply) must answer as on a fresh copy.
+    tiers = data.draw(st.lists(sst.tiers(), min_size=1, max_size=3), label="tiers")
+    incident = data.draw(sst.incidents(tier=tiers[0]), label="incident")
+    for _ in range(4):
+        tier = data.draw(st.sampled_from(tiers), label="tier")
+        at = data.draw(_around(incident), label="at")
+        assert schedule(incident, tier, at=at) == schedule(_fresh(incident), tier, at=at)
+        assert incident._memo.value is not None and incident._memo.value[0] is tier
+
+
+def test_the_memo_is_never_copied_nor_part_of_the_record() -> None:
+    inc = _incident(
+        ("opened", "2026-11-27T17:30:00+03:00"), ("agent_reply", "2026-11-30T10:20:00+03:00")
+    )
+    at = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)
+    before = repr(inc), hash(inc)
+    schedule(inc, SLA2, at=at)
+    assert inc._memo.value is not None
+    assert (repr(inc), hash(inc)) == before and inc == _fresh(inc)
+    for twin in (pickle.loads(pickle.dumps(inc)), copy.deepcopy(inc), inc.replace(tier="SLA-2")):
+        assert twin._memo.value is None
+    later = inc.with_events({"type": "customer_message", "at": "2026-11-30T11:00:00+03:00"})
+    assert later._memo.value is None
+    assert schedule(later, SLA2, at=at).clock == "reaction"
+    assert schedule(inc, SLA2, at=at).clock is None  # the earlier incident's own memo

@@ -433,23 +433,37 @@ def schedule(
         tier = _check_subjects(incident, tier)
     if at is None:
         raise SlaclockTypeError("schedule() needs at=, the instant of the ticket update")
-    if not isinstance(notify_within_hours, bool):
+    if notify_within_hours is not False and notify_within_hours is not True:
         raise SlaclockTypeError(
             f"notify_within_hours={notify_within_hours!r}; expected True or False"
         )
-    plan = plan_of(tier)
     at_us = to_us(at, name="at")
-    log = known(incident._kinds, incident._us, at_us)
-    if log is None:
-        return _NOTHING_DUE
-    kinds, points = log
-    program = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
-    assert program is not None  # an Incident's kinds are known ones
+    # The tier's plan, the whole log's program and the scope answer, kept on the
+    # incident for the last tier asked: one look-up on the next call.
+    memo = incident._memo
+    entry = memo.value
+    if entry is None or entry[0] is not tier:
+        entry = memo.value = _memo_entry(incident, tier)
+    _, plan, whole, scope, last = entry
+    if at_us >= last:  # every event known (the usual update): the whole log
+        program = whole
+        points = list(incident._us)
+        points.append(at_us)
+    else:
+        log = known(incident._kinds, incident._us, at_us)
+        if log is None:
+            return _NOTHING_DUE
+        kinds, points = log
+        found = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
+        assert found is not None  # an Incident's kinds are known ones
+        program = found
+        if not program.changes:
+            scope = plan.covers(incident.type, incident.third_party, incident.channel)
     if program.changes:
         plans = tier_plans(incident, program, plan, _catalog_tiers(source), plan_of)
         assessed = _changing(incident, program, plans, points, at_us, WATCH)[0]
         plan = plans[-1]  # every running clock is on the tier in force at ``at``
-    elif plan.covers(incident.type, incident.third_party, incident.channel) is not None:
+    elif scope is not None:
         return _NOTHING_DUE
     else:
         assessed = watch(plan, program, points, at_us)
@@ -457,7 +471,13 @@ def schedule(
     late = best is None
     if late:
         # Nothing runs on time: name the clock running late, if any (only a breach can be).
-        best = _overdue_clock(plan, assessed.clocks, at_us) if assessed.breaches else None
+        # (``watch`` lists the running clocks first: none runs when its first is ended.)
+        clocks = assessed.clocks
+        best = (
+            _overdue_clock(plan, clocks, at_us)
+            if assessed.breaches and (program.changes or clocks[0][4])
+            else None
+        )
         if best is None:
             return _BREACHED_NOTHING_DUE if assessed.breaches else _NOTHING_DUE
     index, target, start, _, _, used, due_us, _, _, stops, _ = best  # type: ignore[misc]
@@ -476,7 +496,6 @@ def schedule(
     if not late and (check is None or due_us + 1 < check):
         check = due_us + 1
     escalation = None
-    zone = plan.zone
     if plan.levels:
         ahead = [
             (level_threshold(target, level), i)
@@ -488,7 +507,7 @@ def schedule(
             instant = due(tl, start, level_at, stops, at_us, used)
             if notify_within_hours:
                 instant = tl.next_open_us(instant)
-            escalation = (plan.level_names[i], from_us(instant, zone))
+            escalation = (plan.level_names[i], tl.datetime_us(instant))
             if check is None or instant < check:
                 check = instant
     if notify_within_hours:
@@ -501,21 +520,36 @@ def schedule(
         clock = "update"
     else:
         clock = "first_reaction" if program.cycles[index].first else "reaction"
-    risk_at = from_us(risk, zone)
+    risk_at = tl.datetime_us(risk)  # from_us, through the year's view
     return _new(
         Schedule,
         (
-            from_us(due_us, zone),
+            tl.datetime_us(due_us),
             clock,
             risk_at,
             assessed.breaches > 0,
-            timedelta(0, 0, target - used),  # positional: a third cheaper than microseconds=
+            _ONE_US * (target - used),  # half the cost of timedelta(0, 0, n)
             not late and at_risk(used, target, plan.risk),
             late,
             escalation,
-            None if check is None else risk_at if check == risk else from_us(check, zone),
+            None if check is None else risk_at if check == risk else tl.datetime_us(check),
         ),
     )
+
+
+def _memo_entry(incident: Incident, tier: Tier) -> tuple[Tier, Plan, Program, str | None, int]:
+    """What ``schedule`` keeps on ``incident`` for ``tier``: the tier, its plan, the
+    program of the whole log, the tier's scope answer (``None``: covered; not asked
+    for a log that changes tier) and the last event's instant."""
+    plan = plan_of(tier)
+    program = plan.tables[incident.events[0].by == "agent"].get(incident._kinds)
+    assert program is not None  # an Incident's kinds are known ones
+    scope = (
+        None
+        if program.changes
+        else plan.covers(incident.type, incident.third_party, incident.channel)
+    )
+    return (tier, plan, program, scope, incident._us[-1])
 
 
 def _overdue_clock(plan: Plan, clocks: list[ClockFacts], at: int) -> ClockFacts | None:
@@ -536,6 +570,7 @@ def _overdue_clock(plan: Plan, clocks: list[ClockFacts], at: int) -> ClockFacts 
 
 
 _new = tuple.__new__  # on every ticket update: skip the named tuple's __new__
+_ONE_US = timedelta(microseconds=1)
 
 # Schedules are immutable, so the two answers without a running clock are shared.
 _NOTHING_DUE = Schedule(next_due=None, clock=None, at_risk_at=None, breached_so_far=False)

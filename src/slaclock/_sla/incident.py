@@ -305,6 +305,24 @@ def _at_error(message: str) -> IncidentError:
     return IncidentError(message, path="at")
 
 
+class Memo:
+    """One mutable slot on an immutable incident, for an answer derived from it.
+
+    ``schedule`` keeps there, for the last tier it was asked about, the tier's
+    plan, the program of the whole log and the tier's scope answer, so that the
+    next call on the same incident reads them in one look-up.  Pickling, copying
+    and ``replace`` give a fresh, empty memo: it is never part of the record.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: Any = None
+
+    def __reduce__(self) -> tuple[type[Memo], tuple[()]]:
+        return (Memo, ())
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Incident:
     """One ticket's identity and event log; evaluate it with :func:`slaclock.evaluate`.
@@ -361,6 +379,9 @@ class Incident:
     # that schedule() and evaluate() replay on integers; derived, so outside repr.
     _us: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _kinds: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    # What schedule() derived from this incident on its last tier (its program and
+    # scope): derived, never copied (a copy or an unpickled incident starts empty).
+    _memo: Memo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
@@ -408,6 +429,7 @@ class Incident:
         _check_log(ident, self.events, instants)
         object.__setattr__(self, "_us", instants)
         object.__setattr__(self, "_kinds", tuple(event.kind for event in self.events))
+        object.__setattr__(self, "_memo", Memo())
 
     def __repr__(self) -> str:
         """The code that builds this incident again: ``Incident.from_dict({...})``, every event shown."""

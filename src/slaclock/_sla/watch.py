@@ -34,7 +34,7 @@ from slaclock._sla.assess import (
     pending_spans,
     resolution_stops,
 )
-from slaclock._sla.clocks import breached, clip, due
+from slaclock._sla.clocks import breached, clip, due, overdue
 from slaclock._sla.lifecycle import Program
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def watch(plan: Plan, program: Program, points: list[int], at: int) -> Assessmen
         return assess(plan, program, points, at, WATCH)
     n = program.n
     tl = plan.timeline
-    pending = pending_spans(plan, program, points)
+    pending = pending_spans(plan, program, points) if program.pending else []
     pause = plan.pause and bool(pending)
     first_target, later_target = plan.first_reaction, plan.reaction
     clocks: list[ClockFacts] = []
@@ -99,6 +99,7 @@ def watch(plan: Plan, program: Program, points: list[int], at: int) -> Assessmen
         late = late or bool(facts[7])
     if late:  # the answer is known to be breached: the ended clocks change nothing
         return _folded(clocks, at, plan)
+    running = bool(clocks)
     index = -1
     for s, e, _, _, is_first in cycles:
         index += 1
@@ -139,7 +140,15 @@ def watch(plan: Plan, program: Program, points: list[int], at: int) -> Assessmen
             )
             if facts[7]:
                 clocks.append(facts)
-    return _folded(clocks, at, plan)
+    if running:
+        return _folded(clocks, at, plan)
+    # Nothing runs: no clock is due next, and at most one is listed, late (what
+    # ``fold`` would answer, without its loop).
+    if not clocks:
+        return _new(Assessment, (clocks, 0, 0, None, None, False, None, None, ()))
+    facts = clocks[0]
+    worst = overdue(facts[5], facts[1])
+    return _new(Assessment, (clocks, 1, worst, None, None, False, None, None, ()))
 
 
 def _folded(clocks: list[ClockFacts], at: int, plan: Plan) -> Assessment:
