@@ -28,6 +28,7 @@ __all__ = [
     "attribute_strings",
     "check_owner_keys",
     "decode",
+    "owner_fields",
     "owner_strings",
     "parse_instant_us",
     "scannable",
@@ -149,6 +150,51 @@ def check_owner_keys(record: dict[str, Any]) -> None:
         raise Unusual from None
 
 
+# Owner fields Incident accepted, when flat (customer and contract text or absent,
+# attributes text by text key): the strings they hold.  Real logs repeat a few
+# hundred such combinations, and checking them costs more than the rest of a record.
+_OWNERS: dict[tuple[Any, ...], int] = {}
+_OWNERS_LIMIT = 10_000
+_TEXT = frozenset((str, type(None)))
+
+
+def owner_fields(record: dict[str, Any]) -> tuple[int, bool]:
+    """:func:`owner_strings` of a record, and whether :func:`check_owner_keys` accepts it.
+
+    A flat combination accepted once is remembered by its exact strings, so a hit
+    is exactly the answer the checks would give (the record's own keys and id are
+    checked each time).
+    """
+    customer, contract = record.get("customer"), record.get("contract")
+    attributes = record.get("attributes", _NO_ATTRIBUTES)
+    key: tuple[Any, ...] | None = None
+    if (
+        type(customer) in _TEXT
+        and type(contract) in _TEXT
+        and type(attributes) is dict
+        and set(map(type, attributes.values())) <= _STR
+    ):
+        key = (customer, contract, *attributes.items())
+        found = _OWNERS.get(key)
+        if found is not None:
+            ident = record.get("id")
+            return found, record.keys() <= _ALL_KEYS and type(ident) is str and bool(ident)
+    strings = owner_strings(record)
+    try:
+        check_owner_keys(record)
+    except Unusual:
+        return strings, False
+    if key is not None:
+        if len(_OWNERS) >= _OWNERS_LIMIT:
+            _OWNERS.clear()
+        _OWNERS[key] = strings
+    return strings, True
+
+
+_NO_ATTRIBUTES: dict[str, Any] = {}
+_STR = frozenset((str,))
+
+
 def owner_strings(record: dict[str, Any]) -> int:
     """The strings a record's owner fields hold: customer, contract, attributes (any values)."""
     return attribute_strings([record.get(key) for key in OWNER_KEYS])
@@ -172,11 +218,21 @@ def attribute_strings(value: Any) -> int:
 
 def work_duration(value: Any) -> bool:
     """Whether ``value`` is a ``work_logged`` duration ``Event`` takes (ISO 8601, not negative)."""
+    if type(value) is str and value in _DURATIONS:  # a few dozen texts recur
+        return True
     try:
         duration = parse_duration(value)
     except Exception:
         return False
-    return isinstance(duration, timedelta) and duration >= timedelta(0)
+    good = isinstance(duration, timedelta) and duration >= timedelta(0)
+    if good and type(value) is str:
+        if len(_DURATIONS) >= _OWNERS_LIMIT:
+            _DURATIONS.clear()
+        _DURATIONS.add(value)
+    return good
+
+
+_DURATIONS: set[str] = set()  # work_logged durations accepted, by their text
 
 
 def _odd_event(event: Any) -> tuple[Any, Any]:
@@ -232,8 +288,9 @@ def decode(record: Any, line: str) -> Decoded:
         raise Unusual
     owned = 0
     if not record.keys() <= RECORD_KEYS:
-        check_owner_keys(record)
-        owned = owner_strings(record)
+        owned, accepted = owner_fields(record)
+        if not accepted:
+            raise Unusual
     ident = record["id"]
     incident_type = record["type"]
     channel = record.get("channel")
