@@ -204,10 +204,23 @@ def assess(
             found = due(tl, start, target, stops, end, used)
         facts = (index, target, start, end, running, used, found, verdict, stopped, stops, paused)
         clocks.append(facts)
-        if verdict and not first_listed:
-            late_seen = True
+        # The verdicts every answer needs, folded as each cycle is assessed (the
+        # clocks after the cycles are folded below, in the same way).
+        if verdict:
+            breaches += 1
+            late = overdue(used, target)
+            if late > worst:
+                worst = late
+            if not first_listed:
+                late_seen = True
+        elif running:
+            if not stopped and (next_due is None or found < next_due):  # type: ignore[operator]
+                next_due, next_clock = found, facts
+            if at is not None and at_risk(used, target, share):
+                risky = True
         if not index:
             first = facts
+    folded = len(clocks)
     if plan.update is not None:
         target = plan.update
         k = -1
@@ -257,8 +270,8 @@ def assess(
             need != WATCH or running,
         )
         clocks.append(resolution)
-    # The verdicts every answer needs, folded once over the clocks assessed.
-    for facts in clocks:
+    # The verdicts of the update cycles and the resolution clock, folded as the cycles' were.
+    for facts in clocks[folded:] if len(clocks) > folded else ():
         _, target, _, _, running, used, found, verdict, stopped, _, _ = facts
         if verdict:
             breaches += 1

@@ -305,16 +305,18 @@ def decode(record: Any, line: str) -> Decoded:
         raise Unusual
     # Most events are exactly {"type": ..., "at": ...}: their kinds and instants
     # are read here, through the caches; this loop is most of a million-incident run
-    # (a Python loop costs less here than chained C-level maps with slices).
+    # (a Python loop costs less here than chained C-level maps with slices).  It does
+    # not ask each event for its number of keys: the strings of the line tell.  An
+    # event without "type" or "at" raises here; every other key of an event is one
+    # string more in the line than a log of plain events holds, so a line whose count
+    # of strings is that of plain events has only plain events (a "type" or "at"
+    # value that is not text, one string fewer, fails further on: a kind no program
+    # has, a number with no partition).
     hours, minutes = _HOURS, _MINUTES
     kinds: list[Any] = []
     times: list[int] = []
     kind_of, time_of = kinds.append, times.append
     for event in events:
-        if len(event) != 2:
-            kinds, times, agent_opened, keys = _odd_events(events)
-            plain = False
-            break
         kind_of(event["type"])
         text = event["at"]
         hour, _, rest = text.partition(":")
@@ -322,10 +324,6 @@ def decode(record: Any, line: str) -> Decoded:
             time_of(hours[hour] + minutes[rest])
         except KeyError:
             time_of(parse_instant_us(text))
-    else:
-        agent_opened = False
-        plain = True
-        keys = 2 * len(events)
     strings = (
         len(record)
         + 1
@@ -333,13 +331,16 @@ def decode(record: Any, line: str) -> Decoded:
         + (type(channel) is str)
         + (tier is not None)
         + owned
-        + 2 * keys
     )
-    if (
-        times != sorted(times)  # events must be in time order
-        or line.count('"') != 2 * strings
-        or not scannable(line)
-    ):
+    # Each event's keys and their values: two strings a key, two quotes a string.
+    quotes = line.count('"')
+    agent_opened = False
+    plain = quotes == 2 * strings + 8 * len(events)
+    if not plain:  # some event carries more keys (or the line lost strings): look closer
+        kinds, times, agent_opened, keys = _odd_events(events)
+        if quotes != 2 * strings + 4 * keys:
+            raise Unusual
+    if times != sorted(times) or not scannable(line):  # events must be in time order
         raise Unusual
     return _new(
         Decoded,
