@@ -237,7 +237,9 @@ def test_openings_that_say_who_opened_are_read_from_the_arrays() -> None:
         [{**opened, "by": "customer"}, reply],
         [opened, reply, message],
     ]
-    lines = [json.dumps({"id": str(i), "type": "failure", "events": log}) for i, log in enumerate(logs)]
+    lines = [
+        json.dumps({"id": str(i), "type": "failure", "events": log}) for i, log in enumerate(logs)
+    ]
     for at in (None, datetime(2026, 11, 30, 10, 40, tzinfo=UTC)):
         reader = evaluate_jsonl(lines, SLA2, engine="numpy", at=at)
         rows = list(reader)

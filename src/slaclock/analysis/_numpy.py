@@ -370,9 +370,7 @@ class _Layout:
             ]
         if cycles:
             self.table = _grown(self.table, self.rows + len(cycles))
-            self.table[:, self.rows : self.rows + len(cycles)] = np.array(
-                cycles, dtype=np.int64
-            ).T
+            self.table[:, self.rows : self.rows + len(cycles)] = np.array(cycles, dtype=np.int64).T
             self.rows += len(cycles)
         self.count = hi
 
