@@ -18,7 +18,8 @@ What this module does not take on, it leaves to the row reader, which reads it
 exactly as before: a whole chunk when a record is not a plain object with values of
 the right types (the caller then splits the chunk to find it), and single incidents
 with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident``
-refuses, whose events carry more than ``type`` and ``at``, whose timestamps are not in one of the
+refuses, whose events carry more than ``type`` and ``at`` (but for a work log's
+``duration`` and the opening's ``by``), whose timestamps are not in one of the
 forms read here, whose log breaks a rule or is out of time order, or whose clocks
 have stops (a pause while pending, a resolution clock with pending or reopened
 spans).
