@@ -350,6 +350,11 @@ class ProgramTable(Generic[_L]):
         """
         codes = list(codes)
         with self._lock:
+            if self._layout is not None and self._layout_of is layout_of:
+                try:  # the usual call: every sequence known
+                    return list(map(self._number.__getitem__, codes)), self._layout
+                except KeyError:
+                    pass
             missing = set(codes).difference(self._number)
             if self._layout_of is not layout_of:
                 self._layout = None

@@ -147,7 +147,11 @@ def rows(
     reasons = list(
         map(plan.coverage.get, zip(types, parties, channels, strict=True), repeat(MISSING))
     )
+    # A memo hit says the type is text and the channel text or absent.
+    type_strings, channel_strings = m, m - channels.count(None)
     if MISSING in reasons:
+        type_strings = list(map(type, types)).count(str)
+        channel_strings = list(map(type, channels)).count(str)
         for j, reason in enumerate(reasons):
             if reason is MISSING:
                 try:
@@ -163,8 +167,8 @@ def rows(
     strings = (
         sum(map(len, records))
         + m
-        + list(map(type, types)).count(str)
-        + list(map(type, channels)).count(str)
+        + type_strings
+        + channel_strings
         + (m - named.count(None))
         + owned_strings
         + 2 * event_keys
