@@ -215,7 +215,6 @@ def test_what_the_chunks_leave_to_the_row_reader() -> None:
     pending = {"type": "pending", "at": "2026-11-30T10:30:00+03:00"}
     message = {"type": "customer_message", "at": "2026-11-30T11:00:00+03:00"}
     logs = {
-        "opened by an agent": [{**opened, "by": "agent"}, message],
         "a space before the time": [opened, {**reply, "at": " " + reply["at"]}],
         "pending under a pause": [opened, reply, pending, message],
     }
@@ -227,6 +226,38 @@ def test_what_the_chunks_leave_to_the_row_reader() -> None:
         assert reader._rowwise == 1, name
         incident = Incident.from_dict(json.loads(line))
         assert row == Summary.from_evaluation(evaluate(incident, tier), incident), name
+
+
+def test_openings_that_say_who_opened_are_read_from_the_arrays() -> None:
+    opened = {"type": "opened", "at": "2026-11-27T17:30:00+03:00"}
+    reply = {"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"}
+    message = {"type": "customer_message", "at": "2026-11-30T11:00:00+03:00"}
+    logs = [
+        [{**opened, "by": "agent"}, message],
+        [{**opened, "by": "agent"}, reply, message, {**reply, "at": "2026-11-30T12:00:00+03:00"}],
+        [{**opened, "by": "customer"}, reply],
+        [opened, reply, message],
+    ]
+    # Half of them say whom they are for: their rows carry it, from either table.
+    owners = [{"customer": "acme", "contract": "ACME-1", "channel": "portal"}, {}]
+    lines = [
+        json.dumps({"id": str(i), "type": "failure", **owners[i % 2], "events": log})
+        for i, log in enumerate(logs)
+    ]
+    for at in (None, datetime(2026, 11, 30, 10, 40, tzinfo=UTC)):
+        reader = evaluate_jsonl(lines, SLA2, engine="numpy", at=at)
+        rows = list(reader)
+        assert reader._rowwise == 0
+        for line, row in zip(lines, rows, strict=True):
+            incident = Incident.from_dict(json.loads(line))
+            assert row == Summary.from_evaluation(evaluate(incident, SLA2, at=at), incident)
+        assert [row.customer for row in rows] == ["acme", None, "acme", None]
+        assert [row.channel for row in rows] == ["portal", None, "portal", None]
+    # An agent's opening with no customer message has no clock: the row reader says so.
+    line = json.dumps({"id": "A", "type": "failure", "events": [{**opened, "by": "agent"}, reply]})
+    reader = evaluate_jsonl([line], SLA2, engine="numpy")
+    [row] = list(reader)
+    assert reader._rowwise == 1 and row.cycles == 0
 
 
 def test_the_catalog_path_splits_a_chunk_by_tier() -> None:

@@ -75,6 +75,14 @@ def test_sla_benchmarks_run(script: str, args: tuple[str, ...], expected: str) -
     assert expected in run(script, *args)
 
 
+def test_realistic_incident_benchmark_checks_each_records_own_tier() -> None:
+    out = run("bench_incidents.py", "--realistic", "--n", "300", "--check", "300")
+    assert "300 realistic (sample_records, seed 0) incidents on each record's own tier" in out
+    assert "on each of numpy, python, mismatches 0" in out
+    assert "engine='auto' picked numpy" in out
+    assert "decoding the JSON alone" in out
+
+
 def test_incident_benchmark_checks_and_times_both_decoders_and_engines() -> None:
     out = run("bench_incidents.py", "--n", "300", "--check", "300")
     assert "with each of orjson, json on each of numpy, python, mismatches 0" in out

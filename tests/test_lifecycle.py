@@ -106,6 +106,6 @@ def test_the_table_keeps_one_program_per_sequence_and_no_unknown_kind() -> None:
 def test_numbers_and_layout_are_handed_out_together() -> None:
     table = ProgramTable[Any](agent_opened=False, restart=False)
     codes = [KIND_CODES["opened"] + KIND_CODES["agent_reply"], KIND_CODES["opened"], "a?"]
-    numbers, layout = table.numbers(codes, list)
+    numbers, layout = table.numbers(codes, lambda programs, previous: list(programs))
     assert [layout[i] is None for i in numbers] == [False, False, True]
     assert layout[numbers[0]] == table.get(("opened", "agent_reply"))

@@ -336,7 +336,7 @@ class ProgramTable(Generic[_L]):
         self._number: dict[str, int] = {}
         self._numbered: list[Program | None] = []
         self._layout: Any = None
-        self._layout_of: Callable[[list[Program | None]], Any] | None = None
+        self._layout_of: Callable[[list[Program | None], Any], Any] | None = None
         self._lock = threading.Lock()
 
     def get(self, kinds: tuple[str, ...]) -> Program | None:
@@ -355,20 +355,35 @@ class ProgramTable(Generic[_L]):
         return found
 
     def numbers(
-        self, codes: Iterable[str], layout_of: Callable[[list[Program | None]], _L]
+        self,
+        codes: Iterable[str],
+        layout_of: Callable[[list[Program | None], _L | None], _L],
     ) -> tuple[list[int], _L]:
-        """Each code string's program number, and ``layout_of(programs)`` that they index.
+        """Each code string's program number, and ``layout_of(programs, previous)`` that they index.
 
         A code string holds one character per kind (``KIND_CODES``); one with a
-        character no kind has gets ``None`` for its program.
+        character no kind has gets ``None`` for its program.  ``previous`` is the
+        layout ``layout_of`` built before, of a prefix of the same programs (the
+        table only appends to them until it starts afresh), or ``None``: so a
+        layout can grow by the programs it lacks instead of being built again
+        for every few new sequences.
         """
         codes = list(codes)
         with self._lock:
+            if self._layout is not None and self._layout_of is layout_of:
+                try:  # the usual call: every sequence known
+                    return list(map(self._number.__getitem__, codes)), self._layout
+                except KeyError:
+                    pass
             missing = set(codes).difference(self._number)
+            if self._layout_of is not layout_of:
+                self._layout = None
+                self._layout_of = layout_of
             if missing:
                 if len(self._numbered) + len(missing) > self.limit:
                     self._number.clear()
                     self._numbered.clear()
+                    self._layout = None
                     missing = set(codes)
                 for code in missing:
                     self._number[code] = len(self._numbered)
@@ -376,10 +391,9 @@ class ProgramTable(Generic[_L]):
                     self._numbered.append(
                         None if None in kinds else self._compile(kinds)  # type: ignore[arg-type]
                     )
-                self._layout = None
-            if self._layout is None or self._layout_of is not layout_of:
-                self._layout = layout_of(self._numbered)
-                self._layout_of = layout_of
+                self._layout = layout_of(self._numbered, self._layout)
+            elif self._layout is None:
+                self._layout = layout_of(self._numbered, None)
             return list(map(self._number.__getitem__, codes)), self._layout
 
     def _compile(self, kinds: tuple[str, ...]) -> Program:

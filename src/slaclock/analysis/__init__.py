@@ -196,10 +196,30 @@ class SummaryReader(Iterator[Summary]):
     ) -> Iterator[Summary]:
         """The ``"python"`` engine: line by line."""
         record_of, row_of = self._record, self._row
+        if not isinstance(plans, Plan):
+            for number, line in enumerate(lines, start=1):
+                summary = row_of(line, record_of(line), number, plans, at)
+                if summary is not None:
+                    yield summary
+            return
+        # One tier, the usual run: the usual line read here without the layers of
+        # calls around it; anything else is read again by them (and, if unusual, by
+        # Incident.from_dict, which words its error).
+        loads, scan = self._loads, self._scan
         for number, line in enumerate(lines, start=1):
-            summary = row_of(line, record_of(line), number, plans, at)
-            if summary is not None:
-                yield summary
+            try:
+                if loads is not None:
+                    record = loads(line)
+                else:
+                    record, end = scan(line, 0)
+                    if line[end:].strip(_JSON_BLANKS):
+                        raise Unusual
+                summary = row(plans, decode(record, line), at)
+            except Exception:
+                summary = row_of(line, record_of(line), number, plans, at)
+                if summary is None:
+                    continue
+            yield summary
 
     def _row(
         self, line: str, record: Any, number: int, plans: Mapping[str, Plan] | Plan, at: int | None

@@ -28,6 +28,7 @@ __all__ = [
     "attribute_strings",
     "check_owner_keys",
     "decode",
+    "owner_fields",
     "owner_strings",
     "parse_instant_us",
     "scannable",
@@ -151,6 +152,51 @@ def check_owner_keys(record: dict[str, Any]) -> None:
         raise Unusual from None
 
 
+# Owner fields Incident accepted, when flat (customer and contract text or absent,
+# attributes text by text key): the strings they hold.  Real logs repeat a few
+# hundred such combinations, and checking them costs more than the rest of a record.
+_OWNERS: dict[tuple[Any, ...], int] = {}
+_OWNERS_LIMIT = 10_000
+_TEXT = frozenset((str, type(None)))
+
+
+def owner_fields(record: dict[str, Any]) -> tuple[int, bool]:
+    """:func:`owner_strings` of a record, and whether :func:`check_owner_keys` accepts it.
+
+    A flat combination accepted once is remembered by its exact strings, so a hit
+    is exactly the answer the checks would give (the record's own keys and id are
+    checked each time).
+    """
+    customer, contract = record.get("customer"), record.get("contract")
+    attributes = record.get("attributes", _NO_ATTRIBUTES)
+    key: tuple[Any, ...] | None = None
+    if (
+        type(customer) in _TEXT
+        and type(contract) in _TEXT
+        and type(attributes) is dict
+        and set(map(type, attributes.values())) <= _STR
+    ):
+        key = (customer, contract, *attributes.items())
+        found = _OWNERS.get(key)
+        if found is not None:
+            ident = record.get("id")
+            return found, record.keys() <= _ALL_KEYS and type(ident) is str and bool(ident)
+    strings = owner_strings(record)
+    try:
+        check_owner_keys(record)
+    except Unusual:
+        return strings, False
+    if key is not None:
+        if len(_OWNERS) >= _OWNERS_LIMIT:
+            _OWNERS.clear()
+        _OWNERS[key] = strings
+    return strings, True
+
+
+_NO_ATTRIBUTES: dict[str, Any] = {}
+_STR = frozenset((str,))
+
+
 def owner_strings(record: dict[str, Any]) -> int:
     """The strings a record's owner fields hold: customer, contract, attributes (any values)."""
     return attribute_strings([record.get(key) for key in OWNER_KEYS])
@@ -174,11 +220,21 @@ def attribute_strings(value: Any) -> int:
 
 def work_duration(value: Any) -> bool:
     """Whether ``value`` is a ``work_logged`` duration ``Event`` takes (ISO 8601, not negative)."""
+    if type(value) is str and value in _DURATIONS:  # a few dozen texts recur
+        return True
     try:
         duration = parse_duration(value)
     except Exception:
         return False
-    return isinstance(duration, timedelta) and duration >= timedelta(0)
+    good = isinstance(duration, timedelta) and duration >= timedelta(0)
+    if good and type(value) is str:
+        if len(_DURATIONS) >= _OWNERS_LIMIT:
+            _DURATIONS.clear()
+        _DURATIONS.add(value)
+    return good
+
+
+_DURATIONS: set[str] = set()  # work_logged durations accepted, by their text
 
 
 def _odd_event(event: Any) -> tuple[Any, Any]:
@@ -235,8 +291,9 @@ def decode(record: Any, line: str) -> Decoded:
     owned = 0
     customer = contract = None
     if not record.keys() <= RECORD_KEYS:
-        check_owner_keys(record)
-        owned = owner_strings(record)
+        owned, accepted = owner_fields(record)
+        if not accepted:
+            raise Unusual
         customer, contract = record.get("customer"), record.get("contract")
     ident = record["id"]
     incident_type = record["type"]
@@ -252,16 +309,18 @@ def decode(record: Any, line: str) -> Decoded:
         raise Unusual
     # Most events are exactly {"type": ..., "at": ...}: their kinds and instants
     # are read here, through the caches; this loop is most of a million-incident run
-    # (a Python loop costs less here than chained C-level maps with slices).
+    # (a Python loop costs less here than chained C-level maps with slices).  It does
+    # not ask each event for its number of keys: the strings of the line tell.  An
+    # event without "type" or "at" raises here; every other key of an event is one
+    # string more in the line than a log of plain events holds, so a line whose count
+    # of strings is that of plain events has only plain events (a "type" or "at"
+    # value that is not text, one string fewer, fails further on: a kind no program
+    # has, a number with no partition).
     hours, minutes = _HOURS, _MINUTES
     kinds: list[Any] = []
     times: list[int] = []
     kind_of, time_of = kinds.append, times.append
     for event in events:
-        if len(event) != 2:
-            kinds, times, agent_opened, keys = _odd_events(events)
-            plain = False
-            break
         kind_of(event["type"])
         text = event["at"]
         hour, _, rest = text.partition(":")
@@ -269,10 +328,6 @@ def decode(record: Any, line: str) -> Decoded:
             time_of(hours[hour] + minutes[rest])
         except KeyError:
             time_of(parse_instant_us(text))
-    else:
-        agent_opened = False
-        plain = True
-        keys = 2 * len(events)
     strings = (
         len(record)
         + 1
@@ -280,13 +335,16 @@ def decode(record: Any, line: str) -> Decoded:
         + (type(channel) is str)
         + (tier is not None)
         + owned
-        + 2 * keys
     )
-    if (
-        times != sorted(times)  # events must be in time order
-        or line.count('"') != 2 * strings
-        or not scannable(line)
-    ):
+    # Each event's keys and their values: two strings a key, two quotes a string.
+    quotes = line.count('"')
+    agent_opened = False
+    plain = quotes == 2 * strings + 8 * len(events)
+    if not plain:  # some event carries more keys (or the line lost strings): look closer
+        kinds, times, agent_opened, keys = _odd_events(events)
+        if quotes != 2 * strings + 4 * keys:
+            raise Unusual
+    if times != sorted(times) or not scannable(line):  # events must be in time order
         raise Unusual
     return _new(
         Decoded,

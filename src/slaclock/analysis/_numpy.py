@@ -18,7 +18,8 @@ What this module does not take on, it leaves to the row reader, which reads it
 exactly as before: a whole chunk when a record is not a plain object with values of
 the right types (the caller then splits the chunk to find it), and single incidents
 with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident``
-refuses, whose events carry more than ``type`` and ``at``, whose timestamps are not in one of the
+refuses, whose events carry more than ``type`` and ``at`` (but for a work log's
+``duration`` and the opening's ``by``), whose timestamps are not in one of the
 forms read here, whose log breaks a rule or is out of time order, or whose clocks
 have stops (a pause while pending, a resolution clock with pending or reopened
 spans).
@@ -39,10 +40,8 @@ from slaclock._sla.lifecycle import KIND_CODES, Program, programs
 from slaclock.analysis._decode import (
     MISSING,
     RECORD_KEYS,
-    Unusual,
-    check_owner_keys,
     check_scope,
-    owner_strings,
+    owner_fields,
     scannable,
     work_duration,
 )
@@ -55,6 +54,9 @@ if TYPE_CHECKING:
 
     Ints = npt.NDArray[np.int64]
     Bools = npt.NDArray[np.bool_]
+    # A chunk's context columns: ids, customers, contracts, types, channels, third-party
+    # flags (customers and contracts ``repeat(None)`` when no record says whom it is for).
+    _Columns = tuple[list[str], Any, Any, list[str], list[Any], list[bool]]
 
 __all__ = ["CHUNK", "Irregular", "rows", "rows_of"]
 
@@ -144,17 +146,20 @@ def rows(
         contracts = list(map(dict.get, records, repeat("contract")))
         for j, record in enumerate(records):
             if not RECORD_KEYS.issuperset(record):
-                owned_strings += owner_strings(record)
-                try:
-                    check_owner_keys(record)
-                except Unusual:
+                strings, accepted = owner_fields(record)
+                owned_strings += strings
+                if not accepted:
                     rowwise[j] = True
 
     # Coverage: the plan's memo holds answers for valid types and channels only.
     reasons = list(
         map(plan.coverage.get, zip(types, parties, channels, strict=True), repeat(MISSING))
     )
+    # A memo hit says the type is text and the channel text or absent.
+    type_strings, channel_strings = m, m - channels.count(None)
     if MISSING in reasons:
+        type_strings = list(map(type, types)).count(str)
+        channel_strings = list(map(type, channels)).count(str)
         for j, reason in enumerate(reasons):
             if reason is MISSING:
                 try:
@@ -170,8 +175,8 @@ def rows(
     strings = (
         sum(map(len, records))
         + m
-        + list(map(type, types)).count(str)
-        + list(map(type, channels)).count(str)
+        + type_strings
+        + channel_strings
         + (m - named.count(None))
         + owned_strings
         + 2 * event_keys
@@ -189,13 +194,24 @@ def rows(
     # Keys summing to two an event say every event has two only when each has both
     # (one event short of a key could hide another with one too many): an event
     # without "type" has the code "?", one without "at" makes _instants raise.
+    agents: list[int] = []  # incidents an agent opened ("by": "agent" on the opening)
     if event_keys != 2 * size or "?" in codes:
         logged = _codes_of(codes) == _WORK_LOGGED
         lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
         for k in np.flatnonzero(lengths != 2).tolist():
             event = flat[k]
-            if not (logged[k] and event.keys() == _WORK_KEYS and work_duration(event["duration"])):
-                rowwise[owner[k]] = True
+            if logged[k] and event.keys() == _WORK_KEYS and work_duration(event["duration"]):
+                continue
+            j = owner[k]
+            # The opening (an incident's first event) may say who opened it.
+            if bounds[j] == k and event.keys() == _OPENING_KEYS and kinds[k] == "opened":
+                by = event["by"]
+                if by == "agent" and type(by) is str:
+                    agents.append(j)
+                    continue
+                if by == "customer" and type(by) is str:
+                    continue
+            rowwise[j] = True
         rowwise[owner[logged & (lengths == 2)]] = True  # a work log without its duration
     elif _WORK_CODE in codes:  # every event {"type", "at"}: work logs without durations
         rowwise[owner[_codes_of(codes) == _WORK_LOGGED]] = True
@@ -210,18 +226,35 @@ def rows(
     back = np.flatnonzero(us[1:] < us[:-1]) + 1  # an event earlier than the one before
     rowwise[owner[back[owner[back] == owner[back - 1]]]] = True
 
-    # Programs, by the code string of each log (the slice of its events' codes).
+    known = None if at is None else np.add.reduceat((us <= at).view(np.int8), first, dtype=np.int64)
+    # Programs, by the code string of each log (the slice of its events' codes), from
+    # the table of logs opened by the customer, or by an agent.
     keys = list(map(codes.__getitem__, map(slice, bounds[:-1], bounds[1:])))
-    # An agent's opening has a "by" key, which sends the incident to the row reader,
-    # so these are all logs opened by the customer.
     table = programs(agent_opened=False, restart=plan.restart)
     which, layout = _numbers(table, keys)
-    rowwise |= layout.refused[plan.pause, plan.resolution is not None][which]
+    refused = layout.refused(plan.pause, plan.resolution is not None)
+    agent = None
+    if agents:
+        agent = np.zeros(m, dtype=bool)
+        agent[agents] = True
+        agent_table = programs(agent_opened=True, restart=plan.restart)
+        rowwise[~agent] |= refused[which[~agent]]
+        logs = [keys[j] for j in agents]
+        # Known at ``at``, such a log may not have reached the customer's first
+        # message yet: no clock at all, which the row reader words.
+        for cut in (False, True) if known is not None else (False,):
+            if cut:
+                logs = list(map(getitem, logs, map(slice, known[agents].tolist())))  # type: ignore[index]
+            agent_which, agent_layout = _numbers(agent_table, logs)
+            rowwise[agents] |= agent_layout.refused(plan.pause, plan.resolution is not None)[
+                agent_which
+            ]
+    else:
+        rowwise |= refused[which]
 
     out: list[Summary | None] = [None] * m
     left = np.flatnonzero(rowwise).tolist()
-    known = None if at is None else np.add.reduceat((us <= at).view(np.int8), first, dtype=np.int64)
-    if not left and not any(reasons) and (known is None or known.all()):
+    if not left and not agents and not any(reasons) and (known is None or known.all()):
         clocks = list(range(m))  # the usual chunk: every row from the arrays
     else:
         clocks = []
@@ -231,99 +264,159 @@ def rows(
             if reason is None and (known is None or known[j]):
                 clocks.append(j)
                 continue
-            context = (ids[j], tier, _at(customers, j), _at(contracts, j), types[j], channels[j])
+            fields = (ids[j], tier, _at(customers, j), _at(contracts, j), types[j], channels[j])
             opened = int(us[first[j]])
             if reason is not None:
-                out[j] = uncovered(plan, (*context, parties[j], opened), reason)
+                out[j] = uncovered(plan, (*fields, parties[j], opened), reason)
             else:  # nothing known yet at ``at``
-                out[j] = empty(plan, (*context, parties[j], opened))
-        ids, types, channels, parties = (
-            [column[j] for j in clocks] for column in (ids, types, channels, parties)
-        )
-        if owned:
-            customers, contracts = (
-                [column[j] for j in clocks] for column in (customers, contracts)
-            )
+                out[j] = empty(plan, (*fields, parties[j], opened))
     if not clocks:
         return out, left
-    every = len(clocks) == m
-    if known is not None:  # the logs as known at ``at``
-        logs = keys if every else [keys[j] for j in clocks]
-        cut: Any = list(map(getitem, logs, map(slice, known[clocks].tolist())))
-        which, layout = _numbers(table, cut)
-    elif not every:
-        which = which[clocks]
-    made = _verdicts(
-        plan,
-        at,
-        us,
-        first if every else first[clocks],
-        which,
-        layout,
-        (ids, customers, contracts, types, channels, parties),
-    )
-    if every:
-        return made, left  # type: ignore[return-value]
+    context = (ids, customers, contracts, types, channels, parties)
+    if agent is not None:  # each table's logs on their own
+        chosen = agent[clocks]
+        groups = [
+            (table, [j for j, a in zip(clocks, chosen.tolist(), strict=True) if not a]),
+            (agent_table, [j for j, a in zip(clocks, chosen.tolist(), strict=True) if a]),
+        ]
+        for group_table, group in groups:
+            if group:
+                made = _rows_of_logs(plan, at, us, first, keys, context, known, group_table, group)
+                for j, row in zip(group, made, strict=True):
+                    out[j] = row
+        return out, left
+    if len(clocks) == m and known is None:
+        return _verdicts(plan, at, us, first, which, layout, context), left  # type: ignore[return-value]
+    made = _rows_of_logs(plan, at, us, first, keys, context, known, table, clocks)
     for j, row in zip(clocks, made, strict=True):
         out[j] = row
     return out, left
 
 
+def _rows_of_logs(
+    plan: Plan,
+    at: int | None,
+    us: Ints,
+    first: Ints,
+    keys: list[str],
+    context: _Columns,
+    known: Ints | None,
+    table: Any,
+    chosen: list[int],
+) -> list[Summary]:
+    """The rows of the chosen incidents of a chunk, their logs cut at ``at``, on one table.
+
+    ``context`` holds the chunk's context columns; the chosen incidents' are taken from it.
+    """
+    logs = [keys[j] for j in chosen]
+    if known is not None:  # the logs as known at ``at``
+        logs = list(map(getitem, logs, map(slice, known[chosen].tolist())))
+    which, layout = _numbers(table, logs)
+    ids, customers, contracts, types, channels, parties = context
+    picked: _Columns = (
+        [ids[j] for j in chosen],
+        _picked(customers, chosen),
+        _picked(contracts, chosen),
+        [types[j] for j in chosen],
+        [channels[j] for j in chosen],
+        [parties[j] for j in chosen],
+    )
+    return _verdicts(plan, at, us, first[chosen], which, layout, picked)
+
+
+def _picked(column: list[Any] | Any, chosen: list[int]) -> Any:
+    """The chosen rows of a context column (``repeat(None)`` stays as it is)."""
+    return [column[j] for j in chosen] if type(column) is list else column
+
+
 def _numbers(table: Any, keys: list[str]) -> tuple[Ints, _Layout]:
     """Each key's program number, as an array, and the layout they index."""
-    found, layout = table.numbers(keys, _Layout)
+    found, layout = table.numbers(keys, _grow)
     return np.array(found, dtype=np.int64), layout
 
 
+def _grown(array: Any, size: int) -> Any:
+    """``array`` with room for at least ``size`` entries along its last axis (doubling)."""
+    if array.shape[-1] >= size:
+        return array
+    out = np.zeros((*array.shape[:-1], max(size, 2 * array.shape[-1])), dtype=array.dtype)
+    out[..., : array.shape[-1]] = array
+    return out
+
+
 class _Layout:
-    """The programs of a table so far, as arrays indexed by program number."""
+    """The programs of a table so far, as arrays indexed by program number.
 
-    __slots__ = ("cycles", "length", "refused", "since", "start", "table")
+    Real logs bring new sequences of kinds in most chunks for a long while (a
+    million sample incidents have thousands), so the layout grows by the
+    programs it lacks, into arrays with room to spare, rather than being built
+    again: entries already handed out never change.
+    """
 
-    def __init__(self, programs: list[Program | None]) -> None:
-        valid = [p for p in programs if p is not None and p.fault is None]
-        self.length = np.array([0 if p is None else p.n for p in programs], dtype=np.int64)
-        self.cycles = np.array(
-            [0 if p is None else len(p.cycles) for p in programs], dtype=np.int64
-        )
-        self.start = np.cumsum(self.cycles) - self.cycles  # first row of each in ``table``
-        cycles = np.array(
-            [
-                (c.start, c.end, c.first, c.ended_by == "superseded")
-                for p in valid
-                for c in p.cycles
-            ],
-            dtype=np.int64,
-        ).reshape(-1, 4)
+    __slots__ = ("count", "cycles", "length", "refusals", "rows", "since", "start", "table")
+
+    # Which programs the row reader takes, by (pause while pending, resolution clock):
+    # bad logs and clocks with stops (a work log without its duration is found
+    # from the events themselves); rows of ``refusals`` in this order.
+    _OPTIONS = ((False, False), (False, True), (True, False), (True, True))
+
+    def __init__(self) -> None:
+        self.count = 0  # programs laid out
+        self.rows = 0  # cycles laid out
+        self.length = np.zeros(64, dtype=np.int64)
+        self.cycles = np.zeros(64, dtype=np.int64)
+        self.start = np.zeros(64, dtype=np.int64)  # first row of each in ``table``
+        self.since = np.zeros(64, dtype=np.int64)
+        self.refusals = np.zeros((4, 64), dtype=bool)
         # Each cycle's start and end positions (end n: running), first response, superseded.
-        self.table = (
-            cycles[:, 0].copy(),
-            cycles[:, 1].copy(),
-            cycles[:, 2] == 1,
-            cycles[:, 3] == 1,
-        )
-        self.since = np.array(
-            [-1 if p is None or p.since is None else p.since for p in programs], dtype=np.int64
-        )
-        # Which programs the row reader takes, by (pause while pending, resolution clock):
-        # bad logs and clocks with stops (a work log without its duration is found
-        # from the events themselves).
-        self.refused = {
-            (pause, resolution): np.array(
-                [
-                    p is None
-                    or p.fault is not None
-                    or not p.cycles
-                    or bool(p.changes)  # measured on several tiers: the row reader's
-                    or (pause and bool(p.pending))
-                    or (resolution and bool(p.pending or p.resolved))
-                    for p in programs
-                ],
-                dtype=bool,
-            )
-            for pause in (False, True)
-            for resolution in (False, True)
-        }
+        self.table = np.zeros((4, 256), dtype=np.int64)
+
+    @classmethod
+    def grown(cls, programs: list[Program | None], previous: _Layout | None) -> _Layout:
+        """The layout of ``programs``: ``previous`` (of a prefix of them) grown by the rest."""
+        layout = cls() if previous is None else previous
+        layout._add(programs[layout.count :])
+        return layout
+
+    def _add(self, programs: list[Program | None]) -> None:
+        if not programs:
+            return
+        lo, hi = self.count, self.count + len(programs)
+        for name in ("length", "cycles", "start", "since", "refusals"):
+            setattr(self, name, _grown(getattr(self, name), hi))
+        valid = [p for p in programs if p is not None and p.fault is None]
+        cycles = [
+            (c.start, c.end, c.first, c.ended_by == "superseded") for p in valid for c in p.cycles
+        ]
+        length = [0 if p is None else p.n for p in programs]
+        count = [0 if p is None or p.fault is not None else len(p.cycles) for p in programs]
+        self.length[lo:hi] = length
+        self.cycles[lo:hi] = count
+        self.start[lo:hi] = np.cumsum(count) - count + self.rows
+        self.since[lo:hi] = [-1 if p is None or p.since is None else p.since for p in programs]
+        for k, (pause, resolution) in enumerate(self._OPTIONS):
+            self.refusals[k, lo:hi] = [
+                p is None
+                or p.fault is not None
+                or not p.cycles
+                or bool(p.changes)  # measured on several tiers: the row reader's
+                or (pause and bool(p.pending))
+                or (resolution and bool(p.pending or p.resolved))
+                for p in programs
+            ]
+        if cycles:
+            self.table = _grown(self.table, self.rows + len(cycles))
+            self.table[:, self.rows : self.rows + len(cycles)] = np.array(cycles, dtype=np.int64).T
+            self.rows += len(cycles)
+        self.count = hi
+
+    def refused(self, pause: bool, resolution: bool) -> Bools:
+        """Which programs the row reader takes under these options."""
+        return self.refusals[self._OPTIONS.index((pause, resolution))]  # type: ignore[no-any-return]
+
+
+# One function object: the table builds its layout afresh for any other.
+_grow = _Layout.grown
 
 
 def _verdicts(
@@ -333,7 +426,7 @@ def _verdicts(
     first: Ints,
     which: Ints,
     layout: _Layout,
-    context: tuple[list[str], Any, Any, list[str], list[Any], list[bool]],
+    context: _Columns,
 ) -> list[Summary]:
     """The rows of covered incidents whose clocks have no stops: the row engine's verdicts on arrays.
 
@@ -350,7 +443,8 @@ def _verdicts(
     owner = np.repeat(np.arange(g), per)  # each cycle's incident
     head = np.cumsum(per) - per  # each incident's first cycle
     rows_ = layout.start[which][owner] + (np.arange(len(owner)) - head[owner])
-    pos, end_pos, is_first, superseded = (column[rows_] for column in layout.table)
+    pos, end_pos, first_code, superseded_code = layout.table[:, rows_]
+    is_first, superseded = first_code == 1, superseded_code == 1
     base, n_of = first[owner], n[owner]
     running = end_pos == n_of
     start = us[base + pos]
@@ -468,6 +562,7 @@ def _risky(used: Ints, target: Ints, risk: tuple[int, int]) -> Bools:
 _WORK_CODE = KIND_CODES["work_logged"]
 _WORK_LOGGED = ord(_WORK_CODE)
 _WORK_KEYS = frozenset(("type", "at", "duration"))
+_OPENING_KEYS = frozenset(("type", "at", "by"))
 
 _FORMS = (25, 20, 32, 27, 29, 24)
 _OFFSET = {25: 19, 32: 26, 29: 23}  # where the offset's sign is, in the forms with an offset
