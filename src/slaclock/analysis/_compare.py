@@ -34,6 +34,7 @@ from slaclock._sla.plan import Plan, options, plan_for
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
 from slaclock.analysis._decode import Decoded, Unusual, check_scope, decode
+from slaclock.analysis._rows import decoded_of
 from slaclock.catalog import Catalog, FrozenMap
 from slaclock.errors import (
     IncidentError,
@@ -296,19 +297,7 @@ def log_of(incident: Incident, line: int, from_file: bool) -> Log:
         for event in incident.events
         if event.kind == "work_logged" and event.duration is not None
     )
-    decoded = Decoded(
-        incident.id,
-        incident.type,
-        incident.channel,
-        incident.third_party,
-        incident.tier,
-        incident._kinds,
-        list(incident._us),
-        incident.events[0].by == "agent",
-        False,  # an Incident's work_logged events have their durations
-        incident.customer,
-        incident.contract,
-    )
+    decoded = decoded_of(incident)
     owner = incident.contract if incident.contract is not None else incident.customer
     return Log(decoded, owner, incident.contract is not None, work, line, from_file)
 

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from slaclock._sla.evaluate import evaluate
+from slaclock._calendar.instants import to_us
 from slaclock._sla.incident import Incident
+from slaclock._sla.plan import plan_for
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import parse_instant
@@ -29,6 +30,7 @@ from slaclock.analysis import (
     summarize,
 )
 from slaclock.analysis._events import EVENT_COLUMNS, read_events
+from slaclock.analysis._rows import of_incident
 from slaclock.catalog import Catalog
 from slaclock.errors import PartitionError, SlaclockError, SlaclockValueError, quote
 
@@ -347,39 +349,28 @@ def tables(
                 incidents, one, at=at, cycle_rule=cycle_rule, pause_reaction_when_pending=pause
             )
         )
-    # A catalog: each incident on the tier it names, the rows in the incidents' order.
-    by_tier: dict[str, list[int]] = {}
-    for position, incident in enumerate(incidents):
+    # A catalog: each incident on the tier it names (a log that changes tier on each
+    # tier in turn, from the catalog's plans), the rows in the incidents' order.
+    plans = {
+        name: plan_for(one, cycle_rule, pause) for name, one in _catalog(catalog_or_tier).items()
+    }
+    at_us = None if at is None else to_us(at, name="at")
+    rows = []
+    for incident in incidents:
         if incident.tier is None:
             raise SlaclockValueError(
                 f"incident {quote(incident.id)} names no tier; fill the 'tier' column or pass tier="
             )
-        by_tier.setdefault(incident.tier, []).append(position)
-    rows: list[Summary | None] = [None] * len(incidents)
-    for position, incident in enumerate(incidents):
-        if any(event.kind == "tier_changed" for event in incident.events):
-            # Measured on each tier in turn, from the catalog (a rare log: one by one).
-            by_tier[incident.tier].remove(position)  # type: ignore[index]
-            result = evaluate(
-                incident,
-                catalog_or_tier,
-                at=at,
-                cycle_rule=cycle_rule,
-                pause_reaction_when_pending=pause,
-            )
-            rows[position] = Summary.from_evaluation(result, incident)
-    for name, positions in by_tier.items():
-        one = _named(catalog_or_tier, name)
-        made = evaluate_many(
-            [incidents[p] for p in positions],
-            one,
-            at=at,
-            cycle_rule=cycle_rule,
-            pause_reaction_when_pending=pause,
-        )
-        for position, summary in zip(positions, made, strict=True):
-            rows[position] = summary
-    return summarize(row for row in rows if row is not None)
+        if incident.tier not in plans:
+            _named(catalog_or_tier, incident.tier)  # raises, naming the catalog's tiers
+        rows.append(of_incident(plans[incident.tier], incident, at_us, plans))
+    return summarize(rows)
+
+
+def _catalog(catalog: Catalog) -> Mapping[str, Tier]:
+    if not isinstance(catalog, Catalog):
+        _named(catalog, None)  # raises, naming the accepted form
+    return catalog.tiers
 
 
 def _named(catalog: Catalog, name: str | None) -> Tier:

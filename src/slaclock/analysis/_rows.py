@@ -273,6 +273,11 @@ def of_incident(
     if "tier_changed" in incident._kinds:  # rare: the full evaluation, on each tier in turn
         when = None if at is None else instant(at)
         return Summary.from_evaluation(evaluate_plans(incident, plan, plans, when), incident)
+    return row(plan, decoded_of(incident), at)
+
+
+def decoded_of(incident: Incident) -> Decoded:
+    """An incident already built, as the decoder gives a record (its instants as integers)."""
     log = (
         incident.id,
         incident.type,
@@ -286,4 +291,4 @@ def of_incident(
         incident.customer,
         incident.contract,
     )
-    return row(plan, new_row(Decoded, log), at)
+    return new_row(Decoded, log)
