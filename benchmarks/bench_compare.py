@@ -23,14 +23,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _valgrind import instructions as count_instructions
 
 GOAL_RATIO = 2.0
 
@@ -67,27 +69,7 @@ def scenarios() -> list[Any]:
 
 def instructions(path: str, count: int) -> int:
     """Instructions valgrind counts for the child comparing ``count`` scenarios."""
-    done = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            sys.executable,
-            "-c",
-            _CHILD,
-            path,
-            str(count),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"},
-    )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr}")
-    return int(found.group(1).replace(",", ""))
+    return count_instructions(_CHILD, path, str(count))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,14 +22,14 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _valgrind import instructions as count_instructions
 
 _CHILD = """
 import sys
@@ -47,36 +47,7 @@ for _ in range(passes):
 
 def instructions(path: str, engine: str, decoder: str, passes: int) -> int:
     """Instructions valgrind counts for a run of ``passes`` passes over the file."""
-    done = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            sys.executable,
-            "-c",
-            _CHILD,
-            path,
-            engine,
-            decoder,
-            str(passes),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        # numpy's OpenBLAS starts a pool of threads at import, whose spinning makes
-        # the count differ from run to run by some 20 million: one thread, no pool.
-        env={
-            **os.environ,
-            "PYTHONHASHSEED": "0",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-        },
-    )
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr}")
-    return int(found.group(1).replace(",", ""))
+    return count_instructions(_CHILD, path, engine, decoder, str(passes))
 
 
 def main(argv: list[str] | None = None) -> int:
