@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from slaclock import Incident, Schedule, Tier, default_catalog, evaluate, schedule
+from slaclock import Event, Incident, Schedule, Tier, default_catalog, evaluate, schedule
 from slaclock import strategies as sst
 from slaclock._calendar.instants import from_us, to_us
 from slaclock._sla.assess import WATCH, assess, known
@@ -284,3 +284,25 @@ def test_the_memo_is_never_copied_nor_part_of_the_record() -> None:
     assert later._memo.value is None
     assert schedule(later, SLA2, at=at).clock == "reaction"
     assert schedule(inc, SLA2, at=at).clock is None  # the earlier incident's own memo
+
+
+def test_an_overdue_update_cycle_stays_named_when_an_ended_cycle_is_listed_first() -> None:
+    # Tiers with update cycles are assessed in the log's order (the reaction cycle that
+    # ended comes first), so "the first clock has ended" must not mean "none runs".
+    calendar = {"tz": "UTC", "week": {day: [["00:00", "24:00"]] for day in _DAYS}}
+    tier = Tier.from_dict(
+        {"id": "U", "name": "U", "calendar": calendar, "reaction": "PT2H", "update": "PT1S"}
+    )
+    opened = datetime(2025, 10, 30, 6, 0, tzinfo=UTC)
+    incident = Incident(
+        id="INC-1",
+        type="failure",
+        events=(Event("opened", opened), Event("agent_reply", opened + timedelta(seconds=1))),
+    )
+    s = schedule(incident, tier, at=opened + timedelta(seconds=3))
+    assert (s.clock, s.overdue, s.breached_so_far) == ("update", True, True)
+    assert s.next_due == opened + timedelta(seconds=2)
+    assert s.remaining == timedelta(seconds=-1)
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -471,11 +471,14 @@ def schedule(
     late = best is None
     if late:
         # Nothing runs on time: name the clock running late, if any (only a breach can be).
-        # (``watch`` lists the running clocks first: none runs when its first is ended.)
+        # (``watch``'s own path lists the running clocks first: none runs when its first
+        # is ended; ``assess``, which it hands tiers with update cycles, lists them in
+        # the log's order, as it does for a log that changes tier.)
         clocks = assessed.clocks
+        listed_first = not program.changes and plan.update is None
         best = (
             _overdue_clock(plan, clocks, at_us)
-            if assessed.breaches and (program.changes or clocks[0][4])
+            if assessed.breaches and (not listed_first or clocks[0][4])
             else None
         )
         if best is None:
