@@ -27,7 +27,7 @@ spans).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import accumulate, chain, compress, repeat
 from operator import getitem, itemgetter
 from typing import TYPE_CHECKING, Any
@@ -254,10 +254,10 @@ def rows(
     chunk = _Chunk(plist, pid, us, first, keys, known, agent, context, at)
     out: list[Summary | None] = [None] * m
     # Plans sharing their tables of programs (the same cycle rule) are read together.
-    groups: dict[int, list[int]] = {}
+    groups: dict[tuple[int, int], list[int]] = {}
     for k, plan in enumerate(plist):
         if usable[k]:
-            groups.setdefault(id(plan.tables), []).append(k)
+            groups.setdefault((id(plan.tables[0]), id(plan.tables[1])), []).append(k)
     for members in groups.values():
         if len(groups) == 1:
             chosen = np.flatnonzero(~rowwise)
@@ -413,8 +413,19 @@ def _owners(
         else:
             if None not in found:
                 return sum(found), []
+            misses = [j for j, count in enumerate(found) if count is None]
+            strings, refused = _owners_of(records, customers, contracts, misses)
+            return strings + sum(filter(None, found)), refused
+    return _owners_of(records, customers, contracts, range(len(records)))
+
+
+def _owners_of(
+    records: list[Any], customers: list[Any], contracts: list[Any], chosen: Iterable[int]
+) -> tuple[int, list[int]]:
+    """:func:`_owners` of the chosen records, one by one, remembering what is accepted."""
     strings, refused = 0, []
-    for j, record in enumerate(records):
+    for j in chosen:
+        record = records[j]
         if RECORD_KEYS.issuperset(record):
             continue
         count, accepted = owner_fields(record)
