@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from itertools import accumulate, chain, compress, repeat
-from operator import getitem, itemgetter
+from operator import getitem, is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -253,11 +253,13 @@ def rows(
     context = (ids, customers, contracts, types, channels, parties)
     chunk = _Chunk(plist, pid, us, first, keys, known, agent, context, at)
     out: list[Summary | None] = [None] * m
-    # Plans sharing their tables of programs (the same cycle rule) are read together.
-    groups: dict[tuple[int, int], list[int]] = {}
+    # Plans sharing their tables of programs (the same cycle rule) and their calendar
+    # are read together: a catalog's tiers usually make one group.
+    groups: dict[tuple[int, int, int], list[int]] = {}
     for k, plan in enumerate(plist):
         if usable[k]:
-            groups.setdefault((id(plan.tables[0]), id(plan.tables[1])), []).append(k)
+            key = (id(plan.tables[0]), id(plan.tables[1]), id(plan.timeline))
+            groups.setdefault(key, []).append(k)
     for members in groups.values():
         if len(groups) == 1:
             chosen = np.flatnonzero(~rowwise)
@@ -344,7 +346,7 @@ class _Chunk:
         refused_cut = np.zeros(chosen.size, dtype=bool)  # the program of what is known at ``at``
         cycles = np.zeros(chosen.size, dtype=np.int64)
         chosen_list = chosen.tolist()
-        logs = [self.keys[j] for j in chosen_list]
+        logs = _picked(self.keys, chosen_list)
         cut = None
         if self.known is not None:
             cut = self.known[chosen]
@@ -365,7 +367,9 @@ class _Chunk:
             cycles[mask] = layout.cycles[found]
             self.layouts[a] = layout
         resolution = np.array([plan.resolution is not None for plan in plist])[pid]
-        covered = np.array([reasons[j] is None for j in chosen_list], dtype=bool)
+        covered = np.fromiter(
+            map(is_, _picked(reasons, chosen_list), repeat(None)), dtype=bool, count=chosen.size
+        )
         # Nothing known yet at ``at`` (a blank row, whatever the log), or no clock at
         # all (an agent's opening before the customer's first message: a blank row
         # too, unless a resolution clock runs, which the row reader measures).
@@ -576,11 +580,11 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     if picked is not None:
         first, pid = first[picked], pid[picked]
         chosen = picked.tolist()
-        ids, types = [ids[j] for j in chosen], [types[j] for j in chosen]
-        channels, parties = [channels[j] for j in chosen], [parties[j] for j in chosen]
+        ids, types = _picked(ids, chosen), _picked(types, chosen)
+        channels, parties = _picked(channels, chosen), _picked(parties, chosen)
         customers, contracts = _picked(customers, chosen), _picked(contracts, chosen)
     layouts = chunk.layouts
-    tl = plist[0].timeline
+    tl = plist[int(pid[0])].timeline  # one calendar for the group
     g = len(ids)
     n = _take(layouts, tab, which, "length")  # events known: the horizon's position
     per = _take(layouts, tab, which, "cycles")
@@ -716,8 +720,12 @@ def _cut(share: tuple[Any, Any], at: Ints) -> tuple[Any, Any]:
 
 
 def _picked(column: list[Any] | Any, chosen: list[int]) -> Any:
-    """The chosen rows of a context column (``repeat(None)`` stays as it is)."""
-    return [column[j] for j in chosen] if type(column) is list else column
+    """The chosen rows of a column, as a list (``repeat(None)`` stays as it is)."""
+    if type(column) is not list:
+        return column
+    if len(chosen) == 1:
+        return [column[chosen[0]]]
+    return list(itemgetter(*chosen)(column)) if chosen else []
 
 
 def _at(column: list[Any] | Any, j: int) -> Any:
