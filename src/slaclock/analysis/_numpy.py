@@ -12,7 +12,9 @@ on the calendar's laid-out span (``_calendar.batch``, the code behind
 a sequence's meaning is its program from the shared table of
 ``slaclock._sla.lifecycle``, and the verdicts are the rules of
 ``slaclock._sla.clocks`` applied to arrays (tests hold every row equal
-to :func:`slaclock.evaluate`'s).
+to :func:`slaclock.evaluate`'s).  A catalog's chunk is one pass too: each record
+is read on the plan its ``tier`` names, with the plans' targets and shares as
+per-row arrays, and one call of the verdicts per calendar and cycle rule.
 
 What this module does not take on, it leaves to the row reader, which reads it
 exactly as before: a whole chunk when a record is not a plain object with values of
@@ -20,9 +22,11 @@ the right types (the caller then splits the chunk to find it), and single incide
 with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident``
 refuses, whose events carry more than ``type`` and ``at`` (but for a work log's
 ``duration`` and the opening's ``by``), whose timestamps are not in one of the
-forms read here, whose log breaks a rule or is out of time order, or whose clocks
+forms read here, whose log breaks a rule or is out of time order, whose clocks
 have stops (a pause while pending, a resolution clock with pending or reopened
-spans).
+spans), that name no tier of the catalog or a tier with update cycles or
+escalation levels, or that have no reaction cycle on a tier with a resolution
+target (without one, such a log's row is blank, and read here).
 """
 
 from __future__ import annotations
