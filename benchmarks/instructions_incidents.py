@@ -2,6 +2,7 @@
 
     python benchmarks/instructions_incidents.py            # 10,000 incidents, each engine and decoder
     python benchmarks/instructions_incidents.py --n 2000   # quicker
+    python benchmarks/instructions_incidents.py --n 1000 --engines python --decoders orjson --parts
 
 Seconds on a shared machine move by 10% and more from one hour to the next; the
 number of instructions a pass executes does not, so this is the measure to compare
@@ -11,6 +12,10 @@ twice under ``valgrind --tool=cachegrind`` on the same fixed-seed incidents (the
 workload of ``bench_incidents.py``): once warming the caches, once warming them
 and then reading everything again, with ``PYTHONHASHSEED=0``.  The difference,
 divided by the number of incidents, is the cost of one warm pass an incident.
+``--engines`` and ``--decoders`` pick what to count; ``--parts`` also counts, for
+each decoder, a pass that only decodes the JSON and one that also runs the line
+engine's ``decode`` (text to kinds and instants), so the JSON, ``decode`` and the
+row with its assessment each get a figure of their own.
 
 Needs valgrind on the PATH (Debian's ``valgrind`` package); it installs nothing.
 Its smoke test in ``tests/test_benchmarks.py`` is marked ``valgrind`` and left out
@@ -39,9 +44,25 @@ from slaclock.analysis import evaluate_jsonl
 path, engine, decoder, passes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 tier = slaclock.default_catalog().tiers["SLA-2"]
 lines = open(path, encoding="utf-8").readlines()
-for _ in range(passes):
-    for row in evaluate_jsonl(lines, tier, engine=engine, decoder=decoder):
-        pass
+if engine in ("loads", "decode"):  # the parts: the JSON only, or the JSON and decode
+    import json.scanner
+    from slaclock.analysis._decode import decode
+    if decoder == "json":  # json's own C scanner, as the engines call it
+        scan = json.scanner.make_scanner(json.JSONDecoder())
+        loads = lambda line: scan(line, 0)[0]
+    else:
+        loads = __import__("orjson").loads
+    for _ in range(passes):
+        if engine == "loads":
+            for line in lines:
+                loads(line)
+        else:
+            for line in lines:
+                decode(loads(line), line)
+else:
+    for _ in range(passes):
+        for row in evaluate_jsonl(lines, tier, engine=engine, decoder=decoder):
+            pass
 """
 
 
@@ -53,18 +74,28 @@ def instructions(path: str, engine: str, decoder: str, passes: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10_000, help="incidents (10000)")
+    parser.add_argument(
+        "--engines", default="numpy,python", help="engines to count, of numpy,python (both)"
+    )
+    parser.add_argument(
+        "--decoders", default="orjson,json", help="decoders to count, of orjson,json (both)"
+    )
+    parser.add_argument(
+        "--parts",
+        action="store_true",
+        help="also count the JSON alone and the JSON with decode, per decoder",
+    )
     opts = parser.parse_args(argv)
+    asked_engines = _choices(parser, "--engines", opts.engines, ("numpy", "python"))
+    asked_decoders = _choices(parser, "--decoders", opts.decoders, ("orjson", "json"))
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (Debian: apt install valgrind)", file=sys.stderr)
         return 2
     from _incidents import write_jsonl
 
-    decoders = ["json"]
-    if importlib.util.find_spec("orjson") is not None:
-        decoders.insert(0, "orjson")
-    engines = ["python"]
-    if importlib.util.find_spec("numpy") is not None:
-        engines.insert(0, "numpy")
+    installed = {name: importlib.util.find_spec(name) is not None for name in ("numpy", "orjson")}
+    decoders = [name for name in asked_decoders if name == "json" or installed[name]]
+    engines = [name for name in asked_engines if name == "python" or installed[name]]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "incidents.jsonl")
         write_jsonl(path, opts.n)
@@ -74,7 +105,24 @@ def main(argv: list[str] | None = None) -> int:
                 one = instructions(path, engine, decoder, 1)
                 two = instructions(path, engine, decoder, 2)
                 print(f"evaluate_jsonl ({engine}, {decoder}): {(two - one) / opts.n:,.0f}")
+        if opts.parts:
+            for decoder in decoders:
+                for part, what in (("loads", "the JSON alone"), ("decode", "the JSON and decode")):
+                    one = instructions(path, part, decoder, 1)
+                    two = instructions(path, part, decoder, 2)
+                    print(f"{what} ({decoder}): {(two - one) / opts.n:,.0f}")
     return 0
+
+
+def _choices(
+    parser: argparse.ArgumentParser, option: str, text: str, known: tuple[str, ...]
+) -> list[str]:
+    """The names of a comma-separated option, in the known order; an unknown one is an error."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        parser.error(f"{option} {text!r}: expected names among {', '.join(known)}")
+    return [name for name in known if name in names]
 
 
 if __name__ == "__main__":

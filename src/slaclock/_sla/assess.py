@@ -151,7 +151,7 @@ def assess(
     # stops inside one block into a difference and its due instant into one search.
     block = tl.block_of(first_point)
     works = block.work_many(points, program.bounds) if horizon < block.end else None
-    pending = pending_spans(plan, program, points)
+    pending = pending_spans(plan, program, points) if program.pending else []
     pause = plan.pause and bool(pending)
     stopped_now = program.pending_now
     full = need == FULL
