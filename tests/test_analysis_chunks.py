@@ -253,11 +253,16 @@ def test_openings_that_say_who_opened_are_read_from_the_arrays() -> None:
             assert row == Summary.from_evaluation(evaluate(incident, SLA2, at=at), incident)
         assert [row.customer for row in rows] == ["acme", None, "acme", None]
         assert [row.channel for row in rows] == ["portal", None, "portal", None]
-    # An agent's opening with no customer message has no clock: the row reader says so.
+    # An agent's opening with no customer message has no reaction clock: a blank row
+    # from the arrays, unless a resolution clock runs, which the row reader measures.
     line = json.dumps({"id": "A", "type": "failure", "events": [{**opened, "by": "agent"}, reply]})
-    reader = evaluate_jsonl([line], SLA2, engine="numpy")
-    [row] = list(reader)
-    assert reader._rowwise == 1 and row.cycles == 0
+    incident = Incident.from_dict(json.loads(line))
+    for tier, rowwise in ((SLA2, 0), (SLA2.replace(resolution="PT30H"), 1)):
+        for at in (None, datetime(2026, 11, 30, 10, 40, tzinfo=UTC)):
+            reader = evaluate_jsonl([line], tier, engine="numpy", at=at)
+            [row] = list(reader)
+            assert reader._rowwise == rowwise and row.cycles == 0
+            assert row == Summary.from_evaluation(evaluate(incident, tier, at=at), incident)
 
 
 def test_the_catalog_path_splits_a_chunk_by_tier() -> None:

@@ -38,12 +38,21 @@ def test_options_are_checked_with_the_accepted_forms() -> None:
         Plan.of(SLA2, pause=1)  # type: ignore[arg-type]
 
 
-def test_an_equal_copy_shares_the_memo_however_the_caches_filled_up() -> None:
+@pytest.mark.parametrize("filled", [0, 62, 126])
+def test_an_equal_copy_shares_the_memo_however_the_caches_filled_up(filled: int) -> None:
     # Regression: the two caches were emptied on their own, so a tier still found by
     # identity could hold a plan its value no longer found, and an equal copy then
-    # got a new memo (this failed depending on the tests run before it).
+    # got a new memo (this failed depending on the tests run before it).  And: the
+    # caches emptied between a copy's call and its original's (62 or 126 plans kept
+    # before) gave the original a memo of its own.
     import random
 
+    from slaclock._sla import plan
+
+    plan._BY_VALUE.clear()
+    plan._BY_ID.clear()
+    for k in range(filled):
+        plan_of(SLA2.replace(reaction=f"PT{k + 1000}M"))
     rng = random.Random(5)
     base = SLA2.replace(reaction="PT3H")
     for step in range(600):

@@ -448,6 +448,38 @@ def test_evaluate_jsonl_rows_equal_the_reference(data: st.DataObject) -> None:
             )
 
 
+@settings(max_examples=60)
+@given(st.data())
+def test_a_catalogs_chunk_in_one_pass_equals_the_reference(data: st.DataObject) -> None:
+    """Records on several tiers of one catalog, read by the numpy engine in one pass.
+
+    The tiers differ in calendar, cycle rule, pause option, targets, resolution
+    target and at-risk share, most without update cycles or escalation levels (so
+    the arrays read them), each record on the tier it names.
+    """
+    drawn = data.draw(st.lists(tiers(), min_size=2, max_size=4), label="tiers")
+    simple = data.draw(st.lists(st.booleans(), min_size=len(drawn), max_size=len(drawn)))
+    catalog_tiers = {
+        f"T{k}": tier.replace(id=f"T{k}", update=None, escalations=())
+        if plain or k == 0
+        else tier.replace(id=f"T{k}")
+        for k, (tier, plain) in enumerate(zip(drawn, simple, strict=True))
+    }
+    batch = data.draw(st.lists(incidents(), min_size=1, max_size=10), label="incidents")
+    names = [data.draw(st.sampled_from(sorted(catalog_tiers))) for _ in batch]
+    at = data.draw(st.none() | instants_around(batch), label="at")
+    expected = [
+        Summary(**summary_fields(replay(inc, catalog_tiers[name], at=at), inc, name))
+        for inc, name in zip(batch, names, strict=True)
+    ]
+    lines = [
+        json.dumps({**inc.to_dict(), "tier": name}) for inc, name in zip(batch, names, strict=True)
+    ]
+    catalog = Catalog(calendars={}, tiers=catalog_tiers)
+    for engine in ("numpy", "python"):
+        assert list(evaluate_jsonl(lines, catalog, at=at, engine=engine)) == expected, engine
+
+
 @settings(max_examples=225)
 @given(st.data())
 def test_a_pause_after_the_due_instant_changes_nothing_but_the_counting(

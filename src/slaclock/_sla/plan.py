@@ -135,9 +135,14 @@ def plan_of(tier: Tier) -> Plan:
     with _LOCK:
         # Both caches are emptied together: a plan found by identity must be the one
         # its value finds, or an equal copy would get a memo of its own.
+        # A plan equal tiers already share is kept across the clearing, so a copy
+        # asked about right after its original (or the other way) still shares it.
         if len(_BY_VALUE) >= _LIMIT or len(_BY_ID) >= _LIMIT:
+            kept = _BY_VALUE.get(tier)
             _BY_VALUE.clear()
             _BY_ID.clear()
+            if kept is not None:
+                _BY_VALUE[tier] = kept
         found = _BY_VALUE.get(tier)
         if found is None:
             found = _BY_VALUE[tier] = Plan.of(tier)

@@ -311,7 +311,7 @@ def _chunk_rows(
     at: int | None,
 ) -> tuple[list[Summary | None], list[int]]:
     """Rows of a chunk's records (decoded from ``lines``) by the numpy engine, and positions it left."""
-    if isinstance(plans, Plan) and MISSING not in records:
+    if MISSING not in records:  # a catalog's chunk too: each record on its tier, in one pass
         return chunks.rows_of(records, lines, plans, at)  # type: ignore[no-any-return]
     groups: dict[int, tuple[Plan, list[int]]] = {}
     left = []

@@ -12,7 +12,9 @@ on the calendar's laid-out span (``_calendar.batch``, the code behind
 a sequence's meaning is its program from the shared table of
 ``slaclock._sla.lifecycle``, and the verdicts are the rules of
 ``slaclock._sla.clocks`` applied to arrays (tests hold every row equal
-to :func:`slaclock.evaluate`'s).
+to :func:`slaclock.evaluate`'s).  A catalog's chunk is one pass too: each record
+is read on the plan its ``tier`` names, with the plans' targets and shares as
+per-row arrays, and one call of the verdicts per calendar and cycle rule.
 
 What this module does not take on, it leaves to the row reader, which reads it
 exactly as before: a whole chunk when a record is not a plain object with values of
@@ -20,15 +22,18 @@ the right types (the caller then splits the chunk to find it), and single incide
 with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident``
 refuses, whose events carry more than ``type`` and ``at`` (but for a work log's
 ``duration`` and the opening's ``by``), whose timestamps are not in one of the
-forms read here, whose log breaks a rule or is out of time order, or whose clocks
+forms read here, whose log breaks a rule or is out of time order, whose clocks
 have stops (a pause while pending, a resolution clock with pending or reopened
-spans).
+spans), that name no tier of the catalog or a tier with update cycles or
+escalation levels, or that have no reaction cycle on a tier with a resolution
+target (without one, such a log's row is blank, and read here).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from itertools import accumulate, chain, compress, repeat
-from operator import getitem, itemgetter
+from operator import getitem, is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,9 +41,11 @@ import numpy as np
 from slaclock._calendar.batch import deadline_us_many, elapsed_us_many
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
 from slaclock._sla import clocks
-from slaclock._sla.lifecycle import KIND_CODES, Program, programs
+from slaclock._sla.lifecycle import KIND_CODES, Program
+from slaclock._sla.plan import Plan
 from slaclock.analysis._decode import (
     MISSING,
+    OWNER_KEYS,
     RECORD_KEYS,
     check_scope,
     owner_fields,
@@ -49,8 +56,6 @@ from slaclock.analysis._rows import Summary, empty, new_row, uncovered
 
 if TYPE_CHECKING:
     import numpy.typing as npt
-
-    from slaclock._sla.plan import Plan
 
     Ints = npt.NDArray[np.int64]
     Bools = npt.NDArray[np.bool_]
@@ -75,7 +80,7 @@ _FAR = 50 * 366 * 86_400_000_000  # fifty years, in microseconds
 
 
 def rows_of(
-    records: list[Any], lines: list[str], plan: Plan, at: int | None
+    records: list[Any], lines: list[str], plans: Plan | Mapping[str, Plan], at: int | None
 ) -> tuple[list[Summary | None], list[int]]:
     """:func:`rows`, splitting the chunk in halves around whatever it raises on.
 
@@ -83,21 +88,24 @@ def rows_of(
     takes them all and finds the bad one itself.
     """
     try:
-        return rows(records, lines, plan, at)
+        return rows(records, lines, plans, at)
     except Exception:
         if len(records) <= 8:
             return [None] * len(records), list(range(len(records)))
     half = len(records) // 2
-    made, left = rows_of(records[:half], lines[:half], plan, at)
-    more, rest = rows_of(records[half:], lines[half:], plan, at)
+    made, left = rows_of(records[:half], lines[:half], plans, at)
+    more, rest = rows_of(records[half:], lines[half:], plans, at)
     return made + more, left + [half + k for k in rest]
 
 
 def rows(
-    records: list[Any], lines: list[str], plan: Plan, at: int | None
+    records: list[Any], lines: list[str], plans: Plan | Mapping[str, Plan], at: int | None
 ) -> tuple[list[Summary | None], list[int]]:
-    """The rows of records decoded from ``lines`` on one plan, and the positions left to the row reader.
+    """The rows of records decoded from ``lines``, and the positions left to the row reader.
 
+    ``plans`` is the plan of every record, or a catalog's plans by tier id: then
+    each record is read on the plan its ``tier`` field names, all in one pass over
+    the chunk (a record naming no plan is left to the row reader, which words why).
     A position left to the row reader has ``None`` for its row.  Raises
     :class:`Irregular` (or whatever a check meets, such as a ``KeyError``) when a
     record is not a plain object of known keys and values of the right types, or
@@ -105,9 +113,12 @@ def rows(
     :func:`~slaclock.analysis._decode.scannable`).
     """
     m = len(records)
-    if plan.update is not None or plan.levels:
-        # Update cycles and escalation levels are left to the row reader (a few
-        # tiers have them; docs/performance.md).
+    single = isinstance(plans, Plan)
+    plist: list[Plan] = [plans] if isinstance(plans, Plan) else list(plans.values())
+    # Update cycles and escalation levels are left to the row reader (a few tiers
+    # have them; docs/performance.md).
+    usable = [plan.update is None and not plan.levels for plan in plist]
+    if not any(usable):
         return [None] * m, list(range(m))
     if set(map(type, records)) != _DICT:
         raise Irregular
@@ -137,31 +148,43 @@ def rows(
     first: Ints = np.array(bounds[:-1], dtype=np.int64)  # each incident's first event
     owner = np.repeat(np.arange(m), counts)  # each event's incident
     rowwise = np.zeros(m, dtype=bool)  # incidents left to the row reader
+    # Each record's plan, as its number in ``plist`` (-1: none of them).
+    pid_list: list[int]
+    if isinstance(plans, Plan):
+        pid_list = [0] * m
+        pid = np.zeros(m, dtype=np.int64)
+    else:
+        index: dict[Any, int] = {name: k for k, name in enumerate(plans)}
+        pid_list = list(map(index.get, named, repeat(-1)))
+        pid = np.array(pid_list, dtype=np.int64)
+        rowwise[pid < 0] = True
+    if not all(usable):
+        rowwise[np.isin(pid, [k for k, ok in enumerate(usable) if not ok])] = True
     owned_strings = 0
     # Whom each incident is for: read only when some record says (a context column).
     customers: list[Any] | Any = repeat(None)
     contracts: list[Any] | Any = repeat(None)
-    if owned:  # some record says whom it is for: checked one by one, as the row reader does
+    if owned:  # some record says whom it is for: checked by Incident's own rule
         customers = list(map(dict.get, records, repeat("customer")))
         contracts = list(map(dict.get, records, repeat("contract")))
-        for j, record in enumerate(records):
-            if not RECORD_KEYS.issuperset(record):
-                strings, accepted = owner_fields(record)
-                owned_strings += strings
-                if not accepted:
-                    rowwise[j] = True
+        owned_strings, refused_owners = _owners(records, customers, contracts)
+        rowwise[refused_owners] = True
 
-    # Coverage: the plan's memo holds answers for valid types and channels only.
-    reasons = list(
-        map(plan.coverage.get, zip(types, parties, channels, strict=True), repeat(MISSING))
-    )
+    # Coverage: the plans' memos hold answers for valid types and channels only.
+    scopes = zip(types, parties, channels, strict=True)
+    if single:
+        reasons = list(map(plist[0].coverage.get, scopes, repeat(MISSING)))
+    else:
+        memos = [plan.coverage for plan in plist] + [_NO_COVERAGE]  # -1: the empty one
+        reasons = list(map(dict.get, map(memos.__getitem__, pid_list), scopes, repeat(MISSING)))
     # A memo hit says the type is text and the channel text or absent.
     type_strings, channel_strings = m, m - channels.count(None)
     if MISSING in reasons:
         type_strings = list(map(type, types)).count(str)
         channel_strings = list(map(type, channels)).count(str)
         for j, reason in enumerate(reasons):
-            if reason is MISSING:
+            if reason is MISSING and pid_list[j] >= 0:
+                plan = plist[pid_list[j]]
                 try:
                     check_scope(plan.tier.vocabulary, types[j], channels[j])
                 except Exception:
@@ -227,106 +250,217 @@ def rows(
     rowwise[owner[back[owner[back] == owner[back - 1]]]] = True
 
     known = None if at is None else np.add.reduceat((us <= at).view(np.int8), first, dtype=np.int64)
-    # Programs, by the code string of each log (the slice of its events' codes), from
-    # the table of logs opened by the customer, or by an agent.
+    # Each log's sequence of kinds: the slice of its events' codes.
     keys = list(map(codes.__getitem__, map(slice, bounds[:-1], bounds[1:])))
-    table = programs(agent_opened=False, restart=plan.restart)
-    which, layout = _numbers(table, keys)
-    refused = layout.refused(plan.pause, plan.resolution is not None)
-    agent = None
-    if agents:
-        agent = np.zeros(m, dtype=bool)
-        agent[agents] = True
-        agent_table = programs(agent_opened=True, restart=plan.restart)
-        rowwise[~agent] |= refused[which[~agent]]
-        logs = [keys[j] for j in agents]
-        # Known at ``at``, such a log may not have reached the customer's first
-        # message yet: no clock at all, which the row reader words.
-        for cut in (False, True) if known is not None else (False,):
-            if cut:
-                logs = list(map(getitem, logs, map(slice, known[agents].tolist())))  # type: ignore[index]
-            agent_which, agent_layout = _numbers(agent_table, logs)
-            rowwise[agents] |= agent_layout.refused(plan.pause, plan.resolution is not None)[
-                agent_which
-            ]
-    else:
-        rowwise |= refused[which]
-
-    out: list[Summary | None] = [None] * m
-    left = np.flatnonzero(rowwise).tolist()
-    if not left and not agents and not any(reasons) and (known is None or known.all()):
-        clocks = list(range(m))  # the usual chunk: every row from the arrays
-    else:
-        clocks = []
-        tier = plan.tier.id
-        for j in np.flatnonzero(~rowwise).tolist():
-            reason = reasons[j]
-            if reason is None and (known is None or known[j]):
-                clocks.append(j)
-                continue
-            fields = (ids[j], tier, _at(customers, j), _at(contracts, j), types[j], channels[j])
-            opened = int(us[first[j]])
-            if reason is not None:
-                out[j] = uncovered(plan, (*fields, parties[j], opened), reason)
-            else:  # nothing known yet at ``at``
-                out[j] = empty(plan, (*fields, parties[j], opened))
-    if not clocks:
-        return out, left
+    agent = np.zeros(m, dtype=bool)
+    agent[agents] = True
     context = (ids, customers, contracts, types, channels, parties)
-    if agent is not None:  # each table's logs on their own
-        chosen = agent[clocks]
-        groups = [
-            (table, [j for j, a in zip(clocks, chosen.tolist(), strict=True) if not a]),
-            (agent_table, [j for j, a in zip(clocks, chosen.tolist(), strict=True) if a]),
-        ]
-        for group_table, group in groups:
-            if group:
-                made = _rows_of_logs(plan, at, us, first, keys, context, known, group_table, group)
-                for j, row in zip(group, made, strict=True):
-                    out[j] = row
-        return out, left
-    if len(clocks) == m and known is None:
-        return _verdicts(plan, at, us, first, which, layout, context), left  # type: ignore[return-value]
-    made = _rows_of_logs(plan, at, us, first, keys, context, known, table, clocks)
-    for j, row in zip(clocks, made, strict=True):
-        out[j] = row
-    return out, left
+    chunk = _Chunk(plist, pid, us, first, keys, known, agent, context, at)
+    out: list[Summary | None] = [None] * m
+    # Plans sharing their tables of programs (the same cycle rule) and their calendar
+    # are read together: a catalog's tiers usually make one group.
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for k, plan in enumerate(plist):
+        if usable[k]:
+            key = (id(plan.tables[0]), id(plan.tables[1]), id(plan.timeline))
+            groups.setdefault(key, []).append(k)
+    for members in groups.values():
+        if len(groups) == 1:
+            chosen = np.flatnonzero(~rowwise)
+        else:
+            chosen = np.flatnonzero(~rowwise & np.isin(pid, members))
+        if not chosen.size:
+            continue
+        if (
+            single
+            and chosen.size == m
+            and not agents
+            and known is None
+            and not any(reasons)
+            and chunk.usual(plist[0])
+        ):
+            return _verdicts(chunk, None, chunk.numbers, chunk.tab), []  # type: ignore[return-value]
+        chunk.rows(chosen, reasons, rowwise, out)
+    return out, np.flatnonzero(rowwise).tolist()
 
 
-def _rows_of_logs(
-    plan: Plan,
-    at: int | None,
-    us: Ints,
-    first: Ints,
-    keys: list[str],
-    context: _Columns,
-    known: Ints | None,
-    table: Any,
-    chosen: list[int],
-) -> list[Summary]:
-    """The rows of the chosen incidents of a chunk, their logs cut at ``at``, on one table.
+_NO_COVERAGE: dict[Any, Any] = {}
 
-    ``context`` holds the chunk's context columns; the chosen incidents' are taken from it.
-    """
-    logs = [keys[j] for j in chosen]
-    if known is not None:  # the logs as known at ``at``
-        logs = list(map(getitem, logs, map(slice, known[chosen].tolist())))
-    which, layout = _numbers(table, logs)
-    ids, customers, contracts, types, channels, parties = context
-    picked: _Columns = (
-        [ids[j] for j in chosen],
-        _picked(customers, chosen),
-        _picked(contracts, chosen),
-        [types[j] for j in chosen],
-        [channels[j] for j in chosen],
-        [parties[j] for j in chosen],
+
+class _Chunk:
+    """A chunk's checked columns, read on the plans of one table of programs at a time."""
+
+    __slots__ = (
+        "agent",
+        "at",
+        "context",
+        "first",
+        "keys",
+        "known",
+        "layouts",
+        "numbers",
+        "pid",
+        "plist",
+        "tab",
+        "us",
     )
-    return _verdicts(plan, at, us, first[chosen], which, layout, picked)
+
+    def __init__(
+        self,
+        plist: list[Plan],
+        pid: Ints,
+        us: Ints,
+        first: Ints,
+        keys: list[str],
+        known: Ints | None,
+        agent: Bools,
+        context: _Columns,
+        at: int | None,
+    ) -> None:
+        self.plist, self.pid, self.us, self.first, self.keys = plist, pid, us, first, keys
+        self.known, self.agent, self.context, self.at = known, agent, context, at
+        self.layouts: list[_Layout | None] = [None, None]  # by table: the customer's, an agent's
+        self.numbers: Ints = np.zeros(0, dtype=np.int64)
+        self.tab: Bools | None = None
+
+    def usual(self, plan: Plan) -> bool:
+        """The usual chunk on one plan: every log opened by the customer, no program refused.
+
+        Sets the programs' numbers (``numbers``) and layout; ``False`` if some log
+        is refused or has no clock, which :meth:`rows` then takes row by row.
+        """
+        which, layout = _numbers(plan.tables[False], self.keys)
+        self.layouts[0], self.numbers = layout, which
+        refused = layout.refused(plan.pause, plan.resolution is not None)[which]
+        return not refused.any() and bool(layout.cycles[which].all())
+
+    def rows(
+        self, chosen: Ints, reasons: list[Any], rowwise: Bools, out: list[Summary | None]
+    ) -> None:
+        """Fill ``out`` with the rows of the ``chosen`` incidents (all on one table of programs).
+
+        Marks in ``rowwise`` those whose programs the arrays do not take.
+        """
+        plist, pid, us, first = self.plist, self.pid[chosen], self.us, self.first
+        tables = plist[int(pid[0])].tables
+        options = np.array([_Layout.option(plan) for plan in plist], dtype=np.int64)[pid]
+        tab = self.agent[chosen]
+        which = np.zeros(chosen.size, dtype=np.int64)
+        refused = np.zeros(chosen.size, dtype=bool)  # the whole log's program
+        refused_cut = np.zeros(chosen.size, dtype=bool)  # the program of what is known at ``at``
+        cycles = np.zeros(chosen.size, dtype=np.int64)
+        chosen_list = chosen.tolist()
+        logs = _picked(self.keys, chosen_list)
+        cut = None
+        if self.known is not None:
+            cut = self.known[chosen]
+            cut_logs: list[str] = list(map(getitem, logs, map(slice, cut.tolist())))
+        for a in (False, True):
+            mask = tab == a
+            if not mask.any():
+                continue
+            positions = np.flatnonzero(mask).tolist() if (a or tab.any()) else None
+            full = logs if positions is None else [logs[k] for k in positions]
+            found, layout = _numbers(tables[a], full)
+            refused[mask] = layout.refusals[options[mask], found]
+            if cut is not None:  # the logs as known at ``at``
+                known_logs = cut_logs if positions is None else [cut_logs[k] for k in positions]
+                found, layout = _numbers(tables[a], known_logs)
+                refused_cut[mask] = layout.refusals[options[mask], found]
+            which[mask] = found
+            cycles[mask] = layout.cycles[found]
+            self.layouts[a] = layout
+        resolution = np.array([plan.resolution is not None for plan in plist])[pid]
+        covered = np.fromiter(
+            map(is_, _picked(reasons, chosen_list), repeat(None)), dtype=bool, count=chosen.size
+        )
+        # Nothing known yet at ``at`` (a blank row, whatever the log), or no clock at
+        # all (an agent's opening before the customer's first message: a blank row
+        # too, unless a resolution clock runs, which the row reader measures).
+        nothing = np.zeros(chosen.size, dtype=bool) if cut is None else cut == 0
+        clockless = cycles == 0
+        refused |= refused_cut & ~nothing
+        refused |= clockless & resolution & covered & ~nothing
+        rowwise[chosen[refused]] = True
+        blank = (clockless | nothing) & ~refused
+        take = ~refused & ~blank & covered
+        ids, customers, contracts, types, channels, parties = self.context
+        for k in np.flatnonzero(~refused & (blank | ~covered)).tolist():
+            j = chosen_list[k]
+            plan = plist[int(pid[k])]
+            fields = (ids[j], plan.tier.id, _at(customers, j), _at(contracts, j), types[j])
+            context = (*fields, channels[j], parties[j], int(us[first[j]]))
+            reason = reasons[j]
+            out[j] = empty(plan, context) if reason is None else uncovered(plan, context, reason)
+        if not take.any():
+            return
+        picked = chosen[take]
+        made = _verdicts(self, picked, which[take], tab[take] if tab.any() else None)
+        for j, row in zip(picked.tolist(), made, strict=True):
+            out[j] = row
 
 
-def _picked(column: list[Any] | Any, chosen: list[int]) -> Any:
-    """The chosen rows of a context column (``repeat(None)`` stays as it is)."""
-    return [column[j] for j in chosen] if type(column) is list else column
+def _owners(
+    records: list[Any], customers: list[Any], contracts: list[Any]
+) -> tuple[int, list[int]]:
+    """The strings the records' owner fields hold, and the records whose fields ``Incident`` refuses.
+
+    Owner fields accepted once are remembered by their exact values when flat
+    (customer and contract text or absent, attributes text by text key): a
+    remembered key can equal only values of those types, so a hit is exactly the
+    check's answer.  The usual chunk is then three ``map``\\ s and a sum.
+    """
+    if _ALL_KEYS.issuperset(chain.from_iterable(records)):
+        try:
+            attributes = map(dict.get, records, repeat("attributes"), repeat(_NO_ATTRIBUTES))
+            items = map(tuple, map(dict.items, attributes))
+            keys = list(zip(customers, contracts, items, strict=True))
+            found: list[Any] = list(map(_OWNED.get, keys))
+        except TypeError:  # attributes not an object, or a value that is not hashable
+            pass
+        else:
+            if None not in found:
+                return sum(found), []
+            misses = [j for j, count in enumerate(found) if count is None]
+            strings, refused = _owners_of(records, customers, contracts, misses)
+            return strings + sum(filter(None, found)), refused
+    return _owners_of(records, customers, contracts, range(len(records)))
+
+
+def _owners_of(
+    records: list[Any], customers: list[Any], contracts: list[Any], chosen: Iterable[int]
+) -> tuple[int, list[int]]:
+    """:func:`_owners` of the chosen records, one by one, remembering what is accepted."""
+    strings, refused = 0, []
+    for j in chosen:
+        record = records[j]
+        if RECORD_KEYS.issuperset(record):
+            continue
+        count, accepted = owner_fields(record)
+        strings += count
+        if not accepted:
+            refused.append(j)
+            continue
+        attributes = record.get("attributes", _NO_ATTRIBUTES)
+        if (
+            type(customers[j]) in _TEXT
+            and type(contracts[j]) in _TEXT
+            and type(attributes) is dict
+            and set(map(type, attributes.values())) <= _STR
+        ):
+            if len(_OWNED) >= _OWNED_LIMIT:
+                _OWNED.clear()
+                _OWNED[None, None, ()] = 0
+            _OWNED[customers[j], contracts[j], tuple(attributes.items())] = count
+    return strings, refused
+
+
+_ALL_KEYS = RECORD_KEYS | OWNER_KEYS
+_NO_ATTRIBUTES: dict[str, Any] = {}
+_TEXT = frozenset((str, type(None)))
+# Owner fields accepted, by (customer, contract, attribute items): the strings they hold.
+_OWNED: dict[tuple[Any, ...], int] = {(None, None, ()): 0}
+_OWNED_LIMIT = 10_000
 
 
 def _numbers(table: Any, keys: list[str]) -> tuple[Ints, _Layout]:
@@ -357,8 +491,15 @@ class _Layout:
 
     # Which programs the row reader takes, by (pause while pending, resolution clock):
     # bad logs and clocks with stops (a work log without its duration is found
-    # from the events themselves); rows of ``refusals`` in this order.
+    # from the events themselves); rows of ``refusals`` in this order.  A program
+    # without a cycle is not refused here: its row is blank unless a resolution
+    # clock runs, which the reader sees.
     _OPTIONS = ((False, False), (False, True), (True, False), (True, True))
+
+    @classmethod
+    def option(cls, plan: Plan) -> int:
+        """The row of ``refusals`` for a plan's options."""
+        return cls._OPTIONS.index((plan.pause, plan.resolution is not None))
 
     def __init__(self) -> None:
         self.count = 0  # programs laid out
@@ -398,7 +539,6 @@ class _Layout:
             self.refusals[k, lo:hi] = [
                 p is None
                 or p.fault is not None
-                or not p.cycles
                 or bool(p.changes)  # measured on several tiers: the row reader's
                 or (pause and bool(p.pending))
                 or (resolution and bool(p.pending or p.resolved))
@@ -419,31 +559,54 @@ class _Layout:
 _grow = _Layout.grown
 
 
-def _verdicts(
-    plan: Plan,
-    at: int | None,
-    us: Ints,
-    first: Ints,
-    which: Ints,
-    layout: _Layout,
-    context: _Columns,
-) -> list[Summary]:
+def _take(layouts: list[_Layout | None], tab: Bools | None, which: Ints, name: str) -> Ints:
+    """A layout column at each incident's program number, from its table's layout."""
+    if tab is None:
+        return getattr(layouts[0], name)[which]  # type: ignore[no-any-return]
+    out = np.zeros(which.size, dtype=np.int64)
+    for a, layout in enumerate(layouts):
+        mask = tab == a
+        if layout is not None and mask.any():
+            out[mask] = getattr(layout, name)[which[mask]]
+    return out
+
+
+def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None) -> list[Summary]:
     """The rows of covered incidents whose clocks have no stops: the row engine's verdicts on arrays.
 
-    ``first`` is each incident's first event in ``us``, ``which`` its (cut) program's
-    number, ``context`` its id, customer, contract, type, channel and third-party flag.
+    ``picked`` are the incidents' positions in the chunk (``None``: all of them),
+    ``which`` their (cut) programs' numbers, ``tab`` which of them an agent opened
+    (their programs are in the other table; ``None``: none of them).
     """
-    ids, customers, contracts, types, channels, parties = context
-    tl = plan.timeline
+    plist, us, at = chunk.plist, chunk.us, chunk.at
+    ids, customers, contracts, types, channels, parties = chunk.context
+    first, pid = chunk.first, chunk.pid
+    if picked is not None:
+        first, pid = first[picked], pid[picked]
+        chosen = picked.tolist()
+        ids, types = _picked(ids, chosen), _picked(types, chosen)
+        channels, parties = _picked(channels, chosen), _picked(parties, chosen)
+        customers, contracts = _picked(customers, chosen), _picked(contracts, chosen)
+    layouts = chunk.layouts
+    tl = plist[int(pid[0])].timeline  # one calendar for the group
     g = len(ids)
-    n = layout.length[which]  # events known: the horizon's position
-    per = layout.cycles[which]
-    if not per.all():  # an opening by the customer always starts a cycle
+    n = _take(layouts, tab, which, "length")  # events known: the horizon's position
+    per = _take(layouts, tab, which, "cycles")
+    if not per.all():  # the caller sends clockless programs elsewhere
         raise Irregular
     owner = np.repeat(np.arange(g), per)  # each cycle's incident
     head = np.cumsum(per) - per  # each incident's first cycle
-    rows_ = layout.start[which][owner] + (np.arange(len(owner)) - head[owner])
-    pos, end_pos, first_code, superseded_code = layout.table[:, rows_]
+    rows_ = _take(layouts, tab, which, "start")[owner] + (np.arange(len(owner)) - head[owner])
+    if tab is None:
+        pos, end_pos, first_code, superseded_code = layouts[0].table[:, rows_]  # type: ignore[union-attr]
+    else:
+        cells = np.zeros((4, rows_.size), dtype=np.int64)
+        by_cycle = tab[owner]
+        for a, layout in enumerate(layouts):
+            mask = by_cycle == a
+            if layout is not None and mask.any():
+                cells[:, mask] = layout.table[:, rows_[mask]]
+        pos, end_pos, first_code, superseded_code = cells
     is_first, superseded = first_code == 1, superseded_code == 1
     base, n_of = first[owner], n[owner]
     running = end_pos == n_of
@@ -451,7 +614,13 @@ def _verdicts(
     end = us[base + np.minimum(end_pos, n_of - 1)]  # a running cycle ends at the last event
     if at is not None:
         end[running] = at
-    target = np.where(is_first, plan.first_reaction, plan.reaction)
+    if len(plist) == 1:
+        plan = plist[0]
+        target = np.where(is_first, plan.first_reaction, plan.reaction)
+    else:
+        reaction = np.array([plan.reaction for plan in plist], dtype=np.int64)[pid]
+        first_reaction = np.array([plan.first_reaction for plan in plist], dtype=np.int64)[pid]
+        target = np.where(is_first, first_reaction[owner], reaction[owner])
     listed_first = np.zeros(len(owner), dtype=bool)
     listed_first[head] = True
     # Answered sooner than the target on the wall clock: on time, and nothing else of
@@ -468,40 +637,49 @@ def _verdicts(
     live = counted & ~breached & running  # at most one running cycle an incident
     next_due = np.full(g, _NONE, dtype=np.int64)
     next_due[owner[live]] = due[live]
+    risk = _shares(plist, pid)
     at_risk = np.zeros(g, dtype=bool)
     if at is not None:
-        at_risk[owner[live]] = _risky(used[live], target[live], plan.risk)
+        at_risk[owner[live]] = _risky(used[live], target[live], _cut(risk, owner[live]))
     first_due, first_taken = due[head], used[head]
     unanswered = running[head] | superseded[head]
     first_answered = _or_none(end[head], unanswered)
-    resolution_due: list[int] | Any = repeat(None)
-    if plan.resolution is not None:
-        target_r = plan.resolution
-        since_of = layout.since[which]
-        opened = us[first]
-        horizon = us[first + n - 1] if at is None else np.full(g, at, dtype=np.int64)
+    resolution_due: list[int | None] | Any = repeat(None)
+    targets = [-1 if plan.resolution is None else plan.resolution for plan in plist]
+    if max(targets) >= 0:
+        target_r = np.array(targets, dtype=np.int64)[pid]
+        r = np.flatnonzero(target_r >= 0)
+        since_of = _take(layouts, tab, which, "since")[r]
+        opened = us[first[r]]
+        horizon = us[first[r] + n[r] - 1] if at is None else np.full(r.size, at, dtype=np.int64)
         stopped = since_of >= 0
-        clock_end = np.where(stopped, us[first + np.maximum(since_of, 0)], horizon)
+        clock_end = np.where(stopped, us[first[r] + np.maximum(since_of, 0)], horizon)
         used_r = elapsed_us_many(tl, opened, clock_end)
-        targets_r = np.full(g, target_r, dtype=np.int64)
+        targets_r = target_r[r]
         due_r = deadline_us_many(tl, opened, targets_r)
         late = clocks.breached(used_r, targets_r, clock_end, due_r)
         if at is None:
             late &= stopped  # unresolved after the last event: no verdict
-        breaches += late
-        worst = np.where(late, np.maximum(worst, clocks.overdue(used_r, targets_r)), worst)
+        breaches[r] += late
+        worst[r] = np.where(late, np.maximum(worst[r], clocks.overdue(used_r, targets_r)), worst[r])
         waiting = ~late & ~stopped
-        next_due = np.where(waiting & (due_r < next_due), due_r, next_due)
+        next_due[r] = np.where(waiting & (due_r < next_due[r]), due_r, next_due[r])
         if at is not None:
-            at_risk |= waiting & _risky(used_r, targets_r, plan.risk)
-        resolution_due = due_r.tolist()
+            at_risk[r] |= waiting & _risky(used_r, targets_r, _cut(risk, r))
+        dues = np.zeros(g, dtype=np.int64)
+        dues[r] = due_r
+        resolution_due = _or_none(dues, target_r < 0)
+    if len(plist) == 1:
+        tier_ids: Any = repeat(plist[0].tier.id)
+    else:
+        tier_ids = list(map([plan.tier.id for plan in plist].__getitem__, pid.tolist()))
     return list(
         map(
             new_row,
             repeat(Summary),
             zip(
                 ids,
-                repeat(plan.tier.id),
+                tier_ids,
                 customers,
                 contracts,
                 types,
@@ -526,6 +704,34 @@ def _verdicts(
     )
 
 
+def _shares(plist: list[Plan], pid: Ints) -> tuple[Any, Any]:
+    """The at-risk share (numerator, denominator) of each incident's plan: numbers or arrays."""
+    if len(plist) == 1:
+        return plist[0].risk
+    parts = [part for plan in plist for part in plan.risk]
+    kind = np.int64 if max(parts) < 2**62 else object  # a share of huge terms: exact integers
+    numerators = np.array([plan.risk[0] for plan in plist], dtype=kind)[pid]
+    denominators = np.array([plan.risk[1] for plan in plist], dtype=kind)[pid]
+    return numerators, denominators
+
+
+def _cut(share: tuple[Any, Any], at: Ints) -> tuple[Any, Any]:
+    """The shares of the incidents at ``at`` (a share of numbers is everyone's)."""
+    numerator, denominator = share
+    if isinstance(numerator, int):
+        return share
+    return numerator[at], denominator[at]
+
+
+def _picked(column: list[Any] | Any, chosen: list[int]) -> Any:
+    """The chosen rows of a column, as a list (``repeat(None)`` stays as it is)."""
+    if type(column) is not list:
+        return column
+    if len(chosen) == 1:
+        return [column[chosen[0]]]
+    return list(itemgetter(*chosen)(column)) if chosen else []
+
+
 def _at(column: list[Any] | Any, j: int) -> Any:
     """Row ``j`` of a context column (``repeat(None)`` when no record has it)."""
     return column[j] if type(column) is list else None
@@ -533,21 +739,28 @@ def _at(column: list[Any] | Any, j: int) -> Any:
 
 def _or_none(values: Ints, absent: Bools) -> list[int | None]:
     """``values`` as a list, with ``None`` where ``absent``."""
-    if not absent.any():
-        return values.tolist()  # type: ignore[no-any-return]
-    out = values.astype(object)
-    out[absent] = None
-    return out.tolist()  # type: ignore[no-any-return]
+    out: list[int | None] = values.tolist()
+    for k in np.flatnonzero(absent).tolist():
+        out[k] = None
+    return out
 
 
-def _risky(used: Ints, target: Ints, risk: tuple[int, int]) -> Bools:
-    """:func:`clocks.at_risk` element by element, on Python integers where int64 could overflow."""
+def _risky(used: Ints, target: Ints, risk: tuple[Any, Any]) -> Bools:
+    """:func:`clocks.at_risk` element by element, on Python integers where int64 could overflow.
+
+    ``risk`` is one share (numerator, denominator) for all, or one per element as arrays.
+    """
     if not used.size:
         return np.zeros(0, dtype=bool)
-    biggest = max(int(used.max()), int(target.max()), 1) * max(risk)
-    if biggest < 2**62:
+    numerator, denominator = risk
+    share = max(int(np.max(numerator)), int(np.max(denominator)))
+    if max(int(used.max()), int(target.max()), 1) * share < 2**62:
         return clocks.at_risk(used, target, risk)  # type: ignore[no-any-return]
-    return clocks.at_risk(used.astype(object), target.astype(object), risk).astype(bool)  # type: ignore[no-any-return]
+    exact = tuple(
+        part if isinstance(part, int) else np.asarray(part).astype(object) for part in risk
+    )
+    exact_used, exact_target = used.astype(object), target.astype(object)
+    return clocks.at_risk(exact_used, exact_target, exact).astype(bool)  # type: ignore[arg-type, no-any-return]
 
 
 # --------------------------------------------------------------------------- timestamps
