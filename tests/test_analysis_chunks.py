@@ -416,6 +416,40 @@ def test_an_event_short_of_a_key_does_not_hide_another_with_one_too_many() -> No
     assert rows["numpy"][0].first_taken == 0  # the customer wrote at 11:00, the clock starts then
 
 
+@pytest.mark.parametrize(
+    "odd",
+    [
+        [  # kinds that are not text
+            {"type": 5, "at": "2026-11-02T10:00:00+03:00"},
+            {"type": 6, "at": "2026-11-02T11:00:00+03:00"},
+        ],
+        [  # work logs whose durations are numbers
+            {"type": "opened", "at": "2026-11-02T10:00:00+03:00"},
+            {"type": "work_logged", "at": "2026-11-02T11:00:00+03:00", "duration": 3600},
+            {"type": "work_logged", "at": "2026-11-02T12:00:00+03:00", "duration": 60},
+        ],
+        [  # who opened it, not text, and a kind that is not text
+            {"type": "opened", "at": "2026-11-02T10:00:00+03:00", "by": 1},
+            {"type": 7, "at": "2026-11-02T11:00:00+03:00"},
+        ],
+    ],
+)
+def test_a_value_that_is_not_text_does_not_hide_a_key_given_twice(odd: list[Any]) -> None:
+    # Regression: the chunk counted every event value as a string, so two values that
+    # are not text in one line (two strings fewer) made up for a key given twice in
+    # another (two strings more than its record kept), and that line was read with
+    # the second "id" instead of refused.
+    plain = (
+        '{"id":"A","type":"failure","events":[{"type":"opened","at":"2026-11-02T10:00:00+03:00"}]}'
+    )
+    twice = plain.replace('"id":"A"', '"id":"B"')[:-1] + ',"id":"C"}'
+    lines = [plain, twice, json.dumps({"id": "D", "type": "failure", "events": odd})]
+    got = {engine: _outcome(lines, engine) for engine in ("python", "numpy")}
+    assert got["numpy"] == got["python"]
+    assert [row.incident for row in got["python"][0]] == ["A"]
+    assert "line 2, id: the key 'id' appears twice" in got["python"][1][0]
+
+
 def test_work_logs_with_their_durations_stay_in_the_chunks() -> None:
     log = {
         "id": "W",

@@ -461,7 +461,7 @@ def evaluate_jsonl(
     (``pip install 'slaclock[fast]'``, about 1 µs a line faster) and the standard
     library's json otherwise; the rows and errors are the same with either.
     ``engine`` picks how lines are evaluated: ``"auto"`` takes ``"numpy"`` when numpy
-    is installed (``pip install 'slaclock[numpy]'``: chunks of 4,096 lines as arrays,
+    is installed (``pip install 'slaclock[numpy]'``: chunks of 512 lines as arrays,
     several times faster) and ``"python"`` (line by line) otherwise; again the rows
     and errors, and their order, are the same with either.
 

@@ -219,6 +219,12 @@ def rows(
     # without "type" has the code "?", one without "at" makes _instants raise.
     agents: list[int] = []  # incidents an agent opened ("by": "agent" on the opening)
     if event_keys != 2 * size or "?" in codes:
+        # The count of strings above took every event value for text.  A value that
+        # is not (a number for a kind, a duration or "by") is one string fewer in the
+        # text, which would make up for a key given twice in another line: such a
+        # chunk goes to the row reader whole, as its lines are refused there anyway.
+        if set(map(type, chain.from_iterable(map(dict.values, flat)))) != _STR:
+            raise Irregular
         logged = _codes_of(codes) == _WORK_LOGGED
         lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
         for k in np.flatnonzero(lengths != 2).tolist():
