@@ -146,6 +146,12 @@ def test_to_us_refuses_what_it_refused_before_whatever_the_zone() -> None:
         def utcoffset(self, dt: datetime | None) -> timedelta:
             return timedelta(hours=2)
 
+        def dst(self, dt: datetime | None) -> timedelta:
+            return timedelta(0)
+
+        def tzname(self, dt: datetime | None) -> str:
+            return "Two"
+
     moment = datetime(2026, 11, 27, 14, 30, tzinfo=Unhashable())
     assert to_us(moment) == to_us(datetime(2026, 11, 27, 12, 30, tzinfo=UTC))
     with pytest.raises(NaiveDatetimeError, match="naive"):
