@@ -18,7 +18,8 @@ Seconds on a shared machine move by half from one run to the next; with
 ``--instructions`` the script instead counts, with ``valgrind --tool=cachegrind``,
 the instructions of one warm pass of ``schedule`` over the incidents and of one of
 ``deadline`` over their opening instants, each minus a run that makes no call
-(``PYTHONHASHSEED=0``), and gives the ratio of the two (needs valgrind on the PATH).
+(``PYTHONHASHSEED=0``, a full garbage collection after the set-up in every run), and
+gives the ratio of the two (needs valgrind on the PATH).
 ``schedule`` keeps what it derives from an incident and tier on the incident, so a
 warm pass is the cost of asking again about an incident (at its next check); it
 also counts a pass over copies it has not seen (the first call on a new incident,
@@ -47,6 +48,7 @@ GOAL_RATIO = 3.0
 # The child valgrind counts: the benchmark's incidents, warmed once, then one pass
 # of ``schedule`` or ``deadline`` (or none, the run subtracted).
 _CHILD = """
+import gc
 import pickle
 import sys
 from datetime import timedelta
@@ -69,6 +71,10 @@ for start in starts:
 # Copies that schedule has not seen (an unpickled incident starts with an empty memo),
 # made in every mode so that the run subtracted pays for them too.
 fresh = [(pickle.loads(pickle.dumps(inc)), at) for inc, at in pairs]
+# A full collection now, in every mode: the set-up's 100,000 new objects would otherwise
+# bring one (some 50 million instructions over the whole heap) into whichever pass
+# allocates the few objects more that cross the collector's threshold.
+gc.collect()
 if mode == "schedule":
     for inc, at in pairs:
         schedule(inc, tier, at=at)

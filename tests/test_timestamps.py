@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from slaclock import Event, IncidentError, NaiveDatetimeError, SlaclockError, SlaclockValueError
+from slaclock._calendar.instants import to_us
 from slaclock._timestamps import FORM, parse_instant
 from slaclock.cli import parse_instant as cli_parse_instant
 
@@ -96,3 +99,62 @@ def test_a_date_alone_shows_the_accepted_form_everywhere() -> None:
             call()
         assert "'2026-11-27': it has no time of day" in str(info.value)
         assert "'2026-11-27T17:30:00+03:00'" in str(info.value)
+
+
+OFFSETS = st.integers(min_value=-(24 * 3600 - 1), max_value=24 * 3600 - 1).map(
+    lambda seconds: timedelta(seconds=seconds)
+)
+
+
+@given(
+    offset=OFFSETS,
+    wall=st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)),
+)
+def test_a_read_offset_is_one_shared_zone_with_the_same_instant_and_text(
+    offset: timedelta, wall: datetime
+) -> None:
+    text = wall.replace(tzinfo=timezone(offset)).isoformat()
+    made = datetime.fromisoformat(text)
+    read = parse_instant(text)
+    again = parse_instant(text)
+    # Equal to what fromisoformat makes, shown the same way, one zone object per offset.
+    assert read == made
+    assert read.tzinfo == made.tzinfo
+    assert repr(read) == repr(made)
+    assert read.isoformat() == text
+    assert read.utcoffset() == offset
+    assert read.tzname() == made.tzname()
+    assert again.tzinfo is read.tzinfo
+    # Microseconds against the epoch in the shared zone are real time, the same as
+    # through UTC and as for an equal zone of another object or with a name.
+    expected = (made - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert to_us(read) == expected
+    assert to_us(made) == expected
+    assert to_us(made.replace(tzinfo=timezone(offset, "Somewhere"))) == expected
+    assert to_us(read.astimezone(UTC)) == expected
+
+
+def test_utc_offsets_are_read_as_utc_itself() -> None:
+    assert parse_instant("2026-11-27T14:30:00Z").tzinfo is UTC
+    assert parse_instant("2026-11-27T14:30:00+00:00").tzinfo is UTC
+
+
+def test_to_us_refuses_what_it_refused_before_whatever_the_zone() -> None:
+    class Unhashable(tzinfo):
+        __hash__ = None  # type: ignore[assignment]
+
+        def utcoffset(self, dt: datetime | None) -> timedelta:
+            return timedelta(hours=2)
+
+        def dst(self, dt: datetime | None) -> timedelta:
+            return timedelta(0)
+
+        def tzname(self, dt: datetime | None) -> str:
+            return "Two"
+
+    moment = datetime(2026, 11, 27, 14, 30, tzinfo=Unhashable())
+    assert to_us(moment) == to_us(datetime(2026, 11, 27, 12, 30, tzinfo=UTC))
+    with pytest.raises(NaiveDatetimeError, match="naive"):
+        to_us(datetime(2026, 11, 27, 14, 30))
+    with pytest.raises(SlaclockError, match="aware datetime"):
+        to_us("2026-11-27T14:30:00Z")

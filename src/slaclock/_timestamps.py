@@ -11,18 +11,34 @@ instant is UTC and is shown in the zone.
 The JSON Lines fast path in :mod:`slaclock.analysis` keeps its own copy of the
 date, separator and offset checks for speed and hands anything unusual back to
 this reader, so the two must accept the same plain timestamps.
+
+A plain offset is read as one shared ``datetime.timezone`` object per offset
+(:func:`shared_zone`): every ``+03:00`` instant read carries the same object,
+equal to the one ``datetime.fromisoformat`` makes and shown the same way.
+Python subtracts two datetimes with the same ``tzinfo`` object by their wall
+times, without asking the zone for its offset (exact for a fixed offset), so the
+conversion of a read instant to microseconds (``_calendar.instants.to_us``,
+against the epoch in the same object) skips both look-ups of its offset.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slaclock.errors import NaiveDatetimeError, SlaclockValueError, quote
 
-__all__ = ["FORM", "parse_instant", "read_instant", "zone_refusal"]
+__all__ = [
+    "EPOCH",
+    "EPOCHS",
+    "FORM",
+    "parse_instant",
+    "read_instant",
+    "shared_zone",
+    "zone_refusal",
+]
 
 FORM = (
     "an ISO 8601 instant with a UTC offset such as '2026-11-27T17:30:00+03:00' or '...Z', "
@@ -35,6 +51,34 @@ _LONG_FRACTION = re.compile(r"[.,][0-9]{7}")
 _WEEK_DATE = re.compile(r"[0-9]{4}-?W", re.IGNORECASE)
 
 ErrorFactory = Callable[[str], Exception]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# One unnamed timezone per UTC offset met (offsets are whole minutes or seconds
+# within a day: a data set meets a handful); past the limit, offsets are read as
+# fromisoformat makes them.  ``EPOCHS`` holds the epoch in each of them: a datetime
+# with the same tzinfo object subtracts from it by wall time, without asking either
+# side for its offset (exact, the offset being fixed); an equal but distinct
+# timezone finds the entry too and subtracts by real time, as across zones.
+_SHARED: dict[timedelta, timezone] = {timedelta(0): UTC}
+EPOCHS: dict[tzinfo, datetime] = {UTC: EPOCH}
+_SHARED_LIMIT = 1_000
+
+
+def shared_zone(offset: timedelta) -> timezone | None:
+    """The one unnamed ``datetime.timezone`` of ``offset`` that readers share.
+
+    ``None`` when ``offset`` is not a valid UTC offset or the table is full.
+    """
+    found = _SHARED.get(offset)
+    if found is None and len(_SHARED) < _SHARED_LIMIT:
+        try:
+            found = timezone(offset)
+        except (TypeError, ValueError):
+            return None
+        found = _SHARED.setdefault(offset, found)  # another thread may have made it
+        EPOCHS.setdefault(found, EPOCH.astimezone(found))
+    return found
+
 
 # Names the tz database answers to that are no place: each means a different zone, or
 # a different clock, from one machine to the next.  Refused so that one spec or record
@@ -142,6 +186,10 @@ def parse_instant(
             f"{what} {quote(value)} has no UTC offset, and slaclock never guesses one; expected {FORM}"
         )
     if zone is None:
+        if type(result.tzinfo) is timezone and result.tzinfo is not UTC:
+            shared = shared_zone(offset)
+            if shared is not None:
+                return result.replace(tzinfo=shared)
         return result
     try:
         local = result.astimezone(zone)

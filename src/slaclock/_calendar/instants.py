@@ -7,13 +7,13 @@ microsecond), and converts the answer back into the calendar's zone.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from slaclock._timestamps import EPOCH, EPOCHS
 from slaclock.errors import NaiveDatetimeError, SlaclockTypeError, SlaclockValueError
 
 __all__ = ["EPOCH", "MAX_US", "MIN_US", "from_us", "td_from_us", "td_to_us", "to_us"]
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 # The representable range, kept a day inside datetime's limits so that conversion
 # into any zone (offsets under 24 h) cannot overflow.
@@ -23,8 +23,16 @@ MAX_US = (datetime(9999, 12, 30, tzinfo=UTC) - EPOCH) // _ONE_US
 
 def to_us(value: object, *, name: str = "start") -> int:
     """Microseconds since the epoch of an aware datetime; naive or non-datetimes are refused."""
+    # Against the epoch in the value's own zone object when that is a shared fixed
+    # offset (every offset the timestamp reader reads): Python then subtracts wall
+    # times, exact for a fixed offset, without asking either side for its offset.
     try:
-        delta = value - EPOCH  # type: ignore[operator]
+        zone = value.tzinfo  # type: ignore[attr-defined]
+    except AttributeError:  # not a datetime: refused below
+        zone = None
+    epoch = EPOCHS.get(zone, EPOCH) if zone.__class__ is timezone else EPOCH
+    try:
+        delta = value - epoch  # type: ignore[operator]
     except (TypeError, AttributeError):
         pass
     else:

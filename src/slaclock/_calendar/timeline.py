@@ -201,15 +201,6 @@ class View:
         self.cum = self.cap[:-1]
         self.due = [timedelta(microseconds=d - start) for d in block.due_shift]
 
-    def at(self, rel: timedelta) -> datetime:
-        """The aware datetime in the zone ``rel`` after the block's start (within the block).
-
-        :meth:`Timeline.deadline_at` ends the same way, inlined (its hot path).
-        """
-        if self.local:
-            return self.anchor + rel
-        return (self.anchor + rel).astimezone(self.zone)
-
 
 def _one_offset(zone: ZoneInfo, lo: datetime, hi: datetime) -> bool:
     """Whether ``zone`` keeps one UTC offset over the UTC instants ``[lo, hi]``.
@@ -551,11 +542,16 @@ class Timeline:
         compiled block (an answer the timeline just found does): a zone look-up
         (``fromtimestamp``) costs ten times more.
         """
-        block = self.block_of(us)
+        block = self._last
+        if block is None or not block.start <= us < block.end:
+            block = self.block_of(us)
         view = self._views.get(block.year) or self.view(block.year)
         if view is None:  # evicted by another thread meanwhile
             return from_us(us, self._zone)
-        return view.at(_ONE_US * (us - block.start))  # half the cost of timedelta(0, 0, n)
+        rel = _ONE_US * (us - block.start)  # half the cost of timedelta(0, 0, n)
+        if view.local:  # View.at, inlined
+            return view.anchor + rel
+        return (view.anchor + rel).astimezone(view.zone)
 
     def deadline_at(self, start: datetime, duration: timedelta) -> datetime | None:
         """:meth:`deadline_us` on an aware datetime, answered in the calendar's zone.

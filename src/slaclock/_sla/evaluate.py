@@ -445,10 +445,12 @@ def schedule(
     if entry is None or entry[0] is not tier:
         entry = memo.value = _memo_entry(incident, tier)
     _, plan, whole, scope, last = entry
+    kept = None
     if at_us >= last:  # every event known (the usual update): the whole log
         program = whole
         points = list(incident._us)
         points.append(at_us)
+        kept = memo
     else:
         log = known(incident._kinds, incident._us, at_us)
         if log is None:
@@ -466,7 +468,7 @@ def schedule(
     elif scope is not None:
         return _NOTHING_DUE
     else:
-        assessed = watch(plan, program, points, at_us)
+        assessed = watch(plan, program, points, at_us, kept)
     best = assessed.next_clock
     late = best is None
     if late:

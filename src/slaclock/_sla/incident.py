@@ -19,9 +19,9 @@ be evaluated.  The rules of the event log (see ``docs/semantics-sla.md``):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from slaclock._calendar.instants import to_us
@@ -305,19 +305,43 @@ def _at_error(message: str) -> IncidentError:
     return IncidentError(message, path="at")
 
 
-class Memo:
-    """One mutable slot on an immutable incident, for an answer derived from it.
+# Each sequence of event kinds once, in the package's own strings: the program
+# tables of ``schedule`` and ``evaluate`` look logs up by it, and a key they meet
+# again (every new incident of a common shape) then hashes cached strings and
+# compares equal item by item by identity.
+_OWN_KINDS: Final = {kind: kind for kind in EVENT_KINDS}
+_SEQUENCES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_SEQUENCES_KEPT = 10_000
 
-    ``schedule`` keeps there, for the last tier it was asked about, the tier's
-    plan, the program of the whole log and the tier's scope answer, so that the
-    next call on the same incident reads them in one look-up.  Pickling, copying
-    and ``replace`` give a fresh, empty memo: it is never part of the record.
+
+def _sequence(events: tuple[Event, ...]) -> tuple[str, ...]:
+    """The kinds of ``events`` as the one shared tuple of that sequence."""
+    own = _OWN_KINDS.get
+    kinds = tuple([own(event.kind, event.kind) for event in events])
+    found = _SEQUENCES.get(kinds)
+    if found is None:
+        if len(_SEQUENCES) >= _SEQUENCES_KEPT:
+            _SEQUENCES.clear()
+        found = _SEQUENCES.setdefault(kinds, kinds)
+    return found
+
+
+class Memo:
+    """Two mutable slots on an immutable incident, for answers derived from it.
+
+    ``schedule`` keeps in ``value``, for the last tier it was asked about, the
+    tier's plan, the program of the whole log and the tier's scope answer, so that
+    the next call on the same incident reads them in one look-up; and in ``ended``
+    the plan and what the incident's ended clocks come to on it (``watch``'s own,
+    the same for every instant past the last event; ``None`` until found).  Pickling,
+    copying and ``replace`` give a fresh, empty memo: it is never part of the record.
     """
 
-    __slots__ = ("value",)
+    __slots__ = ("ended", "value")
 
     def __init__(self) -> None:
         self.value: Any = None
+        self.ended: Any = None
 
     def __reduce__(self) -> tuple[type[Memo], tuple[()]]:
         return (Memo, ())
@@ -428,8 +452,15 @@ class Incident:
         instants = tuple(to_us(event.at) for event in self.events)
         _check_log(ident, self.events, instants)
         object.__setattr__(self, "_us", instants)
-        object.__setattr__(self, "_kinds", tuple(event.kind for event in self.events))
+        object.__setattr__(self, "_kinds", _sequence(self.events))
         object.__setattr__(self, "_memo", Memo())
+
+    def __setstate__(self, state: list[Any]) -> None:
+        # As the dataclass's own, then the kinds as the shared sequence (pickling
+        # makes new strings, which a program look-up would hash and compare again).
+        for name, value in zip(_FIELD_NAMES, state, strict=True):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_kinds", _sequence(self.events))
 
     def __repr__(self) -> str:
         """The code that builds this incident again: ``Incident.from_dict({...})``, every event shown."""
@@ -678,3 +709,7 @@ def _check_log(ident: str, events: tuple[Event, ...], instants: tuple[int, ...])
 
 def _event_error(ident: str, index: int, message: str) -> IncidentError:
     return IncidentError(message, path=f"events.{index}", incident_id=ident, event_index=index)
+
+
+# Every field in the dataclass's own order, for ``Incident.__setstate__``.
+_FIELD_NAMES: Final = tuple(f.name for f in fields(Incident))

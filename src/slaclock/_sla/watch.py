@@ -34,10 +34,13 @@ from slaclock._sla.assess import (
     pending_spans,
     resolution_stops,
 )
-from slaclock._sla.clocks import breached, clip, due, overdue
+from slaclock._sla.clocks import Span, breached, clip, due, overdue
 from slaclock._sla.lifecycle import Program
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from slaclock._sla.incident import Memo
     from slaclock._sla.plan import Plan
 
 __all__ = ["watch"]
@@ -45,15 +48,23 @@ __all__ = ["watch"]
 _new = tuple.__new__  # on every ticket update: skip the named tuple's __new__
 
 
-def watch(plan: Plan, program: Program, points: list[int], at: int) -> Assessment:
+def watch(
+    plan: Plan,
+    program: Program,
+    points: list[int],
+    at: int,
+    kept: Memo | None = None,
+) -> Assessment:
     """:func:`~slaclock._sla.assess.assess` in ``WATCH`` mode, as of ``at``, computing less.
 
     ``points`` holds the instants of the program's ``n`` events and then ``at``.
+    ``kept.ended`` keeps, with the plan, what the ended clocks come to (see
+    :func:`_ended`) between calls on the same plan, program and events (``at``
+    past the last event, which is all that may change): ``None`` until found.
     """
     if plan.update is not None:
         return assess(plan, program, points, at, WATCH)
     n = program.n
-    tl = plan.timeline
     pending = pending_spans(plan, program, points) if program.pending else []
     pause = plan.pause and bool(pending)
     first_target, later_target = plan.first_reaction, plan.reaction
@@ -100,6 +111,44 @@ def watch(plan: Plan, program: Program, points: list[int], at: int) -> Assessmen
     if late:  # the answer is known to be breached: the ended clocks change nothing
         return _folded(clocks, at, plan)
     running = bool(clocks)
+    if kept is None:
+        clocks += _ended(plan, program, points, cycles, pending, at)
+    else:
+        found = kept.ended  # (plan, its ended clocks): the memo is shared by threads
+        if found is None or found[0] is not plan:
+            found = kept.ended = (plan, _ended(plan, program, points, cycles, pending, at))
+        clocks += found[1]
+    if running:
+        return _folded(clocks, at, plan)
+    # Nothing runs: no clock is due next, and at most one is listed, late (what
+    # ``fold`` would answer, without its loop).
+    if not clocks:
+        return _new(Assessment, (clocks, 0, 0, None, None, False, None, None, ()))
+    facts = clocks[0]
+    worst = overdue(facts[5], facts[1])
+    return _new(Assessment, (clocks, 1, worst, None, None, False, None, None, ()))
+
+
+def _ended(
+    plan: Plan,
+    program: Program,
+    points: list[int],
+    cycles: tuple[tuple[int, int, int, int, bool], ...],
+    pending: list[Span],
+    at: int,
+) -> Sequence[ClockFacts]:
+    """The ended clocks ``watch`` lists: the first late ended reaction cycle, else the late
+    ended resolution clock, else none.
+
+    What it finds does not depend on ``at`` once every event is known: each clock
+    here ended at an event, and its stops are cut at its end.  None late (the
+    usual answer) is one shared empty tuple: nothing is allocated to keep.
+    """
+    tl = plan.timeline
+    pause = plan.pause and bool(pending)
+    first_target, later_target = plan.first_reaction, plan.reaction
+    resolution = plan.resolution
+    clocks: list[ClockFacts] = []
     index = -1
     for s, e, _, _, is_first in cycles:
         index += 1
@@ -140,15 +189,7 @@ def watch(plan: Plan, program: Program, points: list[int], at: int) -> Assessmen
             )
             if facts[7]:
                 clocks.append(facts)
-    if running:
-        return _folded(clocks, at, plan)
-    # Nothing runs: no clock is due next, and at most one is listed, late (what
-    # ``fold`` would answer, without its loop).
-    if not clocks:
-        return _new(Assessment, (clocks, 0, 0, None, None, False, None, None, ()))
-    facts = clocks[0]
-    worst = overdue(facts[5], facts[1])
-    return _new(Assessment, (clocks, 1, worst, None, None, False, None, None, ()))
+    return tuple(clocks) if clocks else ()
 
 
 def _folded(clocks: list[ClockFacts], at: int, plan: Plan) -> Assessment:
