@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from slaclock._calendar.instants import to_us
+from slaclock._calendar.instants import td_to_us, to_us
 from slaclock._sla.incident import Incident
 from slaclock._sla.plan import plan_for
 from slaclock._sla.tier import Tier
@@ -159,6 +159,7 @@ def event_frame(incidents: Iterable[Incident]) -> Any:
     """
     pd = _pandas()
     columns: dict[str, list[Any]] = {name: [] for name in (*EVENT_COLUMNS, "seq")}
+    at, duration = columns["at"], columns["duration"]
     for incident in incidents:
         context = (
             incident.id,
@@ -175,14 +176,16 @@ def event_frame(incidents: Iterable[Incident]) -> Any:
             for name, value in zip(EVENT_COLUMNS[:6], context, strict=True):
                 columns[name].append(value)
             columns["event"].append(event.kind)
-            columns["at"].append(event.at)
-            columns["duration"].append(event.duration)
+            at.append(to_us(event.at))
+            duration.append(None if event.duration is None else td_to_us(event.duration))
             columns["tier"].append(tier)
             columns["by"].append(event.by)
             columns["seq"].append(seq)
+    # Instants and durations go in as whole microseconds, converted once a column
+    # (far faster than pandas reading datetime objects one by one).
+    columns["at"] = pd.Series(at, dtype="int64").astype("datetime64[us]").dt.tz_localize("UTC")
+    columns["duration"] = pd.Series(duration, dtype="Int64").astype("timedelta64[us]")
     frame = pd.DataFrame(columns)
-    frame["at"] = pd.to_datetime(frame["at"], utc=True).astype("datetime64[us, UTC]")
-    frame["duration"] = pd.to_timedelta(frame["duration"]).astype("timedelta64[us]")
     frame["third_party"] = frame["third_party"].astype(bool)
     frame["seq"] = frame["seq"].astype("int64")
     return frame
