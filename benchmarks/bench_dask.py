@@ -132,13 +132,16 @@ def write_inputs(
     started = time.perf_counter()
     manifest = folder / "inputs.json"
     layout = {"chunk": chunk, "block": block, "sizes": sizes, "seed_base": SEED_BASE, "only": only}
-    if manifest.exists():
+    if manifest.exists():  # inputs of both paths serve a run of one
         known = json.loads(manifest.read_text())
+        if known.get("only") is None:
+            layout["only"] = only = None
         if {key: known.get(key) for key in layout} != layout:
             raise SystemExit(f"{folder} holds inputs made with {known}, not {layout}")
-    for name in ("jsonl", "done", *(f"events-{size}" for size in sizes)):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps(layout))
+    else:
+        for name in ("jsonl", "done", *(f"events-{size}" for size in sizes)):
+            (folder / name).mkdir(parents=True, exist_ok=True)
+        manifest.write_text(json.dumps(layout))
     todo = [
         (folder, index, n, sizes, only)
         for index in range(n // block)
@@ -314,14 +317,20 @@ def run_events(
             done.append(run)
             print(f"events, 2 workers, {size} incidents a partition: {run}", flush=True)
     if "1" in runs:
-        best = min(done, key=lambda run: run["cpu_seconds"])["partition_incidents"] if done else max(sizes)
+        best = (
+            min(done, key=lambda run: run["cpu_seconds"])["partition_incidents"]
+            if done
+            else max(sizes)
+        )
         one = on_cluster(1, lambda: events_of(best))
         one["partition_incidents"] = best
         done.append(one)
         print(f"events, 1 worker, {best} incidents a partition: {one}", flush=True)
 
 
-def run_jsonl(folder: Path, n: int, sizes: list[int], catalog: Any, results: dict[str, Any]) -> None:
+def run_jsonl(
+    folder: Path, n: int, sizes: list[int], catalog: Any, results: dict[str, Any]
+) -> None:
     """The JSON Lines path: one process, then Dask on 1 and 2 workers (one file a partition)."""
     files = _parts(folder, "jsonl", n, max(sizes))
     started, cpu = time.perf_counter(), time.process_time()
