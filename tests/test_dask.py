@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 import slaclock
 from slaclock import analysis, strategies
-from slaclock.analysis import dask as sd
 from slaclock.analysis import _frames as frames
+from slaclock.analysis import dask as sd
 from slaclock.analysis._frames import Kind, conform, tables
 from slaclock.errors import PartitionError, SlaclockError
 
@@ -196,9 +196,7 @@ def test_the_column_path_gives_read_events_table_or_error(data: st.DataObject) -
     logs = list({incident.id: incident for incident in logs}.values())  # one log per id
     events = sd.event_frame(logs)
     at = data.draw(st.none() | st.just(logs[0].events[0].at + timedelta(hours=5)))
-    ordered = frames.ordered_events(
-        events, columns=None, order="seq", partition=0, divisions=None
-    )
+    ordered = frames.ordered_events(events, columns=None, order="seq", partition=0, divisions=None)
     # The partition functions' own tables always take the column path ...
     assert frames._fast_summaries(ordered, CATALOG, None, at, None, None, None) is not None
     if data.draw(st.booleans()):
