@@ -258,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         help="which event-table runs: 'one' (one process), '2' (2 workers at each size), "
         "'1' (1 worker at the best size); comma-separated (default all)",
     )
+    parser.add_argument(
+        "--timed-sizes",
+        type=lambda text: [int(x) for x in text.split(",")],
+        help="the partition sizes timed on 2 workers (default every one of --sizes)",
+    )
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
     args = parser.parse_args(argv)
     catalog = slaclock.default_catalog()
@@ -271,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
         results["events"], results["jsonl"] = [], []
         runs = set(args.runs.split(","))
         if args.only != "jsonl":
-            run_events(folder, args.n, args.sizes, catalog, results, runs)
+            timed = args.timed_sizes or args.sizes
+            if not set(timed) <= set(args.sizes):
+                raise SystemExit(f"--timed-sizes {timed}: each must be one of --sizes")
+            run_events(folder, args.n, timed, catalog, results, runs)
         if args.only != "events":
             run_jsonl(folder, args.n, args.sizes, catalog, results)
     print(report(results))
