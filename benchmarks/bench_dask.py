@@ -1,28 +1,41 @@
 """Generated incidents on a local Dask cluster: 1 and 2 workers against one process without Dask.
 
-    python benchmarks/bench_dask.py                       # 50,000 incidents (about 10 minutes here)
-    python benchmarks/bench_dask.py --n 10000000          # the size the issue names
+    python benchmarks/bench_dask.py                       # 50,000 incidents
+    python benchmarks/bench_dask.py --n 10000000 --sizes 5000,20000,100000 \
+        --inputs /big/disk/inputs --generate-only         # the issue's size: inputs once
+    python benchmarks/bench_dask.py --n 10000000 --sizes 5000,20000,100000 \
+        --inputs /big/disk/inputs --only events --timed-sizes 100000
     python benchmarks/bench_dask.py --n 2000 --sizes 500  # a smoke run
 
-Generates ``--n`` incidents with ``slaclock.analysis.sample`` (a fixed seed) and
-writes them twice, not timed: as an event table (one row per event) in Parquet
-partitions of each ``--sizes`` incidents, sorted and indexed by incident id so
-that Dask knows the divisions; and as JSON Lines files of the largest size.
+The inputs are made in blocks of the largest size, in ``--procs`` processes (2),
+each block written as it is made, so memory holds one block a process, never the
+whole log.  A block is made chunk by chunk (a chunk is the smallest size):
+chunk ``k`` is ``analysis.sample_records(chunk, seed=1_000_000 + k)`` (one
+generator per chunk, so chunks are made in any process in any order and the same
+``--n``/``--sizes`` always give the same incidents, whatever the partition size
+read).  Its ids ``S{seed}-000001``... are unique and sort in chunk order.  Each
+block is written, not timed, as an event table (one row per event, as
+``event_frame`` writes it) in Parquet, one file per partition of each size,
+sorted and indexed by incident id so that Dask reads the divisions from the
+files, and as one JSON Lines file (the records as generated).  With ``--inputs``
+the folder keeps them, and a later run reuses every block marked done in it
+(one made for more incidents serves a smaller ``--n``: its first blocks).
 Then it times, each on a fresh ``LocalCluster`` (worker processes, one thread each):
 
 * ``events``: ``analysis.dask.summaries`` over the Parquet event table, for
-  each partition size on 2 workers and for the best size on 1 worker;
+  each partition size (``--timed-sizes``) on 2 workers and for the best one on 1 worker;
 * ``jsonl``: ``analysis.dask.read_jsonl`` over the JSON Lines files (the fast
   line engine), on 1 and 2 workers;
 
-and, in this process without Dask, ``summary_partition`` over the whole event
-table read from Parquet, and ``evaluate_jsonl`` over the JSON Lines files.  The
-tables are reduced on the workers (rows and breaches counted), so the client
-gathers nothing large.  Memory per worker is each worker process's peak RSS
-(``VmHWM``).  On a shared machine wall time says little about scaling, so each run
-also reports the CPU seconds its worker processes spent (``time.process_time``
-before and after, on each worker), and incidents per CPU second.  Before timing, the Dask summary table of the first
-partition is compared with one process's (any difference fails the run).
+and, in this process without Dask, ``summary_partition`` over the event table,
+one Parquet file of the largest timed size at a time, and ``evaluate_jsonl`` over
+the JSON Lines files.  ``--runs`` picks the event-table runs.  The tables are
+reduced on the workers (rows and breaches counted), so the client gathers nothing
+large.  Memory per worker is each worker process's peak RSS (``VmHWM``).  On a
+shared machine wall time says little about scaling, so each run also reports the
+CPU seconds its worker processes spent (``time.process_time`` before and after, on
+each worker), and incidents per CPU second.  Before timing, the Dask summary table
+of the first partition is compared with one process's (any difference fails the run).
 """
 
 from __future__ import annotations
