@@ -79,8 +79,8 @@ def _peak_mib() -> float:
 
 SEED_BASE = 1_000_000
 """Chunk ``k`` of the inputs is ``sample(chunk, seed=SEED_BASE + k)``: its ids are
-``S{SEED_BASE + k}-000001`` and on, unique across chunks and, with seven-digit
-seeds, in the same order as the chunks, so every Parquet file holds one sorted
+``S{SEED_BASE + k}-000001`` and on, unique across chunks and, with a seed of seven digits
+each, in the same order as the chunks, so every Parquet file holds one sorted
 run of ids after the previous file's (Dask reads the divisions from the files)."""
 
 
