@@ -104,3 +104,27 @@ def test_instruction_counts_are_reported_for_both_decoders_and_engines() -> None
         ("python", "json"),
     ]
     assert all(int(count.replace(",", "")) > 1000 for _, _, count in counts)
+
+
+def test_dask_benchmark_streams_its_inputs_and_reuses_them(tmp_path: Path) -> None:
+    inputs = tmp_path / "inputs"
+    first = run(
+        "bench_dask.py",
+        *("--n", "400", "--sizes", "200,400", "--inputs", str(inputs), "--generate-only"),
+    )
+    assert "'blocks_written_now': 1" in first
+    assert sorted(p.name for p in (inputs / "events-200").iterdir()) == [
+        "part-00000.parquet",
+        "part-00001.parquet",
+    ]
+    out = run(
+        "bench_dask.py",
+        *("--n", "400", "--sizes", "200,400", "--inputs", str(inputs), "--only", "events"),
+        *("--runs", "one,2", "--json", str(tmp_path / "r.json")),
+    )
+    assert "'blocks_written_now': 0" in out  # the inputs are reused, not made again
+    assert "check: the Dask table of a partition equals one process's" in out
+    results = json.loads((tmp_path / "r.json").read_text())
+    assert results["one_process_events"]["rows"] == 400
+    assert [run["rows"] for run in results["events"]] == [400, 400]
+    assert "| events on Dask | 2 | 200 |" in out

@@ -14,6 +14,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 import slaclock
 from slaclock import analysis, strategies
+from slaclock.analysis import _frames as frames
 from slaclock.analysis import dask as sd
 from slaclock.analysis._frames import Kind, conform, tables
 from slaclock.errors import PartitionError, SlaclockError
@@ -144,6 +146,68 @@ def test_partitions_of_logs_that_change_tier_equal_evaluate_on_the_catalog(
     rows = [analysis.Summary.from_evaluation(slaclock.evaluate(i, CATALOG), i) for i in held]
     one = conform(analysis.summarize(rows).to_pandas(), sd.frame_meta("summary"), 0)
     pd.testing.assert_frame_equal(by_incident(summary, "summary"), by_incident(one, "summary"))
+
+
+# One cell changed: to a value read_events refuses, or one it reads another way.
+_CHANGES: dict[str, list[Any]] = {
+    "type": ["no-such-type", "consultation", None],
+    "channel": ["phone", "no-such-channel", None],
+    "customer": ["Someone else", " ", None],
+    "tier": ["SLA-1", "no-such-tier", None],
+    "event": ["agent_reply", "bogus", "tier_changed"],
+    "at": [timedelta(days=-3), timedelta(microseconds=1), None],
+    "by": ["agent", "customer", "robot"],
+    "duration": [timedelta(minutes=-1), timedelta(0), None],
+    "third_party": [True, False],
+}
+
+
+def _changed(events: Any, data: st.DataObject) -> Any:
+    column = data.draw(st.sampled_from(sorted(_CHANGES)))
+    value = data.draw(st.sampled_from(_CHANGES[column]))
+    k = data.draw(st.integers(0, len(events) - 1))
+    events = events.copy()
+    if column == "at":
+        events.loc[events.index[k], "at"] = (
+            pd.NaT if value is None else events["at"].iloc[k] + value
+        )
+    else:
+        events.loc[events.index[k], column] = value
+    return events
+
+
+def _careful(events: Any, **options: Any) -> Any:
+    """The partition function with the column path declined: read_events reads every row."""
+    with patch.object(frames, "_fast_summaries", lambda *args, **kwargs: None):
+        return sd.summary_partition(events, CATALOG, **options)
+
+
+def _outcome(make: Any) -> Any:
+    try:
+        return make()
+    except SlaclockError as exc:
+        return type(exc), str(exc)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_the_column_path_gives_read_events_table_or_error(data: st.DataObject) -> None:
+    logs = data.draw(st.lists(strategies.incidents(catalog=CATALOG), min_size=1, max_size=4))
+    logs = list({incident.id: incident for incident in logs}.values())  # one log per id
+    events = sd.event_frame(logs)
+    at = data.draw(st.none() | st.just(logs[0].events[0].at + timedelta(hours=5)))
+    ordered = frames.ordered_events(events, columns=None, order="seq", partition=0, divisions=None)
+    # The partition functions' own tables always take the column path ...
+    assert frames._fast_summaries(ordered, CATALOG, None, at, None, None, None) is not None
+    if data.draw(st.booleans()):
+        events = _changed(events, data)
+    # ... and any table, a bad one too, gives what read_events gives: the table or the error.
+    fast = _outcome(lambda: sd.summary_partition(events, CATALOG, at=at, order="seq"))
+    careful = _outcome(lambda: _careful(events, at=at, order="seq"))
+    if isinstance(careful, tuple):
+        assert fast == careful
+    else:
+        pd.testing.assert_frame_equal(fast, careful)
 
 
 @given(tier=strategies.tiers(), data=st.data())

@@ -46,16 +46,19 @@ import numbers
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from os import PathLike
 from pathlib import Path
 from typing import IO, Any
 
-from slaclock._sla.incident import Event, Incident
+from slaclock._sla.incident import Event, Incident, check_owner
+from slaclock._sla.lifecycle import KIND_CODES
 from slaclock._sla.vocabulary import DEFAULT_VOCABULARY, Vocabulary
 from slaclock._timestamps import FORM, parse_instant
+from slaclock.analysis._decode import Decoded
 from slaclock.errors import EventTableError, IncidentError, SlaclockTypeError, quote
 
-__all__ = ["EVENT_COLUMNS", "read_events"]
+__all__ = ["EVENT_COLUMNS", "decoded_logs", "read_events"]
 
 EVENT_COLUMNS = (
     "incident",
@@ -441,3 +444,206 @@ _EVENT_PATH_COLUMNS = {
     "by": "by",
     "tier": "tier",
 }
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def decoded_logs(frame: Any, names: dict[str, str]) -> list[Decoded | range] | None:
+    """A DataFrame's logs decoded column by column, or ``None`` when :func:`read_events` must read it.
+
+    ``frame`` has each incident's rows together and in log order (the partition
+    functions order it so).  Each column is taken out once and checked whole:
+    the same rules as :func:`read_events`, read off arrays.  Where every cell is
+    of the usual kind (ids, types, channels, customers and contracts text,
+    ``third_party`` a bool column, ``at`` an aware timestamp column of whole
+    microseconds, in time order in each incident, a duration on each
+    ``work_logged`` row and nowhere else, ``by`` on an opening only, each
+    incident's context and tier the same on all its rows), each incident comes
+    back as a :class:`~slaclock.analysis._decode.Decoded` log, what the row
+    engine of :func:`~slaclock.analysis.evaluate_jsonl` reads, and an incident
+    that changes tier as the ``range`` of its row positions, for
+    :func:`read_events` to read alone.  Anything else, a refusal included, gives
+    ``None``: :func:`read_events` then reads the whole table, so every error is
+    exactly its error, with its row label.  The log's own rules (the sequence of
+    kinds, the types and channels) are the row engine's, which declines a log
+    they refuse.
+    """
+    pd: Any = importlib.import_module("pandas")
+    np: Any = importlib.import_module("numpy")
+    size = len(frame)
+    header = set(frame.columns)
+    if not size or frame.columns.has_duplicates:
+        return None
+    ids = _texts(pd, frame, names["incident"], header, required=True)
+    kinds = _texts(pd, frame, names["event"], header, required=True)
+    types = _texts(pd, frame, names["type"], header, required=True)
+    if ids is None or kinds is None or types is None:
+        return None
+    ident = np.array(ids, dtype=object)
+    starts = np.flatnonzero(np.concatenate(([True], ident[1:] != ident[:-1])))
+    owner = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, size)))
+    first = starts[owner]  # each row's incident's first row
+    column = frame[names["at"]]
+    if not isinstance(column.dtype, pd.DatetimeTZDtype) or column.isna().any():
+        return None
+    stamps = column.dt.tz_convert("UTC")
+    unit = np.datetime_data(stamps.dtype.base)[0]
+    raw = stamps.to_numpy(dtype=stamps.dtype.base).view("int64")
+    if unit == "ns":
+        if (raw % 1000).any():  # nanoseconds: read_events refuses them
+            return None
+        raw = raw // 1000
+    elif unit != "us":
+        raw = stamps.astype("datetime64[us, UTC]").to_numpy(dtype="datetime64[us]").view("int64")
+    instants = raw.tolist()
+    later = np.ones(size, dtype=bool)
+    later[1:] = raw[1:] >= raw[:-1]
+    if not (later | (first == np.arange(size))).all():  # out of time order in an incident
+        return None
+    codes = set(kinds)
+    if not codes <= KIND_CODES.keys() or ("tier_changed" in codes and names["tier"] not in header):
+        return None
+    logged = np.array(kinds, dtype=object) == "work_logged"
+    if not _durations_fit(pd, np, frame, names["duration"], header, logged):
+        return None
+    opener = _openers(pd, np, frame, names["by"], header, kinds, first, size)
+    if opener is None:
+        return None
+    context: list[Any] = [types]
+    for ours in ("channel", "customer", "contract", "tier"):
+        values = _texts(pd, frame, names[ours], header, required=False)
+        if values is None:
+            return None
+        context.append(values)
+    if names["third_party"] in header:
+        flags = frame[names["third_party"]]
+        if flags.dtype != bool:
+            return None
+        parties: list[Any] = flags.to_numpy().tolist()
+    else:
+        parties = [False] * size
+    context.append(parties)
+    changes = (np.array(kinds, dtype=object) == "tier_changed").nonzero()[0]
+    changing = set(owner[changes].tolist())
+    for values in context:
+        if values[0] is None and len(set(values)) == 1:
+            continue  # an absent column, or one empty everywhere
+        array = np.array(values, dtype=object)
+        differs = np.flatnonzero(array != array[first])
+        if len(differs) and (values is not context[4] or not changing.issuperset(owner[differs])):
+            return None  # a context that changes, or a tier that is not the one in force
+    if not _owners_fit(ids, context[2], context[3], starts):
+        return None
+    channels, customers, contracts, tiers = context[1:5]
+    bounds = [*starts.tolist(), size]
+    logs: list[Decoded | range] = []
+    append = logs.append
+    new = tuple.__new__
+    for j, (start, stop) in enumerate(pairwise(bounds)):
+        if j in changing:
+            append(range(start, stop))
+            continue
+        name = ids[start]
+        if not name.strip():
+            return None
+        append(
+            new(
+                Decoded,
+                (
+                    name,
+                    types[start],
+                    channels[start],
+                    parties[start],
+                    tiers[start],
+                    tuple(kinds[start:stop]),
+                    instants[start:stop],
+                    opener[start],
+                    False,  # every work_logged row has its duration
+                    customers[start],
+                    contracts[start],
+                ),
+            )
+        )
+    return logs
+
+
+def _texts(pd: Any, frame: Any, name: str, header: set[Any], *, required: bool) -> list[Any] | None:
+    """A column's cells as a list, text or ``None`` (absent column: all ``None``); else ``None``."""
+    if name not in header:
+        return None if required else [None] * len(frame)
+    column = frame[name]
+    missing = column.isna().to_numpy()
+    values: list[Any] = column.to_numpy(dtype=object).tolist()
+    if missing.any():
+        if required:
+            return None
+        for k in missing.nonzero()[0].tolist():
+            values[k] = None
+    if not set(map(type, values)) <= _TEXT_TYPES:
+        return None
+    return values
+
+
+_TEXT_TYPES = frozenset((str, type(None)))
+
+
+def _durations_fit(pd: Any, np: Any, frame: Any, name: str, header: set[Any], logged: Any) -> bool:
+    """A duration on each ``work_logged`` row (whole microseconds, not negative) and nowhere else."""
+    if name not in header:
+        return not logged.any()
+    column = frame[name]
+    present = column.notna().to_numpy()
+    if (present != logged).any():
+        return False
+    if not logged.any():
+        return True
+    if not pd.api.types.is_timedelta64_dtype(column.dtype):
+        return False
+    unit = np.datetime_data(column.dtype)[0]
+    raw = column.to_numpy()[logged].view("int64")
+    if unit == "ns" and (raw % 1000).any():
+        return False
+    return bool((raw >= 0).all())
+
+
+def _openers(
+    pd: Any,
+    np: Any,
+    frame: Any,
+    name: str,
+    header: set[Any],
+    kinds: list[str],
+    first: Any,
+    size: int,
+) -> list[bool] | None:
+    """Per row, whether an agent opened its incident: ``by`` only on openings, ``customer``/``agent``."""
+    if name not in header:
+        return [False] * size
+    values = _texts(pd, frame, name, header, required=False)
+    if values is None:
+        return None
+    given = [k for k, value in enumerate(values) if value is not None]
+    if not given:
+        return [False] * size
+    opener = [False] * size
+    for k in given:
+        if first[k] != k or kinds[k] != "opened" or values[k] not in ("agent", "customer"):
+            return None
+        opener[k] = values[k] == "agent"
+    return opener
+
+
+def _owners_fit(ids: list[str], customers: list[Any], contracts: list[Any], starts: Any) -> bool:
+    """Every incident's customer and contract pass ``Incident``'s check (each pair checked once)."""
+    seen: set[tuple[Any, Any]] = set()
+    for start in starts.tolist():
+        pair = (customers[start], contracts[start])
+        if pair in seen:
+            continue
+        try:
+            check_owner(ids[start], *pair, {})
+        except Exception:  # Incident words the refusal, read_events raises it
+            return False
+        seen.add(pair)
+    return True

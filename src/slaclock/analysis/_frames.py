@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from slaclock._calendar.instants import to_us
+from slaclock._calendar.instants import td_to_us, to_us
 from slaclock._sla.incident import Incident
-from slaclock._sla.plan import plan_for
+from slaclock._sla.plan import Plan, plan_for
 from slaclock._sla.tier import Tier
 from slaclock._sla.vocabulary import Vocabulary
 from slaclock._timestamps import parse_instant
@@ -29,8 +29,8 @@ from slaclock.analysis import (
     evaluate_many,
     summarize,
 )
-from slaclock.analysis._events import EVENT_COLUMNS, read_events
-from slaclock.analysis._rows import of_incident
+from slaclock.analysis._events import EVENT_COLUMNS, decoded_logs, read_events
+from slaclock.analysis._rows import of_incident, row
 from slaclock.catalog import Catalog
 from slaclock.errors import PartitionError, SlaclockError, SlaclockValueError, quote
 
@@ -159,6 +159,7 @@ def event_frame(incidents: Iterable[Incident]) -> Any:
     """
     pd = _pandas()
     columns: dict[str, list[Any]] = {name: [] for name in (*EVENT_COLUMNS, "seq")}
+    at, duration = columns["at"], columns["duration"]
     for incident in incidents:
         context = (
             incident.id,
@@ -175,14 +176,16 @@ def event_frame(incidents: Iterable[Incident]) -> Any:
             for name, value in zip(EVENT_COLUMNS[:6], context, strict=True):
                 columns[name].append(value)
             columns["event"].append(event.kind)
-            columns["at"].append(event.at)
-            columns["duration"].append(event.duration)
+            at.append(to_us(event.at))
+            duration.append(None if event.duration is None else td_to_us(event.duration))
             columns["tier"].append(tier)
             columns["by"].append(event.by)
             columns["seq"].append(seq)
+    # Instants and durations go in as whole microseconds, converted once a column
+    # (far faster than pandas reading datetime objects one by one).
+    columns["at"] = pd.Series(at, dtype="int64").astype("datetime64[us]").dt.tz_localize("UTC")
+    columns["duration"] = pd.Series(duration, dtype="Int64").astype("timedelta64[us]")
     frame = pd.DataFrame(columns)
-    frame["at"] = pd.to_datetime(frame["at"], utc=True).astype("datetime64[us, UTC]")
-    frame["duration"] = pd.to_timedelta(frame["duration"]).astype("timedelta64[us]")
     frame["third_party"] = frame["third_party"].astype(bool)
     frame["seq"] = frame["seq"].astype("int64")
     return frame
@@ -276,24 +279,24 @@ def _partition(
     partition_info: Mapping[str, Any] | None,
 ) -> Any:
     name = _name(partition_info)
-    incidents = partition_incidents(
-        events,
-        catalog_or_tier.vocabulary if isinstance(catalog_or_tier, Catalog | Tier) else None,
-        columns=columns,
-        order=order,
-        partition=name,
-        divisions=divisions,
+    vocabulary = catalog_or_tier.vocabulary if isinstance(catalog_or_tier, Catalog | Tier) else None
+    ordered = ordered_events(
+        events, columns=columns, order=order, partition=name, divisions=divisions
     )
+    table = None
+    if kind == "summary":  # the usual table, column by column, by the row engine
+        table = _fast_summaries(ordered, catalog_or_tier, tier, at, cycle_rule, pause, columns)
     try:
-        table = tables(
-            kind,
-            incidents,
-            catalog_or_tier,
-            tier=tier,
-            at=at,
-            cycle_rule=cycle_rule,
-            pause=pause,
-        )
+        if table is None:
+            table = tables(
+                kind,
+                _read(ordered, columns, vocabulary, name),
+                catalog_or_tier,
+                tier=tier,
+                at=at,
+                cycle_rule=cycle_rule,
+                pause=pause,
+            )
     except PartitionError:
         raise
     except SlaclockError as exc:
@@ -401,14 +404,41 @@ def partition_incidents(
     order): by ``order`` when given, else by ``at``, keeping the partition's order
     between events at the same instant only when they are of the same kind.
     """
+    ordered = ordered_events(
+        events, columns=columns, order=order, partition=partition, divisions=divisions
+    )
+    return _read(ordered, columns, vocabulary, partition)
+
+
+def _read(
+    ordered: Any, columns: Mapping[str, str] | None, vocabulary: Vocabulary | None, partition: Any
+) -> list[Incident]:
+    """:func:`read_events` of a partition's ordered events; its errors name the partition."""
+    try:
+        return read_events(ordered, columns=columns, vocabulary=vocabulary)
+    except SlaclockError as exc:
+        raise PartitionError(
+            str(exc), partition=partition, column=getattr(exc, "column", None)
+        ) from exc
+
+
+def ordered_events(
+    events: Any,
+    *,
+    columns: Mapping[str, str] | None,
+    order: str | None,
+    partition: Any,
+    divisions: Sequence[Any] | None,
+) -> Any:
+    """One partition's events checked (columns, divisions) and ordered: each incident's rows
+    together, in first-row order, and in log order (see :func:`partition_incidents`)."""
     pd = _pandas()
     if not isinstance(events, pd.DataFrame):
         raise PartitionError(
             f"expected a pandas DataFrame of events, got {type(events).__name__}",
             partition=partition,
         )
-    names = {name: name for name in EVENT_COLUMNS}
-    names.update(columns or {})
+    names = _names(columns)
     ident = names["incident"]
     if events.index.name == ident and ident not in events.columns:
         events = events.reset_index()  # set_index on the incident id: its values are the index
@@ -429,13 +459,77 @@ def partition_incidents(
         )
     if divisions is not None:
         _check_divisions(events[ident], divisions, partition, ident)
-    events = _in_time_order(pd, events, ident, names["at"], names["event"], order, partition)
+    return _in_time_order(pd, events, ident, names["at"], names["event"], order, partition)
+
+
+def _names(columns: Mapping[str, str] | None) -> dict[str, str]:
+    names = {name: name for name in EVENT_COLUMNS}
+    names.update(columns or {})
+    return names
+
+
+def _fast_summaries(
+    ordered: Any,
+    catalog_or_tier: Catalog | Tier,
+    tier: str | None,
+    at: datetime | None,
+    cycle_rule: str | None,
+    pause: bool | None,
+    columns: Mapping[str, str] | None,
+) -> Table | None:
+    """The summary table of ordered events by the row engine, or ``None`` to take the careful way.
+
+    The logs come from :func:`~slaclock.analysis._events.decoded_logs` (the columns
+    checked whole) and each row from the row engine that ``evaluate_jsonl`` uses;
+    a log that changes tier is read alone by :func:`read_events` and measured as
+    :func:`tables` measures it.  Anything the fast readers decline, an error
+    included, gives ``None``: the caller then reads the whole partition with
+    :func:`read_events`, which words the error, so both ways give the same table
+    or the same error.
+    """
+    if columns is not None and (
+        not isinstance(columns, Mapping) or not set(columns) <= set(EVENT_COLUMNS)
+    ):
+        return None  # read_events words what is wrong with the mapping
+    plans: dict[str, Plan] | None = None
+    single: Plan | None = None
     try:
-        return read_events(events, columns=columns, vocabulary=vocabulary)
-    except SlaclockError as exc:
-        raise PartitionError(
-            str(exc), partition=partition, column=getattr(exc, "column", None)
-        ) from exc
+        if isinstance(catalog_or_tier, Tier):
+            if tier is not None:
+                return None
+            single = plan_for(catalog_or_tier, cycle_rule, pause)
+        elif isinstance(catalog_or_tier, Catalog) and tier is None:
+            plans = {
+                name: plan_for(one, cycle_rule, pause)
+                for name, one in catalog_or_tier.tiers.items()
+            }
+        elif isinstance(catalog_or_tier, Catalog) and tier in catalog_or_tier.tiers:
+            single = plan_for(catalog_or_tier.tiers[tier], cycle_rule, pause)
+        else:
+            return None
+        at_us = None if at is None else to_us(at, name="at")
+    except SlaclockError:
+        return None
+    logs = decoded_logs(ordered, _names(columns))
+    if logs is None:
+        return None
+    vocabulary = catalog_or_tier.vocabulary
+    rows: list[Summary] = []
+    append = rows.append
+    try:
+        for log in logs:
+            if type(log) is range:  # a log that changes tier: read alone, the careful way
+                [incident] = read_events(
+                    ordered.iloc[log.start : log.stop], columns=columns, vocabulary=vocabulary
+                )
+                plan = single if plans is None else plans[incident.tier]  # type: ignore[index]
+                append(of_incident(plan, incident, at_us, plans))  # type: ignore[arg-type]
+            else:
+                plan = single if plans is None else plans[log.tier]  # type: ignore[index]
+                append(row(plan, log, at_us))  # type: ignore[arg-type]
+    except Exception:  # declined, or an error that read_events words
+        return None
+    return summarize(rows)
 
 
 def _check_divisions(ids: Any, divisions: Sequence[Any], partition: Any, column: str) -> None:
