@@ -21,9 +21,13 @@ the instructions of one warm pass of ``schedule`` over the incidents and of one 
 (``PYTHONHASHSEED=0``, a full garbage collection after the set-up in every run), and
 gives the ratio of the two (needs valgrind on the PATH).
 ``schedule`` keeps what it derives from an incident and tier on the incident, so a
-warm pass is the cost of asking again about an incident (at its next check); it
-also counts a pass over copies it has not seen (the first call on a new incident,
-what a ticket update with a new event pays).
+warm pass is the cost of asking again about an incident (at its next check).  It
+also counts a pass after a ticket update: each incident less its last event, asked
+about once, then that event appended with ``Incident.with_events`` (which hands on
+what the shorter log's ended cycles came to), and a pass over copies it has not
+seen at all (an incident rebuilt from its record, whose building costs far more
+than the call; shown for scale).  Both the repeat call and the call after an update
+are held to the goal.
 """
 
 from __future__ import annotations
@@ -71,15 +75,25 @@ for start in starts:
 # Copies that schedule has not seen (an unpickled incident starts with an empty memo),
 # made in every mode so that the run subtracted pays for them too.
 fresh = [(pickle.loads(pickle.dumps(inc)), at) for inc, at in pairs]
+# The update loop: each incident less its last event, asked about once, then that event
+# appended with with_events (a ticket update applied to the incident kept in memory).
+shorter = [inc.replace(events=inc.events[:-1]) for inc, _ in pairs]
+for short in shorter:
+    schedule(short, tier, at=short.events[-1].at + timedelta(minutes=1))
+grown = [(short.with_events(inc.events[-1]), at) for short, (inc, at) in zip(shorter, pairs)]
 # A full collection now, in every mode: the set-up's 100,000 new objects would otherwise
 # bring one (some 50 million instructions over the whole heap) into whichever pass
 # allocates the few objects more that cross the collector's threshold.
 gc.collect()
+gc.freeze()  # and the set-up's objects out of every later collection's walk
 if mode == "schedule":
     for inc, at in pairs:
         schedule(inc, tier, at=at)
 elif mode == "cold":
     for inc, at in fresh:
+        schedule(inc, tier, at=at)
+elif mode == "update":
+    for inc, at in grown:
         schedule(inc, tier, at=at)
 elif mode == "deadline":
     for start in starts:
@@ -98,7 +112,7 @@ def count_instructions(n: int, events: int) -> int:
         print("valgrind is not installed (Debian: apt install valgrind)", file=sys.stderr)
         return 2
     base = instructions("none", n, events)
-    modes = ("schedule", "cold", "deadline")
+    modes = ("schedule", "update", "cold", "deadline")
     per = {mode: (instructions(mode, n, events) - base) / n for mode in modes}
     if min(per.values()) <= 0:  # a few calls drown in the run's own noise
         print(f"too few incidents ({n}) to count a call; use --n 2000", file=sys.stderr)
@@ -107,12 +121,13 @@ def count_instructions(n: int, events: int) -> int:
     print(f"# instructions per call, one warm pass over {n} incidents of {events} events, SLA-2")
     print(f"Calendar.deadline          {per['deadline']:10,.0f}")
     print(f"slaclock.schedule(at=...)  {per['schedule']:10,.0f}  ({ratio:.2f}x one deadline)")
+    update = per["update"] / per["deadline"]
+    print(f"  after with_events        {per['update']:10,.0f}  ({update:.2f}x; a ticket update)")
     cold = per["cold"] / per["deadline"]
-    print(f"  on an incident not seen  {per['cold']:10,.0f}  ({cold:.2f}x; its first call)")
-    ok = ratio <= GOAL_RATIO
-    print(
-        f"{'PASS' if ok else 'FAIL'}  helpdesk call <= {GOAL_RATIO:g}x one deadline: {ratio:.2f}x"
-    )
+    print(f"  on an incident not seen  {per['cold']:10,.0f}  ({cold:.2f}x; rebuilt, for scale)")
+    for what, value in (("helpdesk call", ratio), ("call after an update", update)):
+        verdict = "PASS" if value <= GOAL_RATIO else "FAIL"
+        print(f"{verdict}  {what} <= {GOAL_RATIO:g}x one deadline: {value:.2f}x")
     return 0
 
 

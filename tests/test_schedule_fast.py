@@ -286,6 +286,77 @@ def test_the_memo_is_never_copied_nor_part_of_the_record() -> None:
     assert schedule(inc, SLA2, at=at).clock is None  # the earlier incident's own memo
 
 
+def _after_last(incident: Incident) -> st.SearchStrategy[datetime]:
+    """An instant at or after the last event (where schedule keeps the ended clocks)."""
+    last = incident.events[-1].at
+    return st.one_of(
+        st.just(last),
+        st.integers(min_value=1, max_value=10 * 86_400 * 10**6).map(
+            lambda us: last + timedelta(microseconds=us)
+        ),
+    )
+
+
+@given(st.data())
+def test_an_incident_grown_by_with_events_answers_as_a_fresh_copy(data: st.DataObject) -> None:
+    # with_events hands on what schedule found about the shorter log (plan, scope,
+    # the verdicts of the cycles that had ended); the longer log must still answer,
+    # at every instant, exactly as a copy that starts with an empty memo.
+    tier = data.draw(sst.tiers(), label="tier")
+    tier = tier.replace(
+        cycle_rule=data.draw(st.sampled_from(["oldest_unanswered", "restart_on_message"])),
+        pause_reaction_when_pending=data.draw(st.booleans()),
+    )
+    whole = data.draw(sst.incidents(tier=tier, min_events=2), label="incident")
+    cuts = sorted(
+        data.draw(
+            st.sets(st.integers(1, len(whole.events) - 1), min_size=1, max_size=3), label="cuts"
+        )
+    )
+    incident = whole.replace(events=whole.events[: cuts[0]])
+    for start, end in zip(cuts, [*cuts[1:], len(whole.events)], strict=True):
+        for _ in range(data.draw(st.integers(0, 2), label="asks")):  # 0: nothing to hand on
+            at = data.draw(st.one_of(_after_last(incident), _around(incident)), label="at")
+            assert schedule(incident, tier, at=at) == schedule(_fresh(incident), tier, at=at)
+        incident = incident.with_events(*whole.events[start:end])
+    for _ in range(2):
+        at = data.draw(st.one_of(_after_last(incident), _around(incident)), label="at")
+        assert schedule(incident, tier, at=at) == schedule(_fresh(incident), tier, at=at)
+
+
+def test_with_events_hands_on_the_late_cycle_and_measures_only_what_the_events_end() -> None:
+    # Opened Fri 17:30 and answered Tue 10:00: the first response (2 h) is late.  The
+    # next cycle (a message Tue 11:00, answered Tue 11:30) ends with the appended reply.
+    inc = _incident(
+        ("opened", "2026-11-27T17:30:00+03:00"),
+        ("agent_reply", "2026-12-01T10:00:00+03:00"),
+        ("customer_message", "2026-12-01T11:00:00+03:00"),
+    )
+    at = datetime(2026, 12, 1, 11, 10, tzinfo=MSK)
+    assert schedule(inc, SLA2, at=at).breached_so_far
+    _, listed, _, late = inc._memo.ended
+    assert late is not None and listed == (late,) and late[0] == 0
+    later = inc.with_events({"type": "agent_reply", "at": "2026-12-01T11:30:00+03:00"})
+    assert later._memo.prior == (inc._memo.value, inc._memo.ended)
+    answer = schedule(later, SLA2, at=datetime(2026, 12, 1, 12, 0, tzinfo=MSK))
+    assert answer == schedule(_fresh(later), SLA2, at=datetime(2026, 12, 1, 12, 0, tzinfo=MSK))
+    assert answer.breached_so_far and later._memo.ended[3] is late  # handed on, not measured
+    # On time so far: the cycles already read are not measured again, only the new one.
+    early = _incident(("opened", "2026-11-30T10:00:00+03:00")).with_events(
+        {"type": "agent_reply", "at": "2026-11-30T11:00:00+03:00"}  # 1 h: on time
+    )
+    schedule(early, SLA2, at=datetime(2026, 11, 30, 11, 5, tzinfo=MSK))
+    assert early._memo.ended[1:] == ((), early._memo.ended[2], None)
+    grown = early.with_events(
+        {"type": "customer_message", "at": "2026-11-30T12:00:00+03:00"},
+        {"type": "agent_reply", "at": "2026-11-30T15:00:00+03:00"},  # 3 h: late
+    )
+    answer = schedule(grown, SLA2, at=datetime(2026, 11, 30, 15, 5, tzinfo=MSK))
+    assert answer.breached_so_far
+    assert answer == schedule(_fresh(grown), SLA2, at=datetime(2026, 11, 30, 15, 5, tzinfo=MSK))
+    assert grown._memo.ended[3][0] == 1  # the second cycle, found after the first one kept
+
+
 def test_an_overdue_update_cycle_stays_named_when_an_ended_cycle_is_listed_first() -> None:
     # Tiers with update cycles are assessed in the log's order (the reaction cycle that
     # ended comes first), so "the first clock has ended" must not mean "none runs".

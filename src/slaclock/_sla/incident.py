@@ -335,13 +335,19 @@ class Memo:
     the plan and what the incident's ended clocks come to on it (``watch``'s own,
     the same for every instant past the last event; ``None`` until found).  Pickling,
     copying and ``replace`` give a fresh, empty memo: it is never part of the record.
+
+    ``prior`` is set by :meth:`Incident.with_events` only: the ``value`` and
+    ``ended`` of the incident the events were appended to, from which ``schedule``
+    takes what the appended events cannot change (the plan and scope answer, the
+    verdicts of the cycles that had already ended).
     """
 
-    __slots__ = ("ended", "value")
+    __slots__ = ("ended", "prior", "value")
 
     def __init__(self) -> None:
         self.value: Any = None
         self.ended: Any = None
+        self.prior: Any = None
 
     def __reduce__(self) -> tuple[type[Memo], tuple[()]]:
         return (Memo, ())
@@ -544,6 +550,13 @@ class Incident:
         if not added:
             return self
         incident: Incident = replace_fields(self, {"events": self.events + added})
+        # What schedule found on this log stays true of its prefix: hand it on (or what
+        # this incident was handed, if schedule has not been asked about it yet).
+        memo = self._memo
+        if memo.value is not None or memo.ended is not None:
+            incident._memo.prior = (memo.value, memo.ended)
+        else:
+            incident._memo.prior = memo.prior
         return incident
 
     @classmethod

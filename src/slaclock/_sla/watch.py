@@ -112,11 +112,19 @@ def watch(
         return _folded(clocks, at, plan)
     running = bool(clocks)
     if kept is None:
-        clocks += _ended(plan, program, points, cycles, pending, at)
+        clocks += _ended(plan, program, points, cycles, pending, at)[0]
     else:
-        found = kept.ended  # (plan, its ended clocks): the memo is shared by threads
+        # (plan, its ended clocks, the cycles they were read from, the late one of
+        # those): the memo is shared by threads, so it is replaced whole, never changed.
+        found = kept.ended
         if found is None or found[0] is not plan:
-            found = kept.ended = (plan, _ended(plan, program, points, cycles, pending, at))
+            prior = kept.prior[1] if kept.prior is not None else None
+            if prior is None or prior[0] is not plan:
+                prior = None
+            found = kept.ended = (
+                plan,
+                *_ended(plan, program, points, cycles, pending, at, prior),
+            )
         clocks += found[1]
     if running:
         return _folded(clocks, at, plan)
@@ -129,28 +137,47 @@ def watch(
     return _new(Assessment, (clocks, 1, worst, None, None, False, None, None, ()))
 
 
+Cycles = tuple[tuple[int, int, int, int, bool], ...]
+
+
 def _ended(
     plan: Plan,
     program: Program,
     points: list[int],
-    cycles: tuple[tuple[int, int, int, int, bool], ...],
+    cycles: Cycles,
     pending: list[Span],
     at: int,
-) -> Sequence[ClockFacts]:
+    prior: tuple[Plan, Sequence[ClockFacts], Cycles, ClockFacts | None] | None = None,
+) -> tuple[Sequence[ClockFacts], Cycles, ClockFacts | None]:
     """The ended clocks ``watch`` lists: the first late ended reaction cycle, else the late
-    ended resolution clock, else none.
+    ended resolution clock, else none; then ``cycles`` and the late cycle, if any.
 
     What it finds does not depend on ``at`` once every event is known: each clock
     here ended at an event, and its stops are cut at its end.  None late (the
     usual answer) is one shared empty tuple: nothing is allocated to keep.
+
+    ``prior`` is what this found for the log before events were appended to it
+    (``Incident.with_events``).  A log is read from left to right, so the cycles
+    that had ended then are the first cycles of the longer log, with the same
+    event positions and the same stops (a pending span that had not ended is cut
+    at each ended cycle's end either way).  When they are (checked), their first
+    late cycle is still the first late one, and without one only the cycles after
+    them are measured.  The resolution clock is measured afresh: appended events
+    can end it, or reopen it.
     """
+    begin = 0
+    if prior is not None:
+        _, _, before, late = prior
+        if cycles[: len(before)] == before:
+            if late is not None:
+                return (late,), cycles, late
+            begin = len(before)
     tl = plan.timeline
     pause = plan.pause and bool(pending)
     first_target, later_target = plan.first_reaction, plan.reaction
     resolution = plan.resolution
-    clocks: list[ClockFacts] = []
-    index = -1
-    for s, e, _, _, is_first in cycles:
+    index = begin - 1
+    for s, e, _, _, is_first in cycles[begin:] if begin else cycles:
         index += 1
         target = first_target if is_first else later_target
         start, end = points[s], points[e]
@@ -162,14 +189,13 @@ def _ended(
                 plan, index, target, start, end, False, stops, False, at, WATCH, False
             )
             if facts[7]:
-                clocks.append(facts)
-                break
+                return (facts,), cycles, facts
             continue
         used = tl.elapsed_us(start, end)  # W at both ends, nothing else
         found = due(tl, start, target, stops, end, used) if used == target else None
         if breached(used, target, end, end if found is None else found):
-            clocks.append((index, target, start, end, False, used, found, True, False, stops, 0))
-            break
+            facts = (index, target, start, end, False, used, found, True, False, stops, 0)
+            return (facts,), cycles, facts
     else:
         since = program.since
         if resolution is not None and since is not None:
@@ -188,8 +214,8 @@ def _ended(
                 False,
             )
             if facts[7]:
-                clocks.append(facts)
-    return tuple(clocks) if clocks else ()
+                return (facts,), cycles, None
+    return (), cycles, None
 
 
 def _folded(clocks: list[ClockFacts], at: int, plan: Plan) -> Assessment:
