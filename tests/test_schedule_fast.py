@@ -91,15 +91,21 @@ def _around(incident: Incident) -> st.SearchStrategy[datetime]:
     )
 
 
+def _tier_with_options(data: st.DataObject, **fields: object) -> Tier:
+    """A generated tier on either cycle rule and pause option (and ``fields``)."""
+    tier: Tier = data.draw(sst.tiers(), label="tier")
+    return tier.replace(
+        cycle_rule=data.draw(st.sampled_from(["oldest_unanswered", "restart_on_message"])),
+        pause_reaction_when_pending=data.draw(st.booleans()),
+        **fields,
+    )
+
+
 @given(st.data())
 def test_schedule_equals_the_full_replay_for_both_rules_and_pause_options(
     data: st.DataObject,
 ) -> None:
-    tier = data.draw(sst.tiers(), label="tier")
-    tier = tier.replace(
-        cycle_rule=data.draw(st.sampled_from(["oldest_unanswered", "restart_on_message"])),
-        pause_reaction_when_pending=data.draw(st.booleans()),
-    )
+    tier = _tier_with_options(data)
     incident = data.draw(sst.incidents(tier=tier), label="incident")
     at = data.draw(_around(incident), label="at")
     plan = schedule(incident, tier, at=at)
@@ -218,12 +224,7 @@ def test_the_fold_ordering_uses_instants_not_wall_times() -> None:
 def test_the_lazy_watch_answers_what_the_watch_assessment_answers(data: st.DataObject) -> None:
     # schedule() asks watch() for the running clocks and whether any clock is late;
     # it must read the same from it as from assess() in WATCH mode.
-    tier = data.draw(sst.tiers(), label="tier")
-    tier = tier.replace(
-        cycle_rule=data.draw(st.sampled_from(["oldest_unanswered", "restart_on_message"])),
-        pause_reaction_when_pending=data.draw(st.booleans()),
-        update=None,
-    )
+    tier = _tier_with_options(data, update=None)
     incident = data.draw(sst.incidents(tier=tier), label="incident")
     at = to_us(data.draw(_around(incident), label="at"))
     log = known(incident._kinds, incident._us, at)
@@ -302,11 +303,7 @@ def test_an_incident_grown_by_with_events_answers_as_a_fresh_copy(data: st.DataO
     # with_events hands on what schedule found about the shorter log (plan, scope,
     # the verdicts of the cycles that had ended); the longer log must still answer,
     # at every instant, exactly as a copy that starts with an empty memo.
-    tier = data.draw(sst.tiers(), label="tier")
-    tier = tier.replace(
-        cycle_rule=data.draw(st.sampled_from(["oldest_unanswered", "restart_on_message"])),
-        pause_reaction_when_pending=data.draw(st.booleans()),
-    )
+    tier = _tier_with_options(data)
     whole = data.draw(sst.incidents(tier=tier, min_events=2), label="incident")
     cuts = sorted(
         data.draw(

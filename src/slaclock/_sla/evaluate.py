@@ -546,23 +546,22 @@ def _memo_entry(incident: Incident, tier: Tier) -> tuple[Tier, Plan, Program, st
     """What ``schedule`` keeps on ``incident`` for ``tier``: the tier, its plan, the
     program of the whole log, the tier's scope answer (``None``: covered; not asked
     for a log that changes tier) and the last event's instant."""
+    # Events appended to an incident already asked about on this tier (``with_events``):
+    # the same plan, and the same type, channel and third_party, so the same scope.
     prior = incident._memo.prior
-    if prior is not None and prior[0] is not None and prior[0][0] is tier:
-        # Events appended to an incident already asked about (``with_events``): the
-        # same tier, so the same plan, and the same type, channel and third_party.
-        _, plan, before, scope, _ = prior[0]
-        program = plan.tables[incident.events[0].by == "agent"].get(incident._kinds)
-        assert program is not None  # an Incident's kinds are known ones
-        if not (program.changes or before.changes):  # else the scope was not asked
-            return (tier, plan, program, scope, incident._us[-1])
-    plan = plan_of(tier)
+    carried = None if prior is None else prior[0]
+    if carried is not None and carried[0] is tier:
+        plan = carried[1]
+    else:
+        carried, plan = None, plan_of(tier)
     program = plan.tables[incident.events[0].by == "agent"].get(incident._kinds)
     assert program is not None  # an Incident's kinds are known ones
-    scope = (
-        None
-        if program.changes
-        else plan.covers(incident.type, incident.third_party, incident.channel)
-    )
+    if program.changes:
+        scope = None
+    elif carried is not None and not carried[2].changes:  # else its scope was not asked
+        scope = carried[3]
+    else:
+        scope = plan.covers(incident.type, incident.third_party, incident.channel)
     return (tier, plan, program, scope, incident._us[-1])
 
 

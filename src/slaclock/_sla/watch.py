@@ -118,13 +118,11 @@ def watch(
         # those): the memo is shared by threads, so it is replaced whole, never changed.
         found = kept.ended
         if found is None or found[0] is not plan:
-            prior = kept.prior[1] if kept.prior is not None else None
-            if prior is None or prior[0] is not plan:
+            prior = None if kept.prior is None else kept.prior[1]
+            if prior is not None and prior[0] is not plan:
                 prior = None
-            found = kept.ended = (
-                plan,
-                *_ended(plan, program, points, cycles, pending, at, prior),
-            )
+            listed, late_cycle = _ended(plan, program, points, cycles, pending, at, prior)
+            found = kept.ended = (plan, listed, cycles, late_cycle)
         clocks += found[1]
     if running:
         return _folded(clocks, at, plan)
@@ -148,9 +146,9 @@ def _ended(
     pending: list[Span],
     at: int,
     prior: tuple[Plan, Sequence[ClockFacts], Cycles, ClockFacts | None] | None = None,
-) -> tuple[Sequence[ClockFacts], Cycles, ClockFacts | None]:
+) -> tuple[Sequence[ClockFacts], ClockFacts | None]:
     """The ended clocks ``watch`` lists: the first late ended reaction cycle, else the late
-    ended resolution clock, else none; then ``cycles`` and the late cycle, if any.
+    ended resolution clock, else none; and that late cycle, if any.
 
     What it finds does not depend on ``at`` once every event is known: each clock
     here ended at an event, and its stops are cut at its end.  None late (the
@@ -170,14 +168,14 @@ def _ended(
         _, _, before, late = prior
         if cycles[: len(before)] == before:
             if late is not None:
-                return (late,), cycles, late
+                return (late,), late
             begin = len(before)
     tl = plan.timeline
     pause = plan.pause and bool(pending)
     first_target, later_target = plan.first_reaction, plan.reaction
     resolution = plan.resolution
     index = begin - 1
-    for s, e, _, _, is_first in cycles[begin:] if begin else cycles:
+    for s, e, _, _, is_first in cycles[begin:]:
         index += 1
         target = first_target if is_first else later_target
         start, end = points[s], points[e]
@@ -189,13 +187,13 @@ def _ended(
                 plan, index, target, start, end, False, stops, False, at, WATCH, False
             )
             if facts[7]:
-                return (facts,), cycles, facts
+                return (facts,), facts
             continue
         used = tl.elapsed_us(start, end)  # W at both ends, nothing else
         found = due(tl, start, target, stops, end, used) if used == target else None
         if breached(used, target, end, end if found is None else found):
             facts = (index, target, start, end, False, used, found, True, False, stops, 0)
-            return (facts,), cycles, facts
+            return (facts,), facts
     else:
         since = program.since
         if resolution is not None and since is not None:
@@ -214,8 +212,8 @@ def _ended(
                 False,
             )
             if facts[7]:
-                return (facts,), cycles, None
-    return (), cycles, None
+                return (facts,), None
+    return (), None
 
 
 def _folded(clocks: list[ClockFacts], at: int, plan: Plan) -> Assessment:
