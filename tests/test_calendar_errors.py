@@ -273,6 +273,13 @@ def test_no_working_time_is_refused_not_looped_over() -> None:
     ):
         with pytest.raises(NoWorkingTimeError):
             call()
+    # The integer path every SLA clock takes, forwards and backwards (no working time
+    # is found on its slow path only: the fast one needs some in the year).
+    us = 1_704_067_200_000_000  # 2024-01-01T00:00:00Z
+    for duration in (3_600_000_000, -3_600_000_000):
+        with pytest.raises(NoWorkingTimeError, match="no working time at all"):
+            empty._timeline.deadline_us(us, duration)
+    assert empty._timeline.deadline_us(us, 0) == us
 
 
 # -- files keep where the error is -----------------------------------------------------------

@@ -62,6 +62,23 @@ def test_cycles_are_ordered_disjoint_and_only_the_last_runs(
         answered = answered or cycle.ended_by not in (None, "superseded")
 
 
+@given(kinds_lists, st.integers(0, 12), st.booleans(), st.booleans())
+def test_the_cycles_a_log_ended_stay_the_first_cycles_of_every_longer_log(
+    kinds: list[str], cut: int, agent: bool, restart: bool
+) -> None:
+    # A log is read left to right: appending events (a ticket update) can end the
+    # running cycle and add new ones, never change one that had ended.  schedule
+    # relies on this to hand on what it found about the shorter log.
+    whole = compile_program(kinds, agent_opened=agent, restart=restart)
+    short = compile_program(kinds[:cut], agent_opened=agent, restart=restart)
+    for program in (whole, short):
+        running = [p for p in program.positions if p[1] == program.n]
+        assert program.running == (running[0] if running else None)
+        assert program.closed == tuple(p for p in program.positions if p[1] < program.n)
+    if whole.fault is None:
+        assert whole.closed[: len(short.closed)] == short.closed
+
+
 def test_an_agent_opening_starts_no_cycle_until_the_customer_writes() -> None:
     program = compile_program(
         ("opened", "agent_reply", "customer_message"), agent_opened=True, restart=False

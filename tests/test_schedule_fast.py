@@ -337,7 +337,9 @@ def test_with_events_hands_on_the_late_cycle_and_measures_only_what_the_events_e
     assert later._memo.prior == (inc._memo.value, inc._memo.ended)
     answer = schedule(later, SLA2, at=datetime(2026, 12, 1, 12, 0, tzinfo=MSK))
     assert answer == schedule(_fresh(later), SLA2, at=datetime(2026, 12, 1, 12, 0, tzinfo=MSK))
-    assert answer.breached_so_far and later._memo.ended[3] is late  # handed on, not measured
+    # Handed on as it was, not measured, and the shorter log's memo let go.
+    assert answer.breached_so_far and later._memo.ended is inc._memo.ended
+    assert later._memo.prior is None
     # On time so far: the cycles already read are not measured again, only the new one.
     early = _incident(("opened", "2026-11-30T10:00:00+03:00")).with_events(
         {"type": "agent_reply", "at": "2026-11-30T11:00:00+03:00"}  # 1 h: on time

@@ -491,6 +491,12 @@ class Timeline:
                 before = after
         return total, days
 
+    def _no_work(self) -> NoWorkingTimeError:
+        return NoWorkingTimeError(
+            "the calendar has no working time at all (its weekly hours and overrides are "
+            "empty), so no deadline can be found"
+        )
+
     def _past_end(self, year: int, what: str) -> SlaclockValueError:
         """The refusal when ``what`` would need working time after ``year``."""
         if year >= LAST_YEAR:
@@ -661,36 +667,40 @@ class Timeline:
         block = self._last
         if block is None or not block.start <= start < block.end:
             block = self.block_of(start)
-        if duration and self._last_year < self._first_year:
-            raise NoWorkingTimeError(
-                "the calendar has no working time at all (its weekly hours and overrides are "
-                "empty), so no deadline can be found"
-            )
         if duration > 0:
-            target = block.work_at(start) + duration
-            if target > block.total:
-                if duration > (self._last_year - block.year + 1) * _YEAR_US:
-                    raise NoWorkingTimeError(
-                        f"{timedelta(microseconds=duration)} of working time after {block.year} "
-                        f"would reach past {self._last_year} (the last year with working time, "
-                        f"or the end of the range slaclock covers)"
-                    )
-                target -= block.total
-                year = block.year
-                while True:  # through the years by their totals: no block compiled on the way
-                    if year >= self._last_year:
-                        raise self._past_end(year, "the deadline")
-                    year += 1
-                    total = self._passing(year, block.year)[0]
-                    if target <= total:
-                        break
-                    target -= total
-                block = self.block(year)
-            return block.instant_at(target)
+            # W at ``start`` and the instant where W reaches ``target``: Block.work_at
+            # and Block.instant_at, inlined (the call of every clock's due instant).
+            i = bisect_right(block.opens, start)
+            work = block.work_shift[i] + start
+            cap = block.work_cap[i]
+            target = (work if work < cap else cap) + duration
+            if target <= block.total:
+                return block.due_shift[bisect_left(block.cum_after, target)] + target
+            if self._last_year < self._first_year:
+                raise self._no_work()
+            if duration > (self._last_year - block.year + 1) * _YEAR_US:
+                raise NoWorkingTimeError(
+                    f"{timedelta(microseconds=duration)} of working time after {block.year} "
+                    f"would reach past {self._last_year} (the last year with working time, "
+                    f"or the end of the range slaclock covers)"
+                )
+            target -= block.total
+            year = block.year
+            while True:  # through the years by their totals: no block compiled on the way
+                if year >= self._last_year:
+                    raise self._past_end(year, "the deadline")
+                year += 1
+                total = self._passing(year, block.year)[0]
+                if target <= total:
+                    break
+                target -= total
+            return self.block(year).instant_at(target)
         if duration == 0:
             return start
         target = block.work_at(start) + duration
         if target < 0:
+            if self._last_year < self._first_year:
+                raise self._no_work()
             if -duration > (block.year - self._first_year + 1) * _YEAR_US:
                 raise NoWorkingTimeError(
                     f"{timedelta(microseconds=-duration)} of working time before {block.year} "

@@ -16,7 +16,8 @@ one reads:
 * ``WATCH``: whether any clock is late, and the running clocks with their due
   instants; every ended cycle answered sooner than its target on the wall clock
   left out, and once one ended cycle is late, the ended cycles after it (so
-  ``breaches`` is then a lower bound, not a count).  ``schedule`` reads it through
+  ``breaches`` is then a lower bound, not a count, and ``worst`` is not promised:
+  no one reads it).  ``schedule`` reads it through
   :func:`slaclock._sla.watch.watch`, which computes less for the same answer and
   takes this mode itself only for tiers with update cycles.
 """

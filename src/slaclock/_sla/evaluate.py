@@ -33,7 +33,6 @@ from slaclock._sla.clocks import (
     overdue,
     reached,
     risk_threshold,
-    run,
 )
 from slaclock._sla.incident import Incident
 from slaclock._sla.lifecycle import Program
@@ -438,29 +437,42 @@ def schedule(
             f"notify_within_hours={notify_within_hours!r}; expected True or False"
         )
     at_us = to_us(at, name="at")
-    # The tier's plan, the whole log's program and the scope answer, kept on the
-    # incident for the last tier asked: one look-up on the next call.
+    # Kept on the incident for the last tier asked, one look-up on the next call: the
+    # tier, its plan, the program table for the log's first event, the whole log's
+    # program, the scope answer (None: covered; read only where the part of the log
+    # known at ``at`` changes no tier: a changing log's tiers are checked at each
+    # change) and the last event's instant.
     memo = incident._memo
     entry = memo.value
     if entry is None or entry[0] is not tier:
-        entry = memo.value = _memo_entry(incident, tier)
-    _, plan, whole, scope, last = entry
+        # Events appended by ``with_events`` to an incident asked about on this tier
+        # (``memo.prior``) keep the plan, the first event (so the table) and the type,
+        # channel and third_party (so the scope answer).
+        carried = None if memo.prior is None else memo.prior[0]
+        if carried is not None and carried[0] is tier:
+            _, plan, table, _, scope, _ = carried
+        else:
+            plan = plan_of(tier)
+            table = plan.tables[incident.events[0].by == "agent"]
+            scope = plan.covers(incident.type, incident.third_party, incident.channel)
+        kinds = incident._kinds
+        whole = table.known.get(kinds) or table.get(kinds)
+        assert whole is not None  # an Incident's kinds are known ones
+        entry = memo.value = (tier, plan, table, whole, scope, incident._us[-1])
+    _, plan, table, whole, scope, last = entry
     kept = None
     if at_us >= last:  # every event known (the usual update): the whole log
         program = whole
-        points = list(incident._us)
-        points.append(at_us)
+        points = [*incident._us, at_us]
         kept = memo
     else:
         log = known(incident._kinds, incident._us, at_us)
         if log is None:
             return _NOTHING_DUE
-        kinds, points = log
-        found = plan.tables[incident.events[0].by == "agent"].get(tuple(kinds))
+        prefix, points = log
+        found = table.get(tuple(prefix))
         assert found is not None  # an Incident's kinds are known ones
         program = found
-        if not program.changes:
-            scope = plan.covers(incident.type, incident.third_party, incident.channel)
     if program.changes:
         plans = tier_plans(incident, program, plan, _catalog_tiers(source), plan_of)
         assessed = _changing(incident, program, plans, points, at_us, WATCH)[0]
@@ -473,28 +485,21 @@ def schedule(
     late = best is None
     if late:
         # Nothing runs on time: name the clock running late, if any (only a breach can be).
+        if not assessed.breaches:
+            return _NOTHING_DUE
         # (``watch``'s own path lists the running clocks first: none runs when its first
         # is ended; ``assess``, which it hands tiers with update cycles, lists them in
         # the log's order, as it does for a log that changes tier.)
         clocks = assessed.clocks
-        listed_first = not program.changes and plan.update is None
-        best = (
-            _overdue_clock(plan, clocks, at_us)
-            if assessed.breaches and (not listed_first or clocks[0][4])
-            else None
-        )
+        if clocks[0][4] or program.changes or plan.update is not None:
+            best = _overdue_clock(plan, clocks, at_us)
         if best is None:
-            return _BREACHED_NOTHING_DUE if assessed.breaches else _NOTHING_DUE
+            return _BREACHED_NOTHING_DUE
     index, target, start, _, _, used, due_us, _, _, stops, _ = best  # type: ignore[misc]
     assert due_us is not None  # WATCH finds the due instant of every running clock
     tl = plan.timeline
     threshold = risk_threshold(target, plan.risk)
-    if used < threshold:
-        risk = tl.deadline_us(at_us, threshold - used)
-    elif not stops:
-        risk = tl.deadline_us(start, threshold) if threshold > 0 else start
-    else:
-        risk = run(tl, start, threshold, stops, at_us)[0]
+    risk = due(tl, start, threshold, stops, at_us, used)  # the at-risk share's due instant
     # When the answer changes: the at-risk share crossed, the clock overdue (a
     # microsecond after its due instant, which is still on time), the next level.
     check = risk if used < threshold else None
@@ -540,29 +545,6 @@ def schedule(
             None if check is None else risk_at if check == risk else tl.datetime_us(check),
         ),
     )
-
-
-def _memo_entry(incident: Incident, tier: Tier) -> tuple[Tier, Plan, Program, str | None, int]:
-    """What ``schedule`` keeps on ``incident`` for ``tier``: the tier, its plan, the
-    program of the whole log, the tier's scope answer (``None``: covered; not asked
-    for a log that changes tier) and the last event's instant."""
-    # Events appended to an incident already asked about on this tier (``with_events``):
-    # the same plan, and the same type, channel and third_party, so the same scope.
-    prior = incident._memo.prior
-    carried = None if prior is None else prior[0]
-    if carried is not None and carried[0] is tier:
-        plan = carried[1]
-    else:
-        carried, plan = None, plan_of(tier)
-    program = plan.tables[incident.events[0].by == "agent"].get(incident._kinds)
-    assert program is not None  # an Incident's kinds are known ones
-    if program.changes:
-        scope = None
-    elif carried is not None and not carried[2].changes:  # else its scope was not asked
-        scope = carried[3]
-    else:
-        scope = plan.covers(incident.type, incident.third_party, incident.channel)
-    return (tier, plan, program, scope, incident._us[-1])
 
 
 def _overdue_clock(plan: Plan, clocks: list[ClockFacts], at: int) -> ClockFacts | None:

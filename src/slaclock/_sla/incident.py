@@ -339,7 +339,8 @@ class Memo:
     ``prior`` is set by :meth:`Incident.with_events` only: the ``value`` and
     ``ended`` of the incident the events were appended to, from which ``schedule``
     takes what the appended events cannot change (the plan and scope answer, the
-    verdicts of the cycles that had already ended).
+    verdicts of the cycles that had already ended), and lets go of once it has
+    found this incident's ``ended``.
     """
 
     __slots__ = ("ended", "prior", "value")

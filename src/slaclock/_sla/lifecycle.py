@@ -200,6 +200,11 @@ class Program:
     # indexes into ``bounds``.
     bounds: tuple[int, ...] = ()
     positions: tuple[tuple[int, int, int, int, bool], ...] = ()
+    # For a ticket update: ``positions`` split into the cycles that ended at an event
+    # (``closed``) and the one still running at the horizon, if any (``running``:
+    # cycles follow one another, so only the last can run).
+    closed: tuple[tuple[int, int, int, int, bool], ...] = ()
+    running: tuple[int, int, int, int, bool] | None = None
     # The positions of the ``tier_changed`` events, in order: a clock that ends at
     # position ``e`` (``n`` while it runs) is measured on the tier in force after
     # the changes before ``e`` (:meth:`segment`).
@@ -217,6 +222,11 @@ class Program:
         )
         object.__setattr__(self, "bounds", tuple(bounds))
         object.__setattr__(self, "positions", positions)
+        if positions and positions[-1][1] == self.n:
+            object.__setattr__(self, "closed", positions[:-1])
+            object.__setattr__(self, "running", positions[-1])
+        else:
+            object.__setattr__(self, "closed", positions)
 
 
 def compile_program(kinds: Sequence[str], *, agent_opened: bool, restart: bool) -> Program:

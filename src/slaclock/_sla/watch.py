@@ -34,7 +34,7 @@ from slaclock._sla.assess import (
     pending_spans,
     resolution_stops,
 )
-from slaclock._sla.clocks import Span, breached, clip, due, overdue
+from slaclock._sla.clocks import Span, breached, clip, due
 from slaclock._sla.lifecycle import Program
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["watch"]
 
 _new = tuple.__new__  # on every ticket update: skip the named tuple's __new__
+_NONE: list[Span] = []  # no pending spans (never changed)
 
 
 def watch(
@@ -58,33 +59,33 @@ def watch(
     """:func:`~slaclock._sla.assess.assess` in ``WATCH`` mode, as of ``at``, computing less.
 
     ``points`` holds the instants of the program's ``n`` events and then ``at``.
-    ``kept.ended`` keeps, with the plan, what the ended clocks come to (see
-    :func:`_ended`) between calls on the same plan, program and events (``at``
-    past the last event, which is all that may change): ``None`` until found.
+    ``kept.ended`` keeps what the ended clocks come to (see :func:`_ended`) between
+    calls on the same plan, program and events (``at`` past the last event, which
+    is all that may change): ``None`` until found.
     """
     if plan.update is not None:
         return assess(plan, program, points, at, WATCH)
-    n = program.n
-    pending = pending_spans(plan, program, points) if program.pending else []
-    pause = plan.pause and bool(pending)
-    first_target, later_target = plan.first_reaction, plan.reaction
+    # The pending spans as instants, found once some clock stops for them.
+    pending = None if program.pending else _NONE
     clocks: list[ClockFacts] = []
     late = False
-    cycles = program.positions
-    # Cycles follow one another, so only the last can still run.
-    if cycles and cycles[-1][1] == n:
-        s, _, _, _, is_first = cycles[-1]
-        cycles = cycles[:-1]
+    cycle = program.running
+    if cycle is not None:
+        s, _, _, _, is_first = cycle
         start = points[s]
+        stops = []
+        if plan.pause and pending is None:
+            pending = pending_spans(plan, program, points)
+            stops = clip(pending, start, at)
         facts = clock_facts(
             plan,
-            len(cycles),
-            first_target if is_first else later_target,
+            len(program.closed),
+            plan.first_reaction if is_first else plan.reaction,
             start,
             at,
             True,
-            clip(pending, start, at) if pause else [],
-            pause and program.pending_now,
+            stops,
+            plan.pause and program.pending_now,
             at,
             WATCH,
             True,
@@ -93,6 +94,8 @@ def watch(
         late = bool(facts[7])
     resolution = plan.resolution
     if resolution is not None and program.since is None:
+        if pending is None:
+            pending = pending_spans(plan, program, points)
         facts = clock_facts(
             plan,
             RESOLUTION,
@@ -108,74 +111,76 @@ def watch(
         )
         clocks.append(facts)
         late = late or bool(facts[7])
-    if late:  # the answer is known to be breached: the ended clocks change nothing
-        return _folded(clocks, at, plan)
-    running = bool(clocks)
-    if kept is None:
-        clocks += _ended(plan, program, points, cycles, pending, at)[0]
-    else:
-        # (plan, its ended clocks, the cycles they were read from, the late one of
-        # those): the memo is shared by threads, so it is replaced whole, never changed.
-        found = kept.ended
-        if found is None or found[0] is not plan:
-            prior = None if kept.prior is None else kept.prior[1]
-            if prior is not None and prior[0] is not plan:
-                prior = None
-            listed, late_cycle = _ended(plan, program, points, cycles, pending, at, prior)
-            found = kept.ended = (plan, listed, cycles, late_cycle)
-        clocks += found[1]
-    if running:
-        return _folded(clocks, at, plan)
-    # Nothing runs: no clock is due next, and at most one is listed, late (what
-    # ``fold`` would answer, without its loop).
-    if not clocks:
-        return _new(Assessment, (clocks, 0, 0, None, None, False, None, None, ()))
-    facts = clocks[0]
-    worst = overdue(facts[5], facts[1])
-    return _new(Assessment, (clocks, 1, worst, None, None, False, None, None, ()))
+    if not late:  # else the answer is known to be breached: the ended clocks change nothing
+        if kept is None:
+            listed = _ended(plan, program, points, pending, at)[1]
+        else:
+            # The memo is shared by threads, so it is replaced whole, never changed.
+            found = kept.ended
+            if found is None or found[0] is not plan:
+                # What the log had come to before ``with_events`` appended to it, if
+                # any: a log is read from left to right, so the cycles that had ended
+                # then are the first cycles of this log, with the same event positions
+                # and stops (a pending span that had not ended is cut at each ended
+                # cycle's end either way).  Checked, their first late cycle is still
+                # the first late one (the answer found then stands), and without one
+                # only the cycles after them are measured.
+                found = None if kept.prior is None else kept.prior[1]
+                if (
+                    found is None
+                    or found[0] is not plan
+                    or program.closed[: len(found[2])] != found[2]
+                ):
+                    found = _ended(plan, program, points, pending, at)
+                elif found[3] is None:
+                    found = _ended(plan, program, points, pending, at, len(found[2]))
+                kept.ended = found
+                kept.prior = None  # taken over: the shorter log's answers may go
+            listed = found[1]
+        if not clocks:
+            # Nothing runs: no clock is due next, and at most one is listed, late (what
+            # ``fold`` would answer, without its loop and the ``worst`` no one reads).
+            return _new(Assessment, ([*listed], len(listed), 0, None, None, False, None, None, ()))
+        clocks += listed
+    breaches, worst, next_due, next_clock, risky = fold(clocks, at, plan.risk)
+    return _new(Assessment, (clocks, breaches, worst, next_due, next_clock, risky, None, None, ()))
 
 
 Cycles = tuple[tuple[int, int, int, int, bool], ...]
+# What ``_ended`` finds: (the plan, the ended clocks listed, the ended cycles they
+# were read from, the late one of those cycles or None).  The cycles read are the
+# log's ended cycles, or a first part of them when the late one was found on a
+# shorter log (``Incident.with_events``) and handed on as it was.
+Ended = tuple["Plan", "Sequence[ClockFacts]", Cycles, "ClockFacts | None"]
 
 
 def _ended(
     plan: Plan,
     program: Program,
     points: list[int],
-    cycles: Cycles,
-    pending: list[Span],
+    pending: list[Span] | None,
     at: int,
-    prior: tuple[Plan, Sequence[ClockFacts], Cycles, ClockFacts | None] | None = None,
-) -> tuple[Sequence[ClockFacts], ClockFacts | None]:
-    """The ended clocks ``watch`` lists: the first late ended reaction cycle, else the late
-    ended resolution clock, else none; and that late cycle, if any.
+    begin: int = 0,
+) -> Ended:
+    """The ended clocks ``watch`` lists, with what they were read from: the first late
+    ended reaction cycle, else the late ended resolution clock, else none.
 
     What it finds does not depend on ``at`` once every event is known: each clock
     here ended at an event, and its stops are cut at its end.  None late (the
-    usual answer) is one shared empty tuple: nothing is allocated to keep.
-
-    ``prior`` is what this found for the log before events were appended to it
-    (``Incident.with_events``).  A log is read from left to right, so the cycles
-    that had ended then are the first cycles of the longer log, with the same
-    event positions and the same stops (a pending span that had not ended is cut
-    at each ended cycle's end either way).  When they are (checked), their first
-    late cycle is still the first late one, and without one only the cycles after
-    them are measured.  The resolution clock is measured afresh: appended events
-    can end it, or reopen it.
+    usual answer) is one shared empty tuple.  The first ``begin`` ended cycles are
+    known to be on time (read on a shorter log): only those after them are
+    measured.  The resolution clock is measured afresh: appended events can end
+    it, or reopen it.
     """
-    begin = 0
-    if prior is not None:
-        _, _, before, late = prior
-        if cycles[: len(before)] == before:
-            if late is not None:
-                return (late,), late
-            begin = len(before)
+    cycles = program.closed
+    if pending is None:
+        pending = pending_spans(plan, program, points)
     tl = plan.timeline
     pause = plan.pause and bool(pending)
     first_target, later_target = plan.first_reaction, plan.reaction
     resolution = plan.resolution
     index = begin - 1
-    for s, e, _, _, is_first in cycles[begin:]:
+    for s, e, _, _, is_first in cycles[begin:] if begin else cycles:
         index += 1
         target = first_target if is_first else later_target
         start, end = points[s], points[e]
@@ -187,13 +192,13 @@ def _ended(
                 plan, index, target, start, end, False, stops, False, at, WATCH, False
             )
             if facts[7]:
-                return (facts,), facts
+                return (plan, (facts,), cycles, facts)
             continue
         used = tl.elapsed_us(start, end)  # W at both ends, nothing else
         found = due(tl, start, target, stops, end, used) if used == target else None
         if breached(used, target, end, end if found is None else found):
             facts = (index, target, start, end, False, used, found, True, False, stops, 0)
-            return (facts,), facts
+            return (plan, (facts,), cycles, facts)
     else:
         since = program.since
         if resolution is not None and since is not None:
@@ -212,13 +217,5 @@ def _ended(
                 False,
             )
             if facts[7]:
-                return (facts,), None
-    return (), None
-
-
-def _folded(clocks: list[ClockFacts], at: int, plan: Plan) -> Assessment:
-    breaches, worst, next_due, next_clock, risky = fold(clocks, at, plan.risk)
-    return _new(
-        Assessment,
-        (clocks, breaches, worst, next_due, next_clock, risky, None, None, ()),
-    )
+                return (plan, (facts,), cycles, None)
+    return (plan, (), cycles, None)
