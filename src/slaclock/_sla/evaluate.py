@@ -448,7 +448,8 @@ def schedule(
         # Events appended by ``with_events`` to an incident asked about on this tier
         # (``memo.prior``) keep the plan, the first event (so the table) and the type,
         # channel and third_party (so the scope answer).
-        carried = None if memo.prior is None else memo.prior[0]
+        prior = memo.prior  # read once: another thread may let it go meanwhile
+        carried = None if prior is None else prior[0]
         if carried is not None and carried[0] is tier:
             _, plan, table, _, scope, _ = carried
         else:

@@ -125,7 +125,8 @@ def watch(
                 # cycle's end either way).  Checked, their first late cycle is still
                 # the first late one (the answer found then stands), and without one
                 # only the cycles after them are measured.
-                found = None if kept.prior is None else kept.prior[1]
+                prior = kept.prior  # read once: another thread may let it go meanwhile
+                found = None if prior is None else prior[1]
                 if (
                     found is None
                     or found[0] is not plan
