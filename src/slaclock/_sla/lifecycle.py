@@ -26,6 +26,7 @@ __all__ = [
     "EVENT_KINDS",
     "KIND_CODES",
     "CycleSpan",
+    "Position",
     "Program",
     "ProgramTable",
     "allowed_kinds",
@@ -157,6 +158,11 @@ def log_fault(kinds: Sequence[str]) -> tuple[int, str] | None:
 # --------------------------------------------------------------------------- programs
 
 
+# A cycle for the assessment's hot loop: its start and end positions, the same as
+# indexes into its program's ``bounds``, and whether it is the first response.
+Position = tuple[int, int, int, int, bool]
+
+
 @dataclass(frozen=True, slots=True)
 class CycleSpan:
     """One reaction cycle of a program, as event positions.
@@ -199,12 +205,12 @@ class Program:
     # order, and each cycle's (start, end, first) with its start and end also as
     # indexes into ``bounds``.
     bounds: tuple[int, ...] = ()
-    positions: tuple[tuple[int, int, int, int, bool], ...] = ()
+    positions: tuple[Position, ...] = ()
     # For a ticket update: ``positions`` split into the cycles that ended at an event
     # (``closed``) and the one still running at the horizon, if any (``running``:
     # cycles follow one another, so only the last can run).
-    closed: tuple[tuple[int, int, int, int, bool], ...] = ()
-    running: tuple[int, int, int, int, bool] | None = None
+    closed: tuple[Position, ...] = ()
+    running: Position | None = None
     # The positions of the ``tier_changed`` events, in order: a clock that ends at
     # position ``e`` (``n`` while it runs) is measured on the tier in force after
     # the changes before ``e`` (:meth:`segment`).

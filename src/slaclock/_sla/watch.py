@@ -35,7 +35,7 @@ from slaclock._sla.assess import (
     resolution_stops,
 )
 from slaclock._sla.clocks import Span, breached, clip, due
-from slaclock._sla.lifecycle import Program
+from slaclock._sla.lifecycle import Position, Program
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -147,7 +147,7 @@ def watch(
     return _new(Assessment, (clocks, breaches, worst, next_due, next_clock, risky, None, None, ()))
 
 
-Cycles = tuple[tuple[int, int, int, int, bool], ...]
+Cycles = tuple[Position, ...]
 # What ``_ended`` finds: (the plan, the ended clocks listed, the ended cycles they
 # were read from, the late one of those cycles or None).  The cycles read are the
 # log's ended cycles, or a first part of them when the late one was found on a
