@@ -22,6 +22,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from slaclock import (
+    Catalog,
     Incident,
     IncidentError,
     SlaclockValueError,
@@ -191,16 +192,18 @@ def test_a_raised_error_comes_after_the_rows_before_it() -> None:
 
 
 @pytest.mark.parametrize("at", [None, datetime(2025, 3, 1, tzinfo=UTC)])
-def test_clean_logs_are_read_entirely_by_the_chunks(at: datetime | None) -> None:
+@pytest.mark.parametrize("pause", [False, True])
+def test_clean_logs_are_read_entirely_by_the_chunks(at: datetime | None, pause: bool) -> None:
     records = _benchmark_records(3000, seed=2)
     lines = [json.dumps(r) for r in records]
-    tier = SLA2.replace(resolution="PT30H")
+    # Clocks with stops too: a resolution clock over pending spans, and (with the
+    # pause) reaction cycles that stop while pending.
+    assert sum(any(e["type"] == "pending" for e in r["events"]) for r in records) > 300
+    tier = SLA2.replace(resolution="PT30H", pause_reaction_when_pending=pause)
     reader = evaluate_jsonl(lines, tier, engine="numpy", at=at)
     rows = list(reader)
     assert reader.engine == "numpy"
-    # Resolution clocks with pending spans have stops: those logs go row by row.
-    with_stops = sum(any(e["type"] == "pending" for e in r["events"]) for r in records)
-    assert 0 < reader._rowwise <= with_stops
+    assert reader._rowwise == 0
     assert rows == list(evaluate_jsonl(lines, tier, engine="python", at=at))
     plain = evaluate_jsonl(lines, SLA2, engine="numpy", at=at)
     list(plain)
@@ -214,18 +217,97 @@ def test_what_the_chunks_leave_to_the_row_reader() -> None:
     reply = {"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"}
     pending = {"type": "pending", "at": "2026-11-30T10:30:00+03:00"}
     message = {"type": "customer_message", "at": "2026-11-30T11:00:00+03:00"}
-    logs = {
-        "a space before the time": [opened, {**reply, "at": " " + reply["at"]}],
-        "pending under a pause": [opened, reply, pending, message],
+    paused = SLA2.replace(pause_reaction_when_pending=True)
+    cases = {
+        "a space before the time": ([opened, {**reply, "at": " " + reply["at"]}], paused),
+        "a tier with update cycles": (
+            [opened, reply, pending, message],
+            SLA2.replace(update="PT4H"),
+        ),
+        "a tier with escalation levels": (
+            [opened, reply, message],
+            SLA2.replace(escalations=("50%",)),
+        ),
     }
-    for name, log in logs.items():
+    for name, (log, tier) in cases.items():
         line = json.dumps({"id": name, "type": "failure", "events": log})
-        tier = SLA2.replace(pause_reaction_when_pending=True)
         reader = evaluate_jsonl([line], tier, engine="numpy")
         [row] = list(reader)
         assert reader._rowwise == 1, name
         incident = Incident.from_dict(json.loads(line))
         assert row == Summary.from_evaluation(evaluate(incident, tier), incident), name
+
+
+def _log(*steps: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"type": kind, "at": f"2026-{when}+03:00"} for kind, when in steps]
+
+
+# Clocks that stop, each read from the arrays and equal to evaluate() with and without
+# a pause while pending, a resolution target, and ``at`` before, inside and after the stops.
+_STOPPING = {
+    "pending before due, then answered": _log(
+        ("opened", "11-27T10:00:00"),
+        ("pending", "11-27T10:30:00"),
+        ("customer_message", "11-27T15:00:00"),
+        ("agent_reply", "11-27T17:00:00"),
+    ),
+    "pending after the due instant": _log(
+        ("opened", "11-27T10:00:00"),
+        ("pending", "11-27T13:00:00"),
+        ("customer_message", "11-30T11:00:00"),
+        ("agent_reply", "11-30T12:00:00"),
+    ),
+    "pending at the horizon": _log(
+        ("opened", "11-27T17:30:00"),
+        ("agent_reply", "11-30T10:20:00"),
+        ("customer_message", "11-30T10:25:00"),
+        ("pending", "11-30T10:30:00"),
+    ),
+    "two pending spans in one cycle, over a weekend": _log(
+        ("opened", "11-27T16:00:00"),
+        ("pending", "11-27T16:30:00"),
+        ("customer_message", "11-27T17:30:00"),
+        ("pending", "11-27T17:45:00"),
+        ("customer_message", "11-30T10:30:00"),
+        ("agent_reply", "11-30T12:00:00"),
+    ),
+    "resolved, reopened, resolved": _log(
+        ("opened", "11-27T10:00:00"),
+        ("agent_reply", "11-27T10:30:00"),
+        ("pending", "11-27T11:00:00"),
+        ("resolved", "11-27T12:00:00"),
+        ("reopened", "11-30T10:00:00"),
+        ("agent_reply", "11-30T11:00:00"),
+        ("resolved", "11-30T12:00:00"),
+    ),
+    "pending and answered at one instant": _log(
+        ("opened", "11-27T10:00:00"),
+        ("pending", "11-27T11:00:00"),
+        ("agent_reply", "11-27T11:00:00"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(_STOPPING))
+def test_clocks_with_stops_are_read_from_the_arrays(name: str) -> None:
+    line = json.dumps({"id": name, "type": "failure", "events": _STOPPING[name]})
+    incident = Incident.from_dict(json.loads(line))
+    moments = sorted({event.at for event in incident.events})
+    ats = [None, *moments, *(a + timedelta(minutes=7) for a in moments)]
+    for tier in (
+        SLA2.replace(pause_reaction_when_pending=True),
+        SLA2.replace(resolution="PT3H"),
+        SLA2.replace(pause_reaction_when_pending=True, resolution="PT2H", reaction="PT1H"),
+    ):
+        for at in ats:
+            reader = evaluate_jsonl([line], tier, engine="numpy", at=at)
+            [row] = list(reader)
+            assert reader._rowwise == 0, (name, at)
+            assert row == Summary.from_evaluation(evaluate(incident, tier, at=at), incident), (
+                name,
+                tier,
+                at,
+            )
 
 
 def test_openings_that_say_who_opened_are_read_from_the_arrays() -> None:
@@ -359,6 +441,25 @@ def test_auto_takes_numpy_when_installed_and_python_otherwise(
     assert evaluate_jsonl([], SLA2).engine == "python"
     with pytest.raises(ImportError, match=r"slaclock\[numpy\]"):
         evaluate_jsonl([], SLA2, engine="numpy")
+
+
+def test_auto_reads_line_by_line_where_the_arrays_would_read_no_record() -> None:
+    updates, levels = SLA2.replace(update="PT8H"), SLA2.replace(escalations=("50%",))
+    assert evaluate_jsonl([], updates).engine == "python"
+    assert evaluate_jsonl([], levels).engine == "python"
+    assert evaluate_jsonl([], updates, engine="numpy").engine == "numpy"
+    only_those = Catalog(
+        calendars=CATALOG.calendars,
+        tiers={"U": updates.replace(id="U"), "L": levels.replace(id="L")},
+    )
+    assert evaluate_jsonl([], only_those).engine == "python"
+    # One tier the arrays read is enough: its records are read there, the others line by line.
+    mixed = Catalog(
+        calendars=CATALOG.calendars, tiers={"U": updates.replace(id="U"), "P": SLA2.replace(id="P")}
+    )
+    assert evaluate_jsonl([], mixed).engine == "numpy"
+    paused = SLA2.replace(pause_reaction_when_pending=True, resolution="PT30H")
+    assert evaluate_jsonl([], paused).engine == "numpy"
 
 
 def test_whom_an_incident_is_for_is_read_by_the_chunks() -> None:

@@ -210,6 +210,7 @@ def test_the_column_path_gives_read_events_table_or_error(data: st.DataObject) -
         pd.testing.assert_frame_equal(fast, careful)
 
 
+@settings(max_examples=60)  # pandas frames a few times an example: a quarter second each
 @given(tier=strategies.tiers(), data=st.data())
 def test_partition_tables_equal_evaluate_one_incident_at_a_time(
     tier: slaclock.Tier, data: st.DataObject

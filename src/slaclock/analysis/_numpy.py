@@ -22,11 +22,15 @@ the right types (the caller then splits the chunk to find it), and single incide
 with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident``
 refuses, whose events carry more than ``type`` and ``at`` (but for a work log's
 ``duration`` and the opening's ``by``), whose timestamps are not in one of the
-forms read here, whose log breaks a rule or is out of time order, whose clocks
-have stops (a pause while pending, a resolution clock with pending or reopened
-spans), that name no tier of the catalog or a tier with update cycles or
-escalation levels, or that have no reaction cycle on a tier with a resolution
-target (without one, such a log's row is blank, and read here).
+forms read here, whose log breaks a rule or is out of time order or changes
+tier, that name no tier of the catalog or a tier with update cycles or escalation
+levels, or that have no reaction cycle on a tier with a resolution target (without
+one, such a log's row is blank, and read here).  Clocks with stops (reaction
+cycles that pause while pending, a resolution clock over pending and resolved
+spans) are read here: each clock's running parts between its stops are laid out
+as rows of their own, their working time is one W difference each, and the due
+instant is found in the part where the count reaches the target (``clocks.run``
+on arrays, held equal to it by the SLA reference's laws).
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ if TYPE_CHECKING:
     # flags (customers and contracts ``repeat(None)`` when no record says whom it is for).
     _Columns = tuple[list[str], Any, Any, list[str], list[Any], list[bool]]
 
-__all__ = ["CHUNK", "Irregular", "rows", "rows_of"]
+__all__ = ["CHUNK", "Irregular", "rows", "rows_of", "takes"]
 
 CHUNK = 512  # records per chunk: numpy calls spread thin, the records still in the CPU cache
 
@@ -98,6 +102,16 @@ def rows_of(
     return made + more, left + [half + k for k in rest]
 
 
+def takes(plan: Plan) -> bool:
+    """Whether the arrays read records on ``plan``: not on tiers with update cycles or escalation levels.
+
+    Records on those tiers go to the row reader (a few tiers have them: update
+    cycles come with stops as often as not, and counting escalation levels needs
+    every clock's counted time, also of cycles answered early).
+    """
+    return plan.update is None and not plan.levels
+
+
 def rows(
     records: list[Any], lines: list[str], plans: Plan | Mapping[str, Plan], at: int | None
 ) -> tuple[list[Summary | None], list[int]]:
@@ -115,9 +129,7 @@ def rows(
     m = len(records)
     single = isinstance(plans, Plan)
     plist: list[Plan] = [plans] if isinstance(plans, Plan) else list(plans.values())
-    # Update cycles and escalation levels are left to the row reader (a few tiers
-    # have them; docs/performance.md).
-    usable = [plan.update is None and not plan.levels for plan in plist]
+    usable = list(map(takes, plist))
     if not any(usable):
         return [None] * m, list(range(m))
     if set(map(type, records)) != _DICT:
@@ -337,8 +349,7 @@ class _Chunk:
         """
         which, layout = _numbers(plan.tables[False], self.keys)
         self.layouts[0], self.numbers = layout, which
-        refused = layout.refused(plan.pause, plan.resolution is not None)[which]
-        return not refused.any() and bool(layout.cycles[which].all())
+        return not layout.refusals[which].any() and bool(layout.cycles[which].all())
 
     def rows(
         self, chosen: Ints, reasons: list[Any], rowwise: Bools, out: list[Summary | None]
@@ -349,7 +360,6 @@ class _Chunk:
         """
         plist, pid, us, first = self.plist, self.pid[chosen], self.us, self.first
         tables = plist[int(pid[0])].tables
-        options = np.array([_Layout.option(plan) for plan in plist], dtype=np.int64)[pid]
         tab = self.agent[chosen]
         which = np.zeros(chosen.size, dtype=np.int64)
         refused = np.zeros(chosen.size, dtype=bool)  # the whole log's program
@@ -368,11 +378,11 @@ class _Chunk:
             positions = np.flatnonzero(mask).tolist() if (a or tab.any()) else None
             full = logs if positions is None else [logs[k] for k in positions]
             found, layout = _numbers(tables[a], full)
-            refused[mask] = layout.refusals[options[mask], found]
+            refused[mask] = layout.refusals[found]
             if cut is not None:  # the logs as known at ``at``
                 known_logs = cut_logs if positions is None else [cut_logs[k] for k in positions]
                 found, layout = _numbers(tables[a], known_logs)
-                refused_cut[mask] = layout.refusals[options[mask], found]
+                refused_cut[mask] = layout.refusals[found]
             which[mask] = found
             cycles[mask] = layout.cycles[found]
             self.layouts[a] = layout
@@ -493,30 +503,43 @@ class _Layout:
     again: entries already handed out never change.
     """
 
-    __slots__ = ("count", "cycles", "length", "refusals", "rows", "since", "start", "table")
-
-    # Which programs the row reader takes, by (pause while pending, resolution clock):
-    # bad logs and clocks with stops (a work log without its duration is found
-    # from the events themselves); rows of ``refusals`` in this order.  A program
-    # without a cycle is not refused here: its row is blank unless a resolution
-    # clock runs, which the reader sees.
-    _OPTIONS = ((False, False), (False, True), (True, False), (True, True))
-
-    @classmethod
-    def option(cls, plan: Plan) -> int:
-        """The row of ``refusals`` for a plan's options."""
-        return cls._OPTIONS.index((plan.pause, plan.resolution is not None))
+    __slots__ = (
+        "count",
+        "cycles",
+        "length",
+        "pending_now",
+        "refusals",
+        "rows",
+        "since",
+        "spans",
+        "start",
+        "stop_count",
+        "stop_start",
+        "stops",
+        "table",
+    )
 
     def __init__(self) -> None:
         self.count = 0  # programs laid out
         self.rows = 0  # cycles laid out
+        self.spans = 0  # stops laid out
         self.length = np.zeros(64, dtype=np.int64)
         self.cycles = np.zeros(64, dtype=np.int64)
         self.start = np.zeros(64, dtype=np.int64)  # first row of each in ``table``
         self.since = np.zeros(64, dtype=np.int64)
-        self.refusals = np.zeros((4, 64), dtype=bool)
+        self.pending_now = np.zeros(64, dtype=bool)
+        self.stop_start = np.zeros(64, dtype=np.int64)  # first row of each in ``stops``
+        self.stop_count = np.zeros(64, dtype=np.int64)
+        # Which programs the row reader takes: bad logs and logs that change tier
+        # (a work log without its duration is found from the events themselves).
+        # A program without a cycle is not refused here: its row is blank unless a
+        # resolution clock runs, which the reader sees.
+        self.refusals = np.zeros(64, dtype=bool)
         # Each cycle's start and end positions (end n: running), first response, superseded.
         self.table = np.zeros((4, 256), dtype=np.int64)
+        # Each program's pending and finished resolved spans in the order of their
+        # start: start and end positions (end n: pending now), and whether pending.
+        self.stops = np.zeros((3, 256), dtype=np.int64)
 
     @classmethod
     def grown(cls, programs: list[Program | None], previous: _Layout | None) -> _Layout:
@@ -529,56 +552,142 @@ class _Layout:
         if not programs:
             return
         lo, hi = self.count, self.count + len(programs)
-        for name in ("length", "cycles", "start", "since", "refusals"):
+        for name in (
+            "length",
+            "cycles",
+            "start",
+            "since",
+            "pending_now",
+            "stop_start",
+            "stop_count",
+            "refusals",
+        ):
             setattr(self, name, _grown(getattr(self, name), hi))
-        valid = [p for p in programs if p is not None and p.fault is None]
+        valid = [p if p is not None and p.fault is None else None for p in programs]
         cycles = [
-            (c.start, c.end, c.first, c.ended_by == "superseded") for p in valid for c in p.cycles
+            (c.start, c.end, c.first, c.ended_by == "superseded")
+            for p in valid
+            if p is not None
+            for c in p.cycles
+        ]
+        # Pending and resolved spans never overlap (resolving ends a pending span,
+        # and nothing is pending while resolved): in order of their start, they are
+        # the stops in order that every clock of the program may skip.
+        stops = [
+            sorted([(s, e, 1) for s, e in p.pending] + [(s, e, 0) for s, e in p.resolved])
+            if p is not None
+            else []
+            for p in valid
         ]
         length = [0 if p is None else p.n for p in programs]
-        count = [0 if p is None or p.fault is not None else len(p.cycles) for p in programs]
+        count = [0 if p is None else len(p.cycles) for p in valid]
+        stop_count = list(map(len, stops))
         self.length[lo:hi] = length
         self.cycles[lo:hi] = count
         self.start[lo:hi] = np.cumsum(count) - count + self.rows
-        self.since[lo:hi] = [-1 if p is None or p.since is None else p.since for p in programs]
-        for k, (pause, resolution) in enumerate(self._OPTIONS):
-            self.refusals[k, lo:hi] = [
-                p is None
-                or p.fault is not None
-                or bool(p.changes)  # measured on several tiers: the row reader's
-                or (pause and bool(p.pending))
-                or (resolution and bool(p.pending or p.resolved))
-                for p in programs
-            ]
+        self.since[lo:hi] = [-1 if p is None or p.since is None else p.since for p in valid]
+        self.pending_now[lo:hi] = [p is not None and p.pending_now for p in valid]
+        self.stop_count[lo:hi] = stop_count
+        self.stop_start[lo:hi] = np.cumsum(stop_count) - stop_count + self.spans
+        # Measured on several tiers (a tier change), the row reader's.
+        self.refusals[lo:hi] = [p is None or bool(p.changes) for p in valid]
         if cycles:
             self.table = _grown(self.table, self.rows + len(cycles))
             self.table[:, self.rows : self.rows + len(cycles)] = np.array(cycles, dtype=np.int64).T
             self.rows += len(cycles)
+        flat = [stop for spans in stops for stop in spans]
+        if flat:
+            self.stops = _grown(self.stops, self.spans + len(flat))
+            self.stops[:, self.spans : self.spans + len(flat)] = np.array(flat, dtype=np.int64).T
+            self.spans += len(flat)
         self.count = hi
-
-    def refused(self, pause: bool, resolution: bool) -> Bools:
-        """Which programs the row reader takes under these options."""
-        return self.refusals[self._OPTIONS.index((pause, resolution))]  # type: ignore[no-any-return]
 
 
 # One function object: the table builds its layout afresh for any other.
 _grow = _Layout.grown
 
 
-def _take(layouts: list[_Layout | None], tab: Bools | None, which: Ints, name: str) -> Ints:
+def _take(layouts: list[_Layout | None], tab: Bools | None, which: Ints, name: str) -> Any:
     """A layout column at each incident's program number, from its table's layout."""
     if tab is None:
-        return getattr(layouts[0], name)[which]  # type: ignore[no-any-return]
-    out = np.zeros(which.size, dtype=np.int64)
+        return getattr(layouts[0], name)[which]
+    out = None
     for a, layout in enumerate(layouts):
+        if layout is None:
+            continue
+        column = getattr(layout, name)
+        if out is None:
+            out = np.zeros(which.size, dtype=column.dtype)
         mask = tab == a
-        if layout is not None and mask.any():
-            out[mask] = getattr(layout, name)[which[mask]]
+        if mask.any():
+            out[mask] = column[which[mask]]
     return out
 
 
+def _cells(layouts: list[_Layout | None], tab: Bools | None, rows: Ints, name: str) -> Ints:
+    """Rows of a layout's table (``table``, ``stops``), each from the layout of its own table.
+
+    ``tab`` says for each row which table of programs it is from (``None``: the first).
+    """
+    if tab is None:
+        return getattr(layouts[0], name)[:, rows]  # type: ignore[no-any-return]
+    first = next(layout for layout in layouts if layout is not None)
+    out = np.zeros((getattr(first, name).shape[0], rows.size), dtype=np.int64)
+    for a, layout in enumerate(layouts):
+        mask = tab == a
+        if layout is not None and mask.any():
+            out[:, mask] = getattr(layout, name)[:, rows[mask]]
+    return out
+
+
+def _spans(head: Ints, count: Ints) -> tuple[Ints, Ints]:
+    """For groups of ``count`` rows from ``head`` each: each row's group, and the row itself."""
+    group = np.repeat(np.arange(count.size), count)
+    firsts = np.cumsum(count) - count
+    return group, head[group] + (np.arange(group.size) - firsts[group])
+
+
+def _stopped(
+    tl: Any, start: Ints, end: Ints, target: Ints, owner: Ints, s: Ints, e: Ints
+) -> tuple[Ints, Ints]:
+    """Counted time and due instant of clocks with stops: ``clocks.run`` on arrays.
+
+    Clock ``k`` runs from ``start[k]`` to ``end[k]`` outside its stops ``[s, e)``
+    (those with ``owner == k``: inside its span, in order, not overlapping).  It
+    counts its running parts (before the first stop, between stops, after the
+    last); it falls due inside the part where the count reaches ``target``, or,
+    when it has not by ``end``, as far past ``end`` as it lacks.
+    """
+    size = start.size
+    stops = np.bincount(owner, minlength=size)
+    before = np.cumsum(stops) - stops  # the clock's stops before its own
+    head = np.arange(size) + before  # its first running part
+    part_of = np.repeat(np.arange(size), stops + 1)  # each running part's clock
+    lo = np.empty(part_of.size, dtype=np.int64)
+    hi = np.empty(part_of.size, dtype=np.int64)
+    lo[head], hi[head + stops] = start, end
+    rank = head[owner] + (np.arange(owner.size) - before[owner])
+    hi[rank], lo[rank + 1] = s, e
+    worked = elapsed_us_many(tl, lo, hi)
+    used = np.add.reduceat(worked, head)
+    # Counted before each part, from its clock's start (a running sum over the chunk
+    # wraps past int64 only where a clock's own count would not: the differences are exact).
+    total = np.cumsum(worked)
+    counted = total - worked
+    counted -= counted[head][part_of]
+    short = target[part_of] - counted  # still to count at the part's start
+    reaching = np.flatnonzero((short > 0) & (short <= worked))  # one per clock that reaches it
+    due = np.empty(size, dtype=np.int64)
+    due[part_of[reaching]] = deadline_us_many(tl, lo[reaching], short[reaching])
+    lacking = np.flatnonzero(used < target)
+    due[lacking] = deadline_us_many(tl, end[lacking], target[lacking] - used[lacking])
+    now = target <= 0
+    due[now] = start[now]
+    return used, due
+
+
 def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None) -> list[Summary]:
-    """The rows of covered incidents whose clocks have no stops: the row engine's verdicts on arrays.
+    """The rows of covered incidents with a reaction cycle: the row engine's verdicts on arrays.
 
     ``picked`` are the incidents' positions in the chunk (``None``: all of them),
     ``which`` their (cut) programs' numbers, ``tab`` which of them an agent opened
@@ -603,16 +712,8 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     owner = np.repeat(np.arange(g), per)  # each cycle's incident
     head = np.cumsum(per) - per  # each incident's first cycle
     rows_ = _take(layouts, tab, which, "start")[owner] + (np.arange(len(owner)) - head[owner])
-    if tab is None:
-        pos, end_pos, first_code, superseded_code = layouts[0].table[:, rows_]  # type: ignore[union-attr]
-    else:
-        cells = np.zeros((4, rows_.size), dtype=np.int64)
-        by_cycle = tab[owner]
-        for a, layout in enumerate(layouts):
-            mask = by_cycle == a
-            if layout is not None and mask.any():
-                cells[:, mask] = layout.table[:, rows_[mask]]
-        pos, end_pos, first_code, superseded_code = cells
+    by_cycle = None if tab is None else tab[owner]
+    pos, end_pos, first_code, superseded_code = _cells(layouts, by_cycle, rows_, "table")
     is_first, superseded = first_code == 1, superseded_code == 1
     base, n_of = first[owner], n[owner]
     running = end_pos == n_of
@@ -634,6 +735,26 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     counted = running | listed_first | (end - start >= target)
     used = elapsed_us_many(tl, start, end)
     due = deadline_us_many(tl, start, target)
+    # Stops: the programs' pending spans, for the reaction cycles of plans that pause
+    # while pending, and with the finished resolved spans for the resolution clock.
+    stop_count = _take(layouts, tab, which, "stop_count")
+    stopped = np.zeros(len(owner), dtype=bool)  # running but paused at the horizon
+    if len(plist) == 1:
+        pausing: Any = plist[0].pause
+    else:
+        pausing = np.array([plan.pause for plan in plist], dtype=bool)[pid]
+    stopping = stop_count * pausing  # stops that reaction clocks may skip, per incident
+    if stopping.any():
+        pending_now = _take(layouts, tab, which, "pending_now")
+        stopped = running & (pausing & pending_now)[owner]
+        _restop(
+            tl,
+            chunk,
+            (_take(layouts, tab, which, "stop_start")[owner], stopping[owner], by_cycle),
+            (base, n_of, start, end, target),
+            (used, due),
+            pending_only=True,
+        )
     breached = clocks.breached(used, target, end, due)
     if at is None:
         breached &= ~running  # open after the last event: no verdict
@@ -642,7 +763,8 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     worst = np.maximum.reduceat(np.where(hit, clocks.overdue(used, target), 0), head)
     live = counted & ~breached & running  # at most one running cycle an incident
     next_due = np.full(g, _NONE, dtype=np.int64)
-    next_due[owner[live]] = due[live]
+    ticking = live & ~stopped
+    next_due[owner[ticking]] = due[ticking]
     risk = _shares(plist, pid)
     at_risk = np.zeros(g, dtype=bool)
     if at is not None:
@@ -658,18 +780,35 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
         since_of = _take(layouts, tab, which, "since")[r]
         opened = us[first[r]]
         horizon = us[first[r] + n[r] - 1] if at is None else np.full(r.size, at, dtype=np.int64)
-        stopped = since_of >= 0
-        clock_end = np.where(stopped, us[first[r] + np.maximum(since_of, 0)], horizon)
+        resolved = since_of >= 0
+        clock_end = np.where(resolved, us[first[r] + np.maximum(since_of, 0)], horizon)
         used_r = elapsed_us_many(tl, opened, clock_end)
         targets_r = target_r[r]
         due_r = deadline_us_many(tl, opened, targets_r)
+        paused_r = np.zeros(r.size, dtype=bool)
+        counts_r = stop_count[r]
+        if counts_r.any():
+            _restop(
+                tl,
+                chunk,
+                (
+                    _take(layouts, tab, which, "stop_start")[r],
+                    counts_r,
+                    None if tab is None else tab[r],
+                ),
+                (first[r], n[r], opened, clock_end, targets_r),
+                (used_r, due_r),
+                pending_only=False,
+            )
+            paused_r = ~resolved & _take(layouts, tab, which, "pending_now")[r]
         late = clocks.breached(used_r, targets_r, clock_end, due_r)
         if at is None:
-            late &= stopped  # unresolved after the last event: no verdict
+            late &= resolved  # unresolved after the last event: no verdict
         breaches[r] += late
         worst[r] = np.where(late, np.maximum(worst[r], clocks.overdue(used_r, targets_r)), worst[r])
-        waiting = ~late & ~stopped
-        next_due[r] = np.where(waiting & (due_r < next_due[r]), due_r, next_due[r])
+        waiting = ~late & ~resolved
+        ticking_r = waiting & ~paused_r
+        next_due[r] = np.where(ticking_r & (due_r < next_due[r]), due_r, next_due[r])
         if at is not None:
             at_risk[r] |= waiting & _risky(used_r, targets_r, _cut(risk, r))
         dues = np.zeros(g, dtype=np.int64)
@@ -708,6 +847,70 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
             ),
         )
     )
+
+
+def _restop(
+    tl: Any,
+    chunk: _Chunk,
+    programs: tuple[Ints, Ints, Bools | None],
+    clocks_: tuple[Ints, Ints, Ints, Ints, Ints],
+    answers: tuple[Ints, Ints],
+    *,
+    pending_only: bool,
+) -> None:
+    """Measure again, in place, the clocks that their programs' stops cut into.
+
+    ``tl`` is the clocks' timeline; ``programs``: for each clock, its program's first row in the layouts' ``stops``,
+    how many of them to read, and which table of programs it is from (``None``:
+    the first); ``clocks_``: each clock's log (its first event's place in the
+    chunk, its number of events) and its start, end and target; ``answers``: the
+    counted time and due instant of each, found without stops, overwritten here
+    for those with some (``pending_only``: only the pending spans stop them).
+    """
+    stop_start, stop_count, tab = programs
+    base, n, start, end, target = clocks_
+    used, due = answers
+    pair, rows_ = _spans(stop_start, stop_count)
+    s_pos, e_pos, is_pending = _cells(
+        chunk.layouts, None if tab is None else tab[pair], rows_, "stops"
+    )
+    s, e, kept = _clip(
+        chunk.us, base[pair], n[pair], chunk.at, s_pos, e_pos, start[pair], end[pair]
+    )
+    if pending_only:
+        kept &= is_pending == 1
+    keep = np.flatnonzero(kept)
+    if not keep.size:
+        return
+    clock = pair[keep]
+    cut = np.unique(clock)  # in order: each clock's stops stay in theirs
+    used[cut], due[cut] = _stopped(
+        tl,
+        start[cut],
+        end[cut],
+        target[cut],
+        np.searchsorted(cut, clock),
+        s[keep],
+        e[keep],
+    )
+
+
+def _clip(
+    us: Ints, base: Ints, n: Ints, at: int | None, s_pos: Ints, e_pos: Ints, lo: Ints, hi: Ints
+) -> tuple[Ints, Ints, Bools]:
+    """Stops as instants cut to their clocks' spans ``[lo, hi]``, and which are not empty.
+
+    ``s_pos``/``e_pos`` are event positions in logs whose first event is at
+    ``base`` in ``us``; an end at ``n`` is the horizon (``at``, or the last event).
+    ``clocks.clip``, on arrays.
+    """
+    s = us[base + s_pos]
+    e = us[base + np.minimum(e_pos, n - 1)]
+    if at is not None:
+        e[e_pos == n] = at
+    np.maximum(s, lo, out=s)
+    np.minimum(e, hi, out=e)
+    return s, e, s < e
 
 
 def _shares(plist: list[Plan], pid: Ints) -> tuple[Any, Any]:
