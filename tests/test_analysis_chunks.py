@@ -216,17 +216,14 @@ def test_what_the_chunks_leave_to_the_row_reader() -> None:
     opened = {"type": "opened", "at": "2026-11-27T17:30:00+03:00"}
     reply = {"type": "agent_reply", "at": "2026-11-30T10:20:00+03:00"}
     pending = {"type": "pending", "at": "2026-11-30T10:30:00+03:00"}
-    message = {"type": "customer_message", "at": "2026-11-30T11:00:00+03:00"}
     paused = SLA2.replace(pause_reaction_when_pending=True)
     cases = {
         "a space before the time": ([opened, {**reply, "at": " " + reply["at"]}], paused),
-        "a tier with update cycles": (
-            [opened, reply, pending, message],
+        # No reaction cycle (an agent opened it, the customer has not written), but
+        # update cycles run: the row reader measures them.
+        "an agent's opening on a tier with update cycles": (
+            [{**opened, "by": "agent"}, reply, pending],
             SLA2.replace(update="PT4H"),
-        ),
-        "a tier with escalation levels": (
-            [opened, reply, message],
-            SLA2.replace(escalations=("50%",)),
         ),
     }
     for name, (log, tier) in cases.items():
@@ -443,23 +440,37 @@ def test_auto_takes_numpy_when_installed_and_python_otherwise(
         evaluate_jsonl([], SLA2, engine="numpy")
 
 
-def test_auto_reads_line_by_line_where_the_arrays_would_read_no_record() -> None:
-    updates, levels = SLA2.replace(update="PT8H"), SLA2.replace(escalations=("50%",))
-    assert evaluate_jsonl([], updates).engine == "python"
-    assert evaluate_jsonl([], levels).engine == "python"
-    assert evaluate_jsonl([], updates, engine="numpy").engine == "numpy"
-    only_those = Catalog(
+def test_update_cycles_and_escalation_levels_are_read_from_the_arrays() -> None:
+    records = _benchmark_records(1500, seed=6)
+    lines = [json.dumps(r) for r in records]
+    for tier in (
+        SLA2.replace(update="PT3H"),
+        SLA2.replace(update="PT3H", pause_reaction_when_pending=True, resolution="PT20H"),
+        SLA2.replace(escalations=("50%", "100%", "-PT30M", "+PT1H")),
+        SLA2.replace(update="PT2H", escalations=("75%",), resolution="PT30H"),
+    ):
+        for at in (None, datetime(2025, 3, 1, tzinfo=UTC)):
+            reader = evaluate_jsonl(lines, tier, engine="numpy", at=at)
+            rows = list(reader)
+            assert reader._rowwise == 0, tier
+            assert rows == list(evaluate_jsonl(lines, tier, engine="python", at=at)), tier
+            if tier.escalations:
+                assert {len(row.escalated) for row in rows} == {len(tier.escalations)}
+                assert any(sum(row.escalated) for row in rows)
+    # A catalog's chunk with tiers of each kind, each record on the tier it names.
+    catalog = Catalog(
         calendars=CATALOG.calendars,
-        tiers={"U": updates.replace(id="U"), "L": levels.replace(id="L")},
+        tiers={
+            "U": SLA2.replace(id="U", update="PT3H"),
+            "L": SLA2.replace(id="L", escalations=("50%",)),
+            "P": SLA2.replace(id="P"),
+        },
     )
-    assert evaluate_jsonl([], only_those).engine == "python"
-    # One tier the arrays read is enough: its records are read there, the others line by line.
-    mixed = Catalog(
-        calendars=CATALOG.calendars, tiers={"U": updates.replace(id="U"), "P": SLA2.replace(id="P")}
-    )
-    assert evaluate_jsonl([], mixed).engine == "numpy"
-    paused = SLA2.replace(pause_reaction_when_pending=True, resolution="PT30H")
-    assert evaluate_jsonl([], paused).engine == "numpy"
+    named = [json.dumps({**r, "tier": "ULP"[i % 3]}) for i, r in enumerate(records)]
+    reader = evaluate_jsonl(named, catalog, engine="numpy")
+    rows = list(reader)
+    assert reader._rowwise == 0
+    assert rows == list(evaluate_jsonl(named, catalog, engine="python"))
 
 
 def test_whom_an_incident_is_for_is_read_by_the_chunks() -> None:

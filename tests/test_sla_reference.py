@@ -450,17 +450,18 @@ def test_evaluate_jsonl_rows_equal_the_reference(data: st.DataObject) -> None:
 
 @settings(max_examples=90)
 @given(st.data())
-def test_clocks_that_stop_are_read_from_the_arrays_as_the_reference_reads_them(
+def test_every_clock_is_read_from_the_arrays_as_the_reference_reads_it(
     data: st.DataObject,
 ) -> None:
-    """The numpy engine on tiers that pause while pending or keep a resolution clock.
+    """The numpy engine on every kind of tier: pauses, resolution, update cycles, levels.
 
-    Reaction cycles stopped by pending spans, resolution clocks stopped by pending
-    and resolved spans, pending at the horizon: the arrays read them all, equal to
-    the reference; only a log with no reaction cycle on a tier with a resolution
-    clock is left to the row reader.
+    Reaction and update cycles stopped by pending spans, resolution clocks stopped
+    by pending and resolved spans, pending at the horizon, escalation levels reached
+    by any clock: the arrays read them all, equal to the reference; only a log with
+    no reaction cycle on a tier with a resolution clock or update cycles is left to
+    the row reader.
     """
-    tier = data.draw(tiers(), label="tier").replace(update=None, escalations=())
+    tier = data.draw(tiers(), label="tier")
     if data.draw(st.booleans()):
         tier = tier.replace(pause_reaction_when_pending=True)
     drawn = data.draw(st.lists(incidents(), min_size=1, max_size=8), label="incidents")
@@ -476,7 +477,7 @@ def test_clocks_that_stop_are_read_from_the_arrays_as_the_reference_reads_them(
     reader = evaluate_jsonl(lines, tier, at=at, engine="numpy")
     assert list(reader) == expected
     left = sum(
-        tier.resolution is not None
+        (tier.resolution is not None or tier.update is not None)
         and result.covered
         and not result.cycles
         and (at is None or utc(inc.events[0].at) <= utc(at))
@@ -491,8 +492,8 @@ def test_a_catalogs_chunk_in_one_pass_equals_the_reference(data: st.DataObject) 
     """Records on several tiers of one catalog, read by the numpy engine in one pass.
 
     The tiers differ in calendar, cycle rule, pause option, targets, resolution
-    target and at-risk share, most without update cycles or escalation levels (so
-    the arrays read them), each record on the tier it names.
+    target and at-risk share, some with update cycles or escalation levels, each
+    record on the tier it names.
     """
     drawn = data.draw(st.lists(tiers(), min_size=2, max_size=4), label="tiers")
     simple = data.draw(st.lists(st.booleans(), min_size=len(drawn), max_size=len(drawn)))

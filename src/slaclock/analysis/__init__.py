@@ -145,12 +145,6 @@ class SummaryReader(Iterator[Summary]):
         #: The JSON decoder in use: ``"orjson"`` or ``"json"``.
         self.decoder = "json" if self._loads is None else "orjson"
         self._chunks = _chunks_of(engine)
-        if engine == "auto" and self._chunks is not None:
-            # Where the arrays would read no record (every tier with update cycles or
-            # escalation levels), the chunks' checks are paid for nothing: line by line.
-            own = [plans] if isinstance(plans, Plan) else plans.values()
-            if not any(map(self._chunks.takes, own)):
-                self._chunks = None
         #: The engine in use: ``"numpy"`` (chunks of lines as arrays) or ``"python"`` (line by line).
         self.engine = "python" if self._chunks is None else "numpy"
         # json.loads' own C scanner, without the wrapper's checks (a third of its
@@ -468,9 +462,8 @@ def evaluate_jsonl(
     library's json otherwise; the rows and errors are the same with either.
     ``engine`` picks how lines are evaluated: ``"auto"`` takes ``"numpy"`` when numpy
     is installed (``pip install 'slaclock[numpy]'``: chunks of 512 lines as arrays,
-    several times faster) and ``"python"`` (line by line) otherwise, or when no tier
-    asked for is one the arrays read (every one has update cycles or escalation
-    levels); again the rows and errors, and their order, are the same with either.
+    several times faster) and ``"python"`` (line by line) otherwise; again the rows
+    and errors, and their order, are the same with either.
 
     >>> from slaclock import default_catalog
     >>> lines = ['{"id": "A", "type": "failure", "tier": "SLA-4", "events": ['

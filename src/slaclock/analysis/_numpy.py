@@ -23,14 +23,14 @@ with an unknown key or ``customer``/``contract``/``attributes`` that ``Incident`
 refuses, whose events carry more than ``type`` and ``at`` (but for a work log's
 ``duration`` and the opening's ``by``), whose timestamps are not in one of the
 forms read here, whose log breaks a rule or is out of time order or changes
-tier, that name no tier of the catalog or a tier with update cycles or escalation
-levels, or that have no reaction cycle on a tier with a resolution target (without
-one, such a log's row is blank, and read here).  Clocks with stops (reaction
-cycles that pause while pending, a resolution clock over pending and resolved
-spans) are read here: each clock's running parts between its stops are laid out
-as rows of their own, their working time is one W difference each, and the due
-instant is found in the part where the count reaches the target (``clocks.run``
-on arrays, held equal to it by the SLA reference's laws).
+tier, that name no tier of the catalog, or that have no reaction cycle on a tier
+with a resolution target or update cycles (without those, such a log's row is
+blank, and read here).  Every clock is read here: reaction and update cycles, the
+resolution clock, and the escalation levels each reached.  Clocks with stops
+(cycles that pause while pending, a resolution clock over pending and resolved
+spans) have their running parts between stops laid out as rows of their own: one
+W difference each, and the due instant in the part where the count reaches the
+target (``clocks.run`` on arrays, held equal to it by the SLA reference's laws).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     # flags (customers and contracts ``repeat(None)`` when no record says whom it is for).
     _Columns = tuple[list[str], Any, Any, list[str], list[Any], list[bool]]
 
-__all__ = ["CHUNK", "Irregular", "rows", "rows_of", "takes"]
+__all__ = ["CHUNK", "Irregular", "rows", "rows_of"]
 
 CHUNK = 512  # records per chunk: numpy calls spread thin, the records still in the CPU cache
 
@@ -102,16 +102,6 @@ def rows_of(
     return made + more, left + [half + k for k in rest]
 
 
-def takes(plan: Plan) -> bool:
-    """Whether the arrays read records on ``plan``: not on tiers with update cycles or escalation levels.
-
-    Records on those tiers go to the row reader (a few tiers have them: update
-    cycles come with stops as often as not, and counting escalation levels needs
-    every clock's counted time, also of cycles answered early).
-    """
-    return plan.update is None and not plan.levels
-
-
 def rows(
     records: list[Any], lines: list[str], plans: Plan | Mapping[str, Plan], at: int | None
 ) -> tuple[list[Summary | None], list[int]]:
@@ -129,9 +119,6 @@ def rows(
     m = len(records)
     single = isinstance(plans, Plan)
     plist: list[Plan] = [plans] if isinstance(plans, Plan) else list(plans.values())
-    usable = list(map(takes, plist))
-    if not any(usable):
-        return [None] * m, list(range(m))
     if set(map(type, records)) != _DICT:
         raise Irregular
     owned = not RECORD_KEYS.issuperset(chain.from_iterable(records))
@@ -170,8 +157,6 @@ def rows(
         pid_list = list(map(index.get, named, repeat(-1)))
         pid = np.array(pid_list, dtype=np.int64)
         rowwise[pid < 0] = True
-    if not all(usable):
-        rowwise[np.isin(pid, [k for k, ok in enumerate(usable) if not ok])] = True
     owned_strings = 0
     # Whom each incident is for: read only when some record says (a context column).
     customers: list[Any] | Any = repeat(None)
@@ -279,9 +264,8 @@ def rows(
     # are read together: a catalog's tiers usually make one group.
     groups: dict[tuple[int, int, int], list[int]] = {}
     for k, plan in enumerate(plist):
-        if usable[k]:
-            key = (id(plan.tables[0]), id(plan.tables[1]), id(plan.timeline))
-            groups.setdefault(key, []).append(k)
+        key = (id(plan.tables[0]), id(plan.tables[1]), id(plan.timeline))
+        groups.setdefault(key, []).append(k)
     for members in groups.values():
         if len(groups) == 1:
             chosen = np.flatnonzero(~rowwise)
@@ -386,17 +370,20 @@ class _Chunk:
             which[mask] = found
             cycles[mask] = layout.cycles[found]
             self.layouts[a] = layout
-        resolution = np.array([plan.resolution is not None for plan in plist])[pid]
+        # Plans with clocks that run without a reaction cycle: resolution, update cycles.
+        other_clocks = np.array(
+            [plan.resolution is not None or plan.update is not None for plan in plist]
+        )[pid]
         covered = np.fromiter(
             map(is_, _picked(reasons, chosen_list), repeat(None)), dtype=bool, count=chosen.size
         )
         # Nothing known yet at ``at`` (a blank row, whatever the log), or no clock at
         # all (an agent's opening before the customer's first message: a blank row
-        # too, unless a resolution clock runs, which the row reader measures).
+        # too, unless a resolution clock or update cycles run, which the row reader measures).
         nothing = np.zeros(chosen.size, dtype=bool) if cut is None else cut == 0
         clockless = cycles == 0
         refused |= refused_cut & ~nothing
-        refused |= clockless & resolution & covered & ~nothing
+        refused |= clockless & other_clocks & covered & ~nothing
         rowwise[chosen[refused]] = True
         blank = (clockless | nothing) & ~refused
         take = ~refused & ~blank & covered
@@ -517,12 +504,17 @@ class _Layout:
         "stop_start",
         "stops",
         "table",
+        "update_count",
+        "update_start",
+        "updated",
+        "updates",
     )
 
     def __init__(self) -> None:
         self.count = 0  # programs laid out
         self.rows = 0  # cycles laid out
         self.spans = 0  # stops laid out
+        self.updated = 0  # update cycles laid out
         self.length = np.zeros(64, dtype=np.int64)
         self.cycles = np.zeros(64, dtype=np.int64)
         self.start = np.zeros(64, dtype=np.int64)  # first row of each in ``table``
@@ -530,6 +522,8 @@ class _Layout:
         self.pending_now = np.zeros(64, dtype=bool)
         self.stop_start = np.zeros(64, dtype=np.int64)  # first row of each in ``stops``
         self.stop_count = np.zeros(64, dtype=np.int64)
+        self.update_start = np.zeros(64, dtype=np.int64)  # first row of each in ``updates``
+        self.update_count = np.zeros(64, dtype=np.int64)
         # Which programs the row reader takes: bad logs and logs that change tier
         # (a work log without its duration is found from the events themselves).
         # A program without a cycle is not refused here: its row is blank unless a
@@ -540,6 +534,8 @@ class _Layout:
         # Each program's pending and finished resolved spans in the order of their
         # start: start and end positions (end n: pending now), and whether pending.
         self.stops = np.zeros((3, 256), dtype=np.int64)
+        # Each program's update cycles: start and end positions (end n: running).
+        self.updates = np.zeros((2, 256), dtype=np.int64)
 
     @classmethod
     def grown(cls, programs: list[Program | None], previous: _Layout | None) -> _Layout:
@@ -560,6 +556,8 @@ class _Layout:
             "pending_now",
             "stop_start",
             "stop_count",
+            "update_start",
+            "update_count",
             "refusals",
         ):
             setattr(self, name, _grown(getattr(self, name), hi))
@@ -589,6 +587,16 @@ class _Layout:
         self.pending_now[lo:hi] = [p is not None and p.pending_now for p in valid]
         self.stop_count[lo:hi] = stop_count
         self.stop_start[lo:hi] = np.cumsum(stop_count) - stop_count + self.spans
+        updates = [(u.start, u.end) for p in valid if p is not None for u in p.updates]
+        update_count = [0 if p is None else len(p.updates) for p in valid]
+        self.update_count[lo:hi] = update_count
+        self.update_start[lo:hi] = np.cumsum(update_count) - update_count + self.updated
+        if updates:
+            self.updates = _grown(self.updates, self.updated + len(updates))
+            self.updates[:, self.updated : self.updated + len(updates)] = np.array(
+                updates, dtype=np.int64
+            ).T
+            self.updated += len(updates)
         # Measured on several tiers (a tier change), the row reader's.
         self.refusals[lo:hi] = [p is None or bool(p.changes) for p in valid]
         if cycles:
@@ -715,12 +723,6 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     by_cycle = None if tab is None else tab[owner]
     pos, end_pos, first_code, superseded_code = _cells(layouts, by_cycle, rows_, "table")
     is_first, superseded = first_code == 1, superseded_code == 1
-    base, n_of = first[owner], n[owner]
-    running = end_pos == n_of
-    start = us[base + pos]
-    end = us[base + np.minimum(end_pos, n_of - 1)]  # a running cycle ends at the last event
-    if at is not None:
-        end[running] = at
     if len(plist) == 1:
         plan = plist[0]
         target = np.where(is_first, plan.first_reaction, plan.reaction)
@@ -728,33 +730,27 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
         reaction = np.array([plan.reaction for plan in plist], dtype=np.int64)[pid]
         first_reaction = np.array([plan.first_reaction for plan in plist], dtype=np.int64)[pid]
         target = np.where(is_first, first_reaction[owner], reaction[owner])
+    # Stops: the programs' pending spans, for the cycles of plans that pause while
+    # pending, and with the finished resolved spans for the resolution clock.
+    stop_count = _take(layouts, tab, which, "stop_count")
+    if len(plist) == 1:
+        pausing: Any = plist[0].pause
+    else:
+        pausing = np.array([plan.pause for plan in plist], dtype=bool)[pid]
+    stopping = stop_count * pausing  # stops that cycles may skip, per incident
+    pauses = None
+    if stopping.any():
+        pending_now = _take(layouts, tab, which, "pending_now")
+        stop_start = _take(layouts, tab, which, "stop_start")
+        pauses = (stop_start, stopping, pausing & pending_now)
+    start, end, running, used, due, stopped = _cycle_clocks(
+        tl, chunk, (owner, pos, end_pos, by_cycle), (first, n), target, pauses
+    )
     listed_first = np.zeros(len(owner), dtype=bool)
     listed_first[head] = True
     # Answered sooner than the target on the wall clock: on time, and nothing else of
     # such a cycle goes into the row (the first one always does).
     counted = running | listed_first | (end - start >= target)
-    used = elapsed_us_many(tl, start, end)
-    due = deadline_us_many(tl, start, target)
-    # Stops: the programs' pending spans, for the reaction cycles of plans that pause
-    # while pending, and with the finished resolved spans for the resolution clock.
-    stop_count = _take(layouts, tab, which, "stop_count")
-    stopped = np.zeros(len(owner), dtype=bool)  # running but paused at the horizon
-    if len(plist) == 1:
-        pausing: Any = plist[0].pause
-    else:
-        pausing = np.array([plan.pause for plan in plist], dtype=bool)[pid]
-    stopping = stop_count * pausing  # stops that reaction clocks may skip, per incident
-    if stopping.any():
-        pending_now = _take(layouts, tab, which, "pending_now")
-        stopped = running & (pausing & pending_now)[owner]
-        _restop(
-            tl,
-            chunk,
-            (_take(layouts, tab, which, "stop_start")[owner], stopping[owner], by_cycle),
-            (base, n_of, start, end, target),
-            (used, due),
-            pending_only=True,
-        )
     breached = clocks.breached(used, target, end, due)
     if at is None:
         breached &= ~running  # open after the last event: no verdict
@@ -772,6 +768,36 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     first_due, first_taken = due[head], used[head]
     unanswered = running[head] | superseded[head]
     first_answered = _or_none(end[head], unanswered)
+    # Every clock's incident, counted time and target, for the escalation levels.
+    measured = [(owner, used, target)]
+    updates = [-1 if plan.update is None else plan.update for plan in plist]
+    if max(updates) >= 0:
+        # Update cycles: a reply owed while the incident is open, stopped while pending
+        # by a plan that pauses, listed after the reaction cycles (so one of those wins
+        # a tie for the next due instant) and before the resolution clock.
+        target_of = np.array(updates, dtype=np.int64)[pid]
+        count_u = _take(layouts, tab, which, "update_count") * (target_of >= 0)
+        if count_u.any():
+            u_owner, u_rows = _spans(_take(layouts, tab, which, "update_start"), count_u)
+            by_update = None if tab is None else tab[u_owner]
+            u_pos, u_end_pos = _cells(layouts, by_update, u_rows, "updates")
+            target_u = target_of[u_owner]
+            _, end_u, running_u, used_u, due_u, stopped_u = _cycle_clocks(
+                tl, chunk, (u_owner, u_pos, u_end_pos, by_update), (first, n), target_u, pauses
+            )
+            late_u = clocks.breached(used_u, target_u, end_u, due_u)
+            if at is None:
+                late_u &= ~running_u  # open after the last event: no verdict
+            breaches += np.bincount(u_owner[late_u], minlength=g)
+            np.maximum.at(worst, u_owner[late_u], clocks.overdue(used_u, target_u)[late_u])
+            live_u = ~late_u & running_u  # at most one running update cycle an incident
+            ticking_u = np.flatnonzero(live_u & ~stopped_u)
+            sooner = due_u[ticking_u] < next_due[u_owner[ticking_u]]
+            next_due[u_owner[ticking_u[sooner]]] = due_u[ticking_u[sooner]]
+            if at is not None:
+                risky_u = _risky(used_u[live_u], target_u[live_u], _cut(risk, u_owner[live_u]))
+                at_risk[u_owner[live_u]] |= risky_u
+            measured.append((u_owner, used_u, target_u))
     resolution_due: list[int | None] | Any = repeat(None)
     targets = [-1 if plan.resolution is None else plan.resolution for plan in plist]
     if max(targets) >= 0:
@@ -814,6 +840,10 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
         dues = np.zeros(g, dtype=np.int64)
         dues[r] = due_r
         resolution_due = _or_none(dues, target_r < 0)
+        measured.append((r, used_r, targets_r))
+    escalated: list[tuple[int, ...]] | Any = repeat(())
+    if any(plan.levels for plan in plist):
+        escalated = _escalated(plist, pid, measured)
     if len(plist) == 1:
         tier_ids: Any = repeat(plist[0].tier.id)
     else:
@@ -843,10 +873,97 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
                 _or_none(next_due, next_due == _NONE),
                 at_risk.tolist(),
                 resolution_due,
-                repeat(()),  # tiers with escalation levels go to the row reader
+                escalated,
             ),
         )
     )
+
+
+def _cycle_clocks(
+    tl: Any,
+    chunk: _Chunk,
+    cycles: tuple[Ints, Ints, Ints, Bools | None],
+    logs: tuple[Ints, Ints],
+    target: Ints,
+    pauses: tuple[Ints, Ints, Any] | None,
+) -> tuple[Ints, Ints, Bools, Ints, Ints, Bools]:
+    """Reaction or update cycles measured: start, end, running, counted time, due instant, paused now.
+
+    ``cycles``: each cycle's incident, its start and end positions in its log (end
+    ``n``: running to the horizon) and which table of programs it is from;
+    ``logs``: each incident's first event in the chunk and its number of events
+    known; ``pauses`` (``None``: no cycle pauses): per incident its program's first
+    row in the layouts' ``stops``, how many of them its cycles may skip, and
+    whether it is paused at the horizon.
+    """
+    of, s_pos, e_pos, tab = cycles
+    first, n = logs
+    us, at = chunk.us, chunk.at
+    base, n_of = first[of], n[of]
+    running = e_pos == n_of
+    start = us[base + s_pos]
+    end = us[base + np.minimum(e_pos, n_of - 1)]  # a running cycle ends at the last event
+    if at is not None:
+        end[running] = at
+    used = elapsed_us_many(tl, start, end)
+    due = deadline_us_many(tl, start, target)
+    stopped = np.zeros(of.size, dtype=bool)  # running but paused at the horizon
+    if pauses is not None:
+        stop_start, stopping, paused_now = pauses
+        stopped = running & paused_now[of]
+        _restop(
+            tl,
+            chunk,
+            (stop_start[of], stopping[of], tab),
+            (base, n_of, start, end, target),
+            (used, due),
+            pending_only=True,
+        )
+    return start, end, running, used, due, stopped
+
+
+def _escalated(
+    plist: list[Plan], pid: Ints, measured: list[tuple[Ints, Ints, Ints]]
+) -> list[tuple[int, ...]]:
+    """Per incident, per escalation level of its plan, how many of its clocks reached it.
+
+    ``measured`` holds every clock (the incident it is of, its counted time and
+    target): reaction cycles answered early too, update cycles, the resolution
+    clock.  ``clocks.level_threshold`` and ``clocks.reached``, on arrays (on
+    Python integers where int64 could overflow).
+    """
+    owner = np.concatenate([clock[0] for clock in measured])
+    used = np.concatenate([clock[1] for clock in measured])
+    target = np.concatenate([clock[2] for clock in measured])
+    of_plan = pid[owner]
+    out: list[tuple[int, ...]] = [()] * pid.size
+    for k, plan in enumerate(plist):
+        if not plan.levels:
+            continue
+        mine = np.flatnonzero(of_plan == k)
+        if not mine.size:
+            continue
+        mine_used, mine_target, mine_owner = used[mine], target[mine], owner[mine]
+        numerator = max(level[0] for level in plan.levels)
+        offset = max(abs(level[2]) for level in plan.levels)
+        wide = max(int(mine_target.max()), int(mine_used.max()), 1) * numerator + offset >= 2**62
+        if wide:
+            mine_used, mine_target = mine_used.astype(object), mine_target.astype(object)
+        counts = [
+            np.bincount(
+                mine_owner[
+                    np.asarray(
+                        clocks.reached(mine_used, clocks.level_threshold(mine_target, level)),
+                        dtype=bool,
+                    )
+                ],
+                minlength=pid.size,
+            ).tolist()
+            for level in plan.levels
+        ]
+        for j in np.flatnonzero(pid == k).tolist():
+            out[j] = tuple(count[j] for count in counts)
+    return out
 
 
 def _restop(
