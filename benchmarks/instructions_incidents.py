@@ -3,6 +3,7 @@
     python benchmarks/instructions_incidents.py            # 10,000 incidents, each engine and decoder
     python benchmarks/instructions_incidents.py --n 2000   # quicker
     python benchmarks/instructions_incidents.py --n 1000 --engines python --decoders orjson --parts
+    python benchmarks/instructions_incidents.py --n 1000 --realistic --tiers pause,update,levels
 
 Seconds on a shared machine move by 10% and more from one hour to the next; the
 number of instructions a pass executes does not, so this is the measure to compare
@@ -15,7 +16,12 @@ divided by the number of incidents, is the cost of one warm pass an incident.
 ``--engines`` and ``--decoders`` pick what to count; ``--parts`` also counts, for
 each decoder, a pass that only decodes the JSON and one that also runs the line
 engine's ``decode`` (text to kinds and instants), so the JSON, ``decode`` and the
-row with its assessment each get a figure of their own.
+row with its assessment each get a figure of their own.  ``--realistic`` counts the
+records of ``slaclock.analysis.sample_records`` instead (pending periods, reopens,
+work logs, owners; seed 0), and ``--tiers`` counts SLA-2 as it is (``plain``) and
+with the options that give its clocks more to do: ``pause``
+(``pause_reaction_when_pending``), ``resolution`` (a PT40H resolution target),
+``update`` (PT8H update cycles) and ``levels`` (escalations at 50% and 100%).
 
 Needs valgrind on the PATH (Debian's ``valgrind`` package); it installs nothing.
 Its smoke test in ``tests/test_benchmarks.py`` is marked ``valgrind`` and left out
@@ -43,6 +49,13 @@ from slaclock.analysis import evaluate_jsonl
 
 path, engine, decoder, passes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 tier = slaclock.default_catalog().tiers["SLA-2"]
+tier = {
+    "plain": tier,
+    "pause": tier.replace(pause_reaction_when_pending=True),
+    "resolution": tier.replace(resolution="PT40H"),
+    "update": tier.replace(update="PT8H"),
+    "levels": tier.replace(escalations=("50%", "100%")),
+}[sys.argv[5]]
 lines = open(path, encoding="utf-8").readlines()
 if engine in ("loads", "decode"):  # the parts: the JSON only, or the JSON and decode
     import json.scanner
@@ -66,9 +79,12 @@ else:
 """
 
 
-def instructions(path: str, engine: str, decoder: str, passes: int) -> int:
+TIERS = ("plain", "pause", "resolution", "update", "levels")
+
+
+def instructions(path: str, engine: str, decoder: str, passes: int, tier: str = "plain") -> int:
     """Instructions valgrind counts for a run of ``passes`` passes over the file."""
-    return count_instructions(_CHILD, path, engine, decoder, str(passes))
+    return count_instructions(_CHILD, path, engine, decoder, str(passes), tier)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,7 +101,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also count the JSON alone and the JSON with decode, per decoder",
     )
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="analysis.sample_records' logs (seed 0) instead of the plain workload",
+    )
+    parser.add_argument(
+        "--tiers",
+        default="plain",
+        help=f"SLA-2 as it is and with options, of {','.join(TIERS)} (plain)",
+    )
     opts = parser.parse_args(argv)
+    asked_tiers = _choices(parser, "--tiers", opts.tiers, TIERS)
     asked_engines = _choices(parser, "--engines", opts.engines, ("numpy", "python"))
     asked_decoders = _choices(parser, "--decoders", opts.decoders, ("orjson", "json"))
     if shutil.which("valgrind") is None:
@@ -98,13 +125,25 @@ def main(argv: list[str] | None = None) -> int:
     engines = [name for name in asked_engines if name == "python" or installed[name]]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "incidents.jsonl")
-        write_jsonl(path, opts.n)
-        print(f"# instructions an incident, one warm pass over {opts.n} incidents on SLA-2")
-        for engine in engines:
-            for decoder in decoders:
-                one = instructions(path, engine, decoder, 1)
-                two = instructions(path, engine, decoder, 2)
-                print(f"evaluate_jsonl ({engine}, {decoder}): {(two - one) / opts.n:,.0f}")
+        if opts.realistic:
+            from bench_incidents import write_realistic
+
+            write_realistic(path, opts.n)
+        else:
+            write_jsonl(path, opts.n)
+        workload = "sample_records' " if opts.realistic else ""
+        print(
+            f"# instructions an incident, one warm pass over {opts.n} {workload}incidents on SLA-2"
+        )
+        for tier in asked_tiers:
+            for engine in engines:
+                for decoder in decoders:
+                    one = instructions(path, engine, decoder, 1, tier)
+                    two = instructions(path, engine, decoder, 2, tier)
+                    where = "" if tier == "plain" else f", {tier}"
+                    print(
+                        f"evaluate_jsonl ({engine}, {decoder}{where}): {(two - one) / opts.n:,.0f}"
+                    )
         if opts.parts:
             for decoder in decoders:
                 for part, what in (("loads", "the JSON alone"), ("decode", "the JSON and decode")):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -305,6 +306,31 @@ def test_clocks_with_stops_are_read_from_the_arrays(name: str) -> None:
                 tier,
                 at,
             )
+
+
+def test_a_log_of_many_cycles_and_pauses_pairs_each_cycle_with_its_own_pauses() -> None:
+    # A thousand cycles, each with a pause of its own: paired each with each, the
+    # arrays would hold a million pairs (tens of megabytes); each with its own, a thousand.
+    start = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
+    events = [{"type": "opened", "at": start.isoformat()}]
+    for k in range(1000):
+        at = start + timedelta(minutes=20 * k)
+        for kind, minutes in (("pending", 5), ("customer_message", 10), ("agent_reply", 15)):
+            events.append({"type": kind, "at": (at + timedelta(minutes=minutes)).isoformat()})
+    line = json.dumps({"id": "long", "type": "failure", "events": events})
+    incident = Incident.from_dict(json.loads(line))
+    tier = SLA2.replace(pause_reaction_when_pending=True, resolution="PT900H", update="PT1H")
+    tracemalloc.start()
+    try:
+        reader = evaluate_jsonl([line], tier, engine="numpy")
+        [row] = list(reader)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert reader._rowwise == 0
+    assert row.cycles == 1000
+    assert row == Summary.from_evaluation(evaluate(incident, tier), incident)
+    assert peak < 8_000_000, peak
 
 
 def test_openings_that_say_who_opened_are_read_from_the_arrays() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from slaclock._sla.clocks import clip
 from slaclock._sla.lifecycle import (
     EVENT_KINDS,
     KIND_CODES,
@@ -126,3 +127,30 @@ def test_numbers_and_layout_are_handed_out_together() -> None:
     numbers, layout = table.numbers(codes, lambda programs, previous: list(programs))
     assert [layout[i] is None for i in numbers] == [False, False, True]
     assert layout[numbers[0]] == table.get(("opened", "agent_reply"))
+
+
+# --------------------------------------------------------------------------- stops
+
+
+@st.composite
+def _spans_and_clock(draw: st.DrawFn) -> tuple[list[tuple[int, int]], int, int]:
+    """Spans in order that do not overlap (as a log's pending or resolved spans), some
+    empty, often more than eight, and a clock's bounds often inside or at one of them."""
+    cuts = sorted(draw(st.lists(st.integers(0, 200), min_size=0, max_size=60)))
+    if draw(st.booleans()):
+        cuts = sorted(cuts + list(range(0, 200, 9)))
+    spans = list(zip(cuts[::2], cuts[1::2], strict=False))
+    near = st.sampled_from(cuts or [0]).flatmap(lambda c: st.integers(c - 1, c + 1))
+    lo, hi = draw(near | st.integers(-5, 205)), draw(near | st.integers(-5, 205))
+    return spans, lo, hi
+
+
+@given(_spans_and_clock())
+def test_clip_of_many_spans_looks_only_at_those_that_can_meet_the_clock(
+    drawn: tuple[list[tuple[int, int]], int, int],
+) -> None:
+    # Past eight spans clip looks up the first and last that can fall inside
+    # [lo, hi]; the answer is that of cutting every span in turn.
+    spans, lo, hi = drawn
+    every = [(max(s, lo), min(e, hi)) for s, e in spans]
+    assert clip(spans, lo, hi) == [(s, e) for s, e in every if s < e]

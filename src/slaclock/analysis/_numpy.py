@@ -35,6 +35,7 @@ target (``clocks.run`` on arrays, held equal to it by the SLA reference's laws).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from itertools import accumulate, chain, compress, repeat
 from operator import getitem, is_, itemgetter
@@ -529,13 +530,15 @@ class _Layout:
         # A program without a cycle is not refused here: its row is blank unless a
         # resolution clock runs, which the reader sees.
         self.refusals = np.zeros(64, dtype=bool)
-        # Each cycle's start and end positions (end n: running), first response, superseded.
-        self.table = np.zeros((4, 256), dtype=np.int64)
+        # Each cycle's start and end positions (end n: running), first response,
+        # superseded, and the range of its program's stops that can fall inside it.
+        self.table = np.zeros((6, 256), dtype=np.int64)
         # Each program's pending and finished resolved spans in the order of their
         # start: start and end positions (end n: pending now), and whether pending.
         self.stops = np.zeros((3, 256), dtype=np.int64)
-        # Each program's update cycles: start and end positions (end n: running).
-        self.updates = np.zeros((2, 256), dtype=np.int64)
+        # Each program's update cycles: start and end positions (end n: running), and
+        # the range of its program's stops that can fall inside it.
+        self.updates = np.zeros((4, 256), dtype=np.int64)
 
     @classmethod
     def grown(cls, programs: list[Program | None], previous: _Layout | None) -> _Layout:
@@ -562,12 +565,6 @@ class _Layout:
         ):
             setattr(self, name, _grown(getattr(self, name), hi))
         valid = [p if p is not None and p.fault is None else None for p in programs]
-        cycles = [
-            (c.start, c.end, c.first, c.ended_by == "superseded")
-            for p in valid
-            if p is not None
-            for c in p.cycles
-        ]
         # Pending and resolved spans never overlap (resolving ends a pending span,
         # and nothing is pending while resolved): in order of their start, they are
         # the stops in order that every clock of the program may skip.
@@ -577,6 +574,23 @@ class _Layout:
             else []
             for p in valid
         ]
+        # A clock from position a to b meets only the stops that end after a and
+        # start before b: a range of them, so a log with many cycles and many pauses
+        # pairs each cycle with its own few, not with all.
+        cycles = []
+        updates = []
+        for p, spans in zip(valid, stops, strict=True):
+            if p is None:
+                continue
+            starts = [span[0] for span in spans]
+            ends = [span[1] for span in spans]
+            for c in p.cycles:
+                meets = (bisect_right(ends, c.start), bisect_left(starts, c.end))
+                cycles.append((c.start, c.end, c.first, c.ended_by == "superseded", *meets))
+            for u in p.updates:
+                updates.append(
+                    (u.start, u.end, bisect_right(ends, u.start), bisect_left(starts, u.end))
+                )
         length = [0 if p is None else p.n for p in programs]
         count = [0 if p is None else len(p.cycles) for p in valid]
         stop_count = list(map(len, stops))
@@ -587,7 +601,6 @@ class _Layout:
         self.pending_now[lo:hi] = [p is not None and p.pending_now for p in valid]
         self.stop_count[lo:hi] = stop_count
         self.stop_start[lo:hi] = np.cumsum(stop_count) - stop_count + self.spans
-        updates = [(u.start, u.end) for p in valid if p is not None for u in p.updates]
         update_count = [0 if p is None else len(p.updates) for p in valid]
         self.update_count[lo:hi] = update_count
         self.update_start[lo:hi] = np.cumsum(update_count) - update_count + self.updated
@@ -721,7 +734,9 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     head = np.cumsum(per) - per  # each incident's first cycle
     rows_ = _take(layouts, tab, which, "start")[owner] + (np.arange(len(owner)) - head[owner])
     by_cycle = None if tab is None else tab[owner]
-    pos, end_pos, first_code, superseded_code = _cells(layouts, by_cycle, rows_, "table")
+    pos, end_pos, first_code, superseded_code, meets_lo, meets_hi = _cells(
+        layouts, by_cycle, rows_, "table"
+    )
     is_first, superseded = first_code == 1, superseded_code == 1
     if len(plist) == 1:
         plan = plist[0]
@@ -742,9 +757,9 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     if stopping.any():
         pending_now = _take(layouts, tab, which, "pending_now")
         stop_start = _take(layouts, tab, which, "stop_start")
-        pauses = (stop_start, stopping, pausing & pending_now)
+        pauses = (stop_start, stopping > 0, pausing & pending_now)
     start, end, running, used, due, stopped = _cycle_clocks(
-        tl, chunk, (owner, pos, end_pos, by_cycle), (first, n), target, pauses
+        tl, chunk, (owner, pos, end_pos, meets_lo, meets_hi, by_cycle), (first, n), target, pauses
     )
     listed_first = np.zeros(len(owner), dtype=bool)
     listed_first[head] = True
@@ -780,10 +795,15 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
         if count_u.any():
             u_owner, u_rows = _spans(_take(layouts, tab, which, "update_start"), count_u)
             by_update = None if tab is None else tab[u_owner]
-            u_pos, u_end_pos = _cells(layouts, by_update, u_rows, "updates")
+            u_pos, u_end_pos, u_lo, u_hi = _cells(layouts, by_update, u_rows, "updates")
             target_u = target_of[u_owner]
             _, end_u, running_u, used_u, due_u, stopped_u = _cycle_clocks(
-                tl, chunk, (u_owner, u_pos, u_end_pos, by_update), (first, n), target_u, pauses
+                tl,
+                chunk,
+                (u_owner, u_pos, u_end_pos, u_lo, u_hi, by_update),
+                (first, n),
+                target_u,
+                pauses,
             )
             late_u = clocks.breached(used_u, target_u, end_u, due_u)
             if at is None:
@@ -882,21 +902,21 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
 def _cycle_clocks(
     tl: Any,
     chunk: _Chunk,
-    cycles: tuple[Ints, Ints, Ints, Bools | None],
+    cycles: tuple[Ints, Ints, Ints, Ints, Ints, Bools | None],
     logs: tuple[Ints, Ints],
     target: Ints,
-    pauses: tuple[Ints, Ints, Any] | None,
+    pauses: tuple[Ints, Any, Any] | None,
 ) -> tuple[Ints, Ints, Bools, Ints, Ints, Bools]:
     """Reaction or update cycles measured: start, end, running, counted time, due instant, paused now.
 
     ``cycles``: each cycle's incident, its start and end positions in its log (end
-    ``n``: running to the horizon) and which table of programs it is from;
-    ``logs``: each incident's first event in the chunk and its number of events
-    known; ``pauses`` (``None``: no cycle pauses): per incident its program's first
-    row in the layouts' ``stops``, how many of them its cycles may skip, and
-    whether it is paused at the horizon.
+    ``n``: running to the horizon), the range of its program's stops it can meet,
+    and which table of programs it is from; ``logs``: each incident's first event
+    in the chunk and its number of events known; ``pauses`` (``None``: no cycle
+    pauses): per incident its program's first row in the layouts' ``stops``,
+    whether its cycles pause, and whether it is paused at the horizon.
     """
-    of, s_pos, e_pos, tab = cycles
+    of, s_pos, e_pos, meets_lo, meets_hi, tab = cycles
     first, n = logs
     us, at = chunk.us, chunk.at
     base, n_of = first[of], n[of]
@@ -909,12 +929,12 @@ def _cycle_clocks(
     due = deadline_us_many(tl, start, target)
     stopped = np.zeros(of.size, dtype=bool)  # running but paused at the horizon
     if pauses is not None:
-        stop_start, stopping, paused_now = pauses
+        stop_start, pausing, paused_now = pauses
         stopped = running & paused_now[of]
         _restop(
             tl,
             chunk,
-            (stop_start[of], stopping[of], tab),
+            (stop_start[of] + meets_lo, (meets_hi - meets_lo) * pausing[of], tab),
             (base, n_of, start, end, target),
             (used, due),
             pending_only=True,
