@@ -528,7 +528,7 @@ class _Layout:
         # Which programs the row reader takes: bad logs and logs that change tier
         # (a work log without its duration is found from the events themselves).
         # A program without a cycle is not refused here: its row is blank unless a
-        # resolution clock runs, which the reader sees.
+        # resolution clock or update cycles run, which the reader sees.
         self.refusals = np.zeros(64, dtype=bool)
         # Each cycle's start and end positions (end n: running), first response,
         # superseded, and the range of its program's stops that can fall inside it.
@@ -691,8 +691,8 @@ def _stopped(
     hi[rank], lo[rank + 1] = s, e
     worked = elapsed_us_many(tl, lo, hi)
     used = np.add.reduceat(worked, head)
-    # Counted before each part, from its clock's start (a running sum over the chunk
-    # wraps past int64 only where a clock's own count would not: the differences are exact).
+    # Counted before each part, from its clock's start: a running sum over the chunk may
+    # wrap past int64, but its differences (a clock's own counts) are exact when they fit.
     total = np.cumsum(worked)
     counted = total - worked
     counted -= counted[head][part_of]
