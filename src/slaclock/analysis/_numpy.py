@@ -730,9 +730,8 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     per = _take(layouts, tab, which, "cycles")
     if not per.all():  # the caller sends clockless programs elsewhere
         raise Irregular
-    owner = np.repeat(np.arange(g), per)  # each cycle's incident
+    owner, rows_ = _spans(_take(layouts, tab, which, "start"), per)  # each cycle's incident
     head = np.cumsum(per) - per  # each incident's first cycle
-    rows_ = _take(layouts, tab, which, "start")[owner] + (np.arange(len(owner)) - head[owner])
     by_cycle = None if tab is None else tab[owner]
     pos, end_pos, first_code, superseded_code, meets_lo, meets_hi = _cells(
         layouts, by_cycle, rows_, "table"
@@ -748,6 +747,9 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     # Stops: the programs' pending spans, for the cycles of plans that pause while
     # pending, and with the finished resolved spans for the resolution clock.
     stop_count = _take(layouts, tab, which, "stop_count")
+    if stop_count.any():  # read below only where some count is not zero
+        stop_start = _take(layouts, tab, which, "stop_start")
+        pending_now = _take(layouts, tab, which, "pending_now")
     if len(plist) == 1:
         pausing: Any = plist[0].pause
     else:
@@ -755,8 +757,6 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
     stopping = stop_count * pausing  # stops that cycles may skip, per incident
     pauses = None
     if stopping.any():
-        pending_now = _take(layouts, tab, which, "pending_now")
-        stop_start = _take(layouts, tab, which, "stop_start")
         pauses = (stop_start, stopping > 0, pausing & pending_now)
     start, end, running, used, due, stopped = _cycle_clocks(
         tl, chunk, (owner, pos, end_pos, meets_lo, meets_hi, by_cycle), (first, n), target, pauses
@@ -837,16 +837,12 @@ def _verdicts(chunk: _Chunk, picked: Ints | None, which: Ints, tab: Bools | None
             _restop(
                 tl,
                 chunk,
-                (
-                    _take(layouts, tab, which, "stop_start")[r],
-                    counts_r,
-                    None if tab is None else tab[r],
-                ),
+                (stop_start[r], counts_r, None if tab is None else tab[r]),
                 (first[r], n[r], opened, clock_end, targets_r),
                 (used_r, due_r),
                 pending_only=False,
             )
-            paused_r = ~resolved & _take(layouts, tab, which, "pending_now")[r]
+            paused_r = ~resolved & pending_now[r]
         late = clocks.breached(used_r, targets_r, clock_end, due_r)
         if at is None:
             late &= resolved  # unresolved after the last event: no verdict
