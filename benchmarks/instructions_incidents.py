@@ -4,6 +4,7 @@
     python benchmarks/instructions_incidents.py --n 2000   # quicker
     python benchmarks/instructions_incidents.py --n 1000 --engines python --decoders orjson --parts
     python benchmarks/instructions_incidents.py --n 1000 --realistic --tiers pause,update,levels
+    python benchmarks/instructions_incidents.py --realistic --stretch 20000:60000 --engines numpy
 
 Seconds on a shared machine move by 10% and more from one hour to the next; the
 number of instructions a pass executes does not, so this is the measure to compare
@@ -22,6 +23,10 @@ work logs, owners; seed 0), and ``--tiers`` counts SLA-2 as it is (``plain``) an
 with the options that give its clocks more to do: ``pause``
 (``pause_reaction_when_pending``), ``resolution`` (a PT40H resolution target),
 ``update`` (PT8H update cycles) and ``levels`` (escalations at 50% and 100%).
+``--stretch LO:HI`` counts a stretch of one cold pass instead, as a real run meets
+it (programs compiled as new sequences come, caches filling): each record on its
+own tier of the default catalog, the difference of a run that reads the first
+``LO`` records and one that reads the first ``HI``, divided by ``HI - LO``.
 
 Needs valgrind on the PATH (Debian's ``valgrind`` package); it installs nothing.
 Its smoke test in ``tests/test_benchmarks.py`` is marked ``valgrind`` and left out
@@ -48,15 +53,17 @@ import slaclock
 from slaclock.analysis import evaluate_jsonl
 
 path, engine, decoder, passes = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-tier = slaclock.default_catalog().tiers["SLA-2"]
+catalog = slaclock.default_catalog()
+tier = catalog.tiers["SLA-2"]
 tier = {
     "plain": tier,
     "pause": tier.replace(pause_reaction_when_pending=True),
     "resolution": tier.replace(resolution="PT40H"),
     "update": tier.replace(update="PT8H"),
     "levels": tier.replace(escalations=("50%", "100%")),
+    "catalog": catalog,
 }[sys.argv[5]]
-lines = open(path, encoding="utf-8").readlines()
+lines = open(path, encoding="utf-8").readlines()[: int(sys.argv[6])]
 if engine in ("loads", "decode"):  # the parts: the JSON only, or the JSON and decode
     import json.scanner
     from slaclock.analysis._decode import decode
@@ -82,9 +89,11 @@ else:
 TIERS = ("plain", "pause", "resolution", "update", "levels")
 
 
-def instructions(path: str, engine: str, decoder: str, passes: int, tier: str = "plain") -> int:
-    """Instructions valgrind counts for a run of ``passes`` passes over the file."""
-    return count_instructions(_CHILD, path, engine, decoder, str(passes), tier)
+def instructions(
+    path: str, engine: str, decoder: str, passes: int, tier: str = "plain", lines: int = -1
+) -> int:
+    """Instructions valgrind counts for ``passes`` passes over the file (its first ``lines``)."""
+    return count_instructions(_CHILD, path, engine, decoder, str(passes), tier, str(lines))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,7 +120,15 @@ def main(argv: list[str] | None = None) -> int:
         default="plain",
         help=f"SLA-2 as it is and with options, of {','.join(TIERS)} (plain)",
     )
+    parser.add_argument(
+        "--stretch",
+        metavar="LO:HI",
+        help="with --realistic: records LO to HI of one cold pass, each on its catalog tier",
+    )
     opts = parser.parse_args(argv)
+    stretch = _stretch(parser, opts.stretch) if opts.stretch else None
+    if stretch is not None and not opts.realistic:
+        parser.error("--stretch counts the realistic records: give --realistic too")
     asked_tiers = _choices(parser, "--tiers", opts.tiers, TIERS)
     asked_engines = _choices(parser, "--engines", opts.engines, ("numpy", "python"))
     asked_decoders = _choices(parser, "--decoders", opts.decoders, ("orjson", "json"))
@@ -128,9 +145,18 @@ def main(argv: list[str] | None = None) -> int:
         if opts.realistic:
             from bench_incidents import write_realistic
 
-            write_realistic(path, opts.n)
+            write_realistic(path, opts.n if stretch is None else stretch[1])
         else:
             write_jsonl(path, opts.n)
+        if stretch is not None:
+            lo, hi = stretch
+            print(f"# instructions an incident, records {lo} to {hi} of one cold pass, catalog")
+            for engine in engines:
+                for decoder in decoders:
+                    one = instructions(path, engine, decoder, 1, "catalog", lo)
+                    two = instructions(path, engine, decoder, 1, "catalog", hi)
+                    print(f"evaluate_jsonl ({engine}, {decoder}): {(two - one) / (hi - lo):,.0f}")
+            return 0
         workload = "sample_records' " if opts.realistic else ""
         print(
             f"# instructions an incident, one warm pass over {opts.n} {workload}incidents on SLA-2"
@@ -151,6 +177,14 @@ def main(argv: list[str] | None = None) -> int:
                     two = instructions(path, part, decoder, 2)
                     print(f"{what} ({decoder}): {(two - one) / opts.n:,.0f}")
     return 0
+
+
+def _stretch(parser: argparse.ArgumentParser, text: str) -> tuple[int, int]:
+    """``LO:HI`` as two record counts, ``0 <= LO < HI``; anything else is an error."""
+    lo, _, hi = text.partition(":")
+    if lo.strip().isdigit() and hi.strip().isdigit() and int(lo) < int(hi):
+        return int(lo), int(hi)
+    parser.error(f"--stretch {text!r}: expected LO:HI, two record counts with LO < HI")
 
 
 def _choices(

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from test_lifecycle import kind_walks
 
 from slaclock import (
     Catalog,
@@ -32,6 +33,7 @@ from slaclock import (
     read_incidents,
 )
 from slaclock._calendar.instants import to_us
+from slaclock._sla.lifecycle import KIND_CODES, inert_where_allowed, log_fault
 from slaclock.analysis import Summary, evaluate_jsonl
 from slaclock.analysis import _numpy as chunks
 
@@ -615,6 +617,47 @@ def test_work_logs_with_their_durations_stay_in_the_chunks() -> None:
     expected = evaluate_jsonl(lines, tier, engine="python", errors="collect")
     assert rows == list(expected)
     assert [e.line for e in reader.errors.errors] == [e.line for e in expected.errors.errors]
+
+
+@given(st.lists(kind_walks(), min_size=1, max_size=6))
+def test_the_chunks_leave_out_the_events_the_lifecycle_leaves_out(logs: list[list[str]]) -> None:
+    codes = "".join(KIND_CODES[kind] for log in logs for kind in log)
+    counts = list(map(len, logs))
+    first = np.cumsum(counts) - counts
+    out = chunks._left_out(codes, first, np.repeat(np.arange(len(logs)), counts)).tolist()
+    for log, start in zip(logs, first.tolist(), strict=True):
+        mine = out[start : start + len(log)]
+        if log_fault(log) is None:
+            assert mine == inert_where_allowed(log), log
+        else:  # a refused log stays refused at the same event
+            kept = [k for k, left in enumerate(mine) if not left]
+            fault = log_fault([log[k] for k in kept])
+            assert fault is not None, log
+            assert (kept[fault[0]], fault[1]) == log_fault(log), log
+
+
+def test_work_logs_where_the_rules_refuse_them_stay_in_the_programs() -> None:
+    work = {"type": "work_logged", "at": "2026-11-27T12:00:00+03:00", "duration": "PT1H"}
+    opened = {"type": "opened", "at": "2026-11-27T10:00:00+03:00"}
+    closed = {"type": "closed", "at": "2026-11-27T11:00:00+03:00"}
+    logs = {
+        "first": [{**work, "at": "2026-11-27T09:00:00+03:00"}, opened],
+        "after the closing": [opened, closed, work],
+        "between": [opened, {**work, "at": "2026-11-27T10:30:00+03:00"}, closed],
+    }
+    lines = [
+        json.dumps({"id": name, "type": "failure", "events": log}) for name, log in logs.items()
+    ]
+    for at in (None, datetime(2026, 11, 27, 8, 45, tzinfo=UTC)):
+        reader = evaluate_jsonl(lines, SLA2, engine="numpy", errors="collect", at=at)
+        rows = list(reader)
+        expected = evaluate_jsonl(lines, SLA2, engine="python", errors="collect", at=at)
+        assert rows == list(expected)
+        assert [row.incident for row in rows] == ["between"]
+        assert [str(e) for e in reader.errors.errors] == [str(e) for e in expected.errors.errors]
+        first, late = map(str, reader.errors.errors)
+        assert "line 1, events.0" in first and "must be 'opened', got 'work_logged'" in first
+        assert "line 2, events.2" in late and "comes after 'closed'" in late
 
 
 def test_every_row_of_a_chunk_carries_its_context_covered_or_not_known_or_not() -> None:

@@ -10,16 +10,35 @@ from hypothesis import strategies as st
 from slaclock._sla.clocks import clip
 from slaclock._sla.lifecycle import (
     EVENT_KINDS,
+    INERT_KINDS,
     KIND_CODES,
     NEW,
+    CycleSpan,
     ProgramTable,
     allowed_kinds,
     compile_program,
+    inert_where_allowed,
     log_fault,
     next_state,
 )
 
 kinds_lists = st.lists(st.sampled_from(EVENT_KINDS), max_size=12)
+
+
+@st.composite
+def kind_walks(draw: st.DrawFn) -> list[str]:
+    """Logs of kinds walked through the table, now and then with a kind it refuses there."""
+    kinds: list[str] = []
+    state: str | None = NEW
+    for _ in range(draw(st.integers(min_value=1, max_value=14))):
+        allowed = allowed_kinds(state) if state is not None else ()
+        if allowed and draw(st.integers(min_value=0, max_value=11)):
+            kind = draw(st.sampled_from(allowed))
+        else:
+            kind = draw(st.sampled_from(EVENT_KINDS))
+        kinds.append(kind)
+        state = None if state is None else next_state(state, kind)
+    return kinds
 
 
 def _state_after(kinds: list[str]) -> str | None:
@@ -154,3 +173,47 @@ def test_clip_of_many_spans_looks_only_at_those_that_can_meet_the_clock(
     spans, lo, hi = drawn
     every = [(max(s, lo), min(e, hi)) for s, e in spans]
     assert clip(spans, lo, hi) == [(s, e) for s, e in every if s < e]
+
+
+def test_the_work_log_is_the_one_kind_without_effect() -> None:
+    assert sorted(INERT_KINDS) == ["work_logged"]
+    # Where the rules refuse it, it stays: it is the log's fault.
+    assert inert_where_allowed(["work_logged", "opened", "work_logged"]) == [False] * 3
+    assert inert_where_allowed(["opened", "work_logged", "pending", "work_logged"]) == [
+        False,
+        True,
+        False,
+        False,  # the last event: its instant is the horizon when no other is given
+    ]
+    assert inert_where_allowed(["opened", "closed", "work_logged"]) == [False] * 3
+
+
+@given(kind_walks(), st.booleans(), st.booleans())
+def test_a_log_means_the_same_without_the_events_it_can_leave_out(
+    kinds: list[str], agent: bool, restart: bool
+) -> None:
+    kept = [k for k, out in enumerate(inert_where_allowed(kinds)) if not out]
+    full = compile_program(kinds, agent_opened=agent, restart=restart)
+    short = compile_program([kinds[k] for k in kept], agent_opened=agent, restart=restart)
+    at = [*kept, len(kinds)]  # each position of the short log in the full one; n, the horizon
+    if full.fault is not None:
+        assert short.fault is not None
+        assert (at[short.fault[0]], short.fault[1]) == full.fault
+        return
+    assert short.fault is None
+
+    def moved(spans: tuple[CycleSpan, ...]) -> list[tuple[Any, ...]]:
+        return [(at[c.start], at[c.end], c.first, c.started_by, c.ended_by) for c in spans]
+
+    assert moved(short.cycles) == [
+        (c.start, c.end, c.first, c.started_by, c.ended_by) for c in full.cycles
+    ]
+    assert moved(short.updates) == [
+        (c.start, c.end, c.first, c.started_by, c.ended_by) for c in full.updates
+    ]
+    assert [(at[s], at[e]) for s, e in short.pending] == list(full.pending)
+    assert [(at[s], at[e]) for s, e in short.resolved] == list(full.resolved)
+    assert short.pending_now == full.pending_now
+    assert (None if short.since is None else at[short.since]) == full.since
+    assert short.resolved_by == full.resolved_by
+    assert [at[p] for p in short.changes] == list(full.changes)

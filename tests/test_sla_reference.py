@@ -486,6 +486,41 @@ def test_every_clock_is_read_from_the_arrays_as_the_reference_reads_it(
     assert reader._rowwise == left
 
 
+@given(st.data())
+def test_work_logs_anywhere_are_read_from_the_arrays_as_the_reference_reads_them(
+    data: st.DataObject,
+) -> None:
+    """Work logs touch no clock, so the arrays' programs leave them out; not the horizon.
+
+    A work log is added anywhere the rules allow one: between two events, or last,
+    where without ``at`` its instant is where the clocks still running stop.
+    """
+    tier = data.draw(tiers(), label="tier")
+    if data.draw(st.booleans()):
+        tier = tier.replace(pause_reaction_when_pending=True)
+    drawn = data.draw(st.lists(incidents(), min_size=1, max_size=6), label="incidents")
+    batch = []
+    for k, inc in enumerate(drawn):
+        events = list(inc.events)
+        closed = events[-1].kind == "closed"
+        for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+            place = data.draw(st.integers(min_value=1, max_value=len(events) - closed))
+            before = events[place - 1].at
+            gap = events[place].at - before if place < len(events) else 30 * HOUR
+            moment = before + data.draw(st.sampled_from((0 * gap, gap // 2, gap)))
+            events.insert(place, Event("work_logged", moment, duration=HOUR))
+        record = inc.to_dict()
+        record["id"], record["events"] = f"I{k}", [event.to_dict() for event in events]
+        batch.append(Incident.from_dict(record))
+    at = data.draw(st.sampled_from((None, None, "around")), label="at kind")
+    if at is not None:
+        at = data.draw(instants_around(batch), label="at")
+    expected = [Summary(**summary_fields(replay(inc, tier, at=at), inc, tier.id)) for inc in batch]
+    lines = [json.dumps(inc.to_dict()) for inc in batch]
+    reader = evaluate_jsonl(lines, tier, at=at, engine="numpy")
+    assert list(reader) == expected
+
+
 @settings(max_examples=60)
 @given(st.data())
 def test_a_catalogs_chunk_in_one_pass_equals_the_reference(data: st.DataObject) -> None:

@@ -24,6 +24,7 @@ from typing import Any, Final, Generic, TypeVar
 
 __all__ = [
     "EVENT_KINDS",
+    "INERT_KINDS",
     "KIND_CODES",
     "CycleSpan",
     "Position",
@@ -105,6 +106,43 @@ _TABLE: Final[dict[str, tuple[tuple[str, ...], dict[str, str]]]] = {
     # contract can be changed while the customer is away or a fix is being checked.
     "tier_changed": (("change_tier",), {OPEN: OPEN, PENDING: PENDING, RESOLVED: RESOLVED}),
 }
+
+
+# Kinds that start or end no clock and leave every state they may come in as it was
+# (a work log).  Where the rules let one come, a log means the same without it: the
+# same clocks between the same events (positions counted without it), the same state
+# after it.  Where they refuse it (before the opening, after the closing), it is the
+# log's fault, and stays.
+INERT_KINDS: Final = frozenset(
+    kind
+    for kind, (actions, moves) in _TABLE.items()
+    if not actions and all(state == after for state, after in moves.items())
+)
+
+
+def inert_where_allowed(kinds: Sequence[str]) -> list[bool]:
+    """Which events of a log can be left out of it without changing what it means.
+
+    Those of an :data:`INERT_KINDS` kind that the rules allow where they come, up
+    to the log's first fault, but for the last event: without a horizon of its
+    own, a log's clocks that still run stop at its last event's instant.  Without
+    them the log has the same program (its positions counted without them) and the
+    same last instant, or a fault at the same event.
+
+    >>> inert_where_allowed(("opened", "work_logged", "closed", "work_logged"))
+    [False, True, False, False]
+    >>> inert_where_allowed(("opened", "work_logged", "work_logged"))
+    [False, True, False]
+    """
+    out = []
+    state: str | None = NEW
+    for kind in kinds:
+        following = None if state is None else _TABLE[kind][1].get(state)
+        out.append(following is not None and kind in INERT_KINDS)
+        state = following
+    if out:
+        out[-1] = False
+    return out
 
 
 def _refusal(state: str, kind: str) -> str:

@@ -247,7 +247,12 @@ class SummaryReader(Iterator[Summary]):
         while chunk := list(islice(lines, chunks.CHUNK)):
             records = self._records(chunk)
             made, left = _chunk_rows(chunks, records, chunk, plans, at)
+            # The chunk's records and rows are let go as soon as they are read, not
+            # when the next chunk's are bound: the collector runs while a chunk is
+            # decoded, and what is alive then it keeps in its oldest generation, to be
+            # walked by every full collection after (a fifth of the time, on real logs).
             if not left:
+                del records
                 yield from made  # type: ignore[misc]
             else:
                 self._rowwise += len(left)
@@ -257,6 +262,8 @@ class SummaryReader(Iterator[Summary]):
                         if summary is None:  # a blank line, or a bad one collected
                             continue
                     yield summary
+                del records
+            del made
             number += len(chunk)
 
     def _records(self, chunk: list[str]) -> list[Any]:

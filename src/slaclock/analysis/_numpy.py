@@ -46,7 +46,7 @@ import numpy as np
 from slaclock._calendar.batch import deadline_us_many, elapsed_us_many
 from slaclock._calendar.timeline import FIRST_YEAR, LAST_YEAR
 from slaclock._sla import clocks
-from slaclock._sla.lifecycle import KIND_CODES, Program
+from slaclock._sla.lifecycle import INERT_KINDS, KIND_CODES, Program
 from slaclock._sla.plan import Plan
 from slaclock.analysis._decode import (
     MISSING,
@@ -253,6 +253,15 @@ def rows(
     back = np.flatnonzero(us[1:] < us[:-1]) + 1  # an event earlier than the one before
     rowwise[owner[back[owner[back] == owner[back - 1]]]] = True
 
+    # Work logs where the rules allow them touch no clock: the programs are those of
+    # the logs without them (a few hundred sequences of kinds where the logs with
+    # them bring thousands), their positions counted without them.
+    if any(map(codes.__contains__, _INERT_CODES)):
+        kept = ~_left_out(codes, first, owner)
+        us, codes = us[kept], _codes_of(codes)[kept].tobytes().decode("ascii")
+        counts = np.add.reduceat(kept.view(np.int8), first, dtype=np.int64).tolist()
+        bounds = list(accumulate(counts, initial=0))
+        first = np.array(bounds[:-1], dtype=np.int64)
     known = None if at is None else np.add.reduceat((us <= at).view(np.int8), first, dtype=np.int64)
     # Each log's sequence of kinds: the slice of its events' codes.
     keys = list(map(codes.__getitem__, map(slice, bounds[:-1], bounds[1:])))
@@ -1115,6 +1124,9 @@ def _risky(used: Ints, target: Ints, risk: tuple[Any, Any]) -> Bools:
 #   29: 2026-11-27T14:30:00.123+03:00      24: 2026-11-27T14:30:00.123Z
 
 _WORK_CODE = KIND_CODES["work_logged"]
+_INERT_CODES = tuple(sorted(KIND_CODES[kind] for kind in INERT_KINDS))
+_INERT = np.array([ord(code) for code in _INERT_CODES], dtype=np.uint8)
+_CLOSED = ord(KIND_CODES["closed"])
 _WORK_LOGGED = ord(_WORK_CODE)
 _WORK_KEYS = frozenset(("type", "at", "duration"))
 _OPENING_KEYS = frozenset(("type", "at", "by"))
@@ -1144,6 +1156,28 @@ for _leap in (0, 1):
     _MONTH_BEFORE[_leap * 256 + 1 : _leap * 256 + 13] = np.cumsum([0, *_lengths[:-1]])
 del _tens, _ones, _before, _leap, _lengths
 _SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":"}
+
+
+def _left_out(codes: str, first: Ints, owner: Ints) -> Bools:
+    """The events ``lifecycle.inert_where_allowed`` leaves out, in every log of a chunk at once.
+
+    ``codes`` holds every event's kind code, ``first`` each log's first event and
+    ``owner`` each event's log.  An inert event is allowed where it comes unless it
+    is its log's first event or follows its log's ``closed``, and its log's last
+    event stays too (its instant is the horizon without ``at``).  In a log the
+    rules refuse, what is left out here lies away from the fault, which stays at
+    its event.
+    """
+    kinds = _codes_of(codes)
+    out = np.isin(kinds, _INERT)
+    out[first] = False
+    out[first[1:] - 1] = False
+    out[-1] = False
+    closing = kinds == _CLOSED
+    if closing.any():
+        seen = np.cumsum(closing)  # closings up to each event, over the whole chunk
+        out &= seen == (seen[first] - closing[first])[owner]  # none yet in its own log
+    return out
 
 
 def _codes_of(codes: str) -> Any:
