@@ -590,6 +590,18 @@ def test_a_value_that_is_not_text_does_not_hide_a_key_given_twice(odd: list[Any]
     assert "line 2, id: the key 'id' appears twice" in got["python"][1][0]
 
 
+def test_an_unknown_kind_sends_its_own_line_to_the_row_reader_not_its_chunk() -> None:
+    opened = {"type": "opened", "at": "2026-11-02T10:00:00+03:00"}
+    good = json.dumps({"id": "A", "type": "failure", "events": [opened]})
+    odd = {"type": "escalated", "at": "2026-11-02T11:00:00+03:00"}
+    lines = [good] * 20 + [json.dumps({"id": "B", "type": "failure", "events": [opened, odd]})]
+    reader = evaluate_jsonl(lines, SLA2, engine="numpy", errors="collect")
+    rows = list(reader)
+    assert reader._rowwise == 1
+    assert (rows, [str(e) for e in reader.errors]) == _outcome(lines, "python")
+    assert "escalated" in str(reader.errors.errors[0])
+
+
 def test_work_logs_with_their_durations_stay_in_the_chunks() -> None:
     log = {
         "id": "W",

@@ -221,11 +221,16 @@ def rows(
         # is not (a number for a kind, a duration or "by") is one string fewer in the
         # text, which would make up for a key given twice in another line: such a
         # chunk goes to the row reader whole, as its lines are refused there anyway.
-        if set(map(type, chain.from_iterable(map(dict.values, flat)))) != _STR:
+        # An event of two keys with a kind in text has its kind and its instant for
+        # values (without "at" it has no instant, which raises below), so only the
+        # other events' values are looked at, unless some kind is not text.
+        lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
+        odd = np.flatnonzero(lengths != 2).tolist()
+        looked = flat if set(map(type, kinds)) != _STR else map(flat.__getitem__, odd)
+        if not set(map(type, chain.from_iterable(map(dict.values, looked)))) <= _STR:
             raise Irregular
         logged = _codes_of(codes) == _WORK_LOGGED
-        lengths = np.fromiter(map(len, flat), dtype=np.int64, count=size)
-        for k in np.flatnonzero(lengths != 2).tolist():
+        for k in odd:
             event = flat[k]
             if logged[k] and event.keys() == _WORK_KEYS and work_duration(event["duration"]):
                 continue
