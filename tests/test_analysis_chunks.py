@@ -67,13 +67,16 @@ def _digits(width: int) -> st.SearchStrategy[str]:
 _YEAR = st.one_of(st.integers(1990, 2040).map(lambda y: f"{y:04d}"), _digits(4))
 _MONTH = st.one_of(st.integers(1, 12).map(lambda m: f"{m:02d}"), _digits(2))
 _DAY = st.one_of(st.integers(1, 28).map(lambda d: f"{d:02d}"), _digits(2))
-_ANY = st.characters(codec="utf-8")
+_HOUR = st.one_of(st.integers(0, 23).map(lambda h: f"{h:02d}"), _digits(2))
+_SIXTY = st.one_of(st.integers(0, 59).map(lambda m: f"{m:02d}"), _digits(2))
+# A replaced character: often one a timestamp is made of (in the wrong place), else any.
+_ANY = st.one_of(st.sampled_from("0123456789-:T.Z+ tz/|"), st.characters(codec="utf-8"))
 _FRACTION = st.one_of(
     st.just(""), _digits(6).map(lambda f: "." + f), _digits(3).map(lambda f: "." + f)
 )
 _ZONE = st.one_of(
     st.just("Z"),
-    st.tuples(st.sampled_from("+-"), _digits(2), _digits(2)).map(lambda t: f"{t[0]}{t[1]}:{t[2]}"),
+    st.tuples(st.sampled_from("+-"), _HOUR, _SIXTY).map(lambda t: f"{t[0]}{t[1]}:{t[2]}"),
 )
 
 
@@ -81,10 +84,33 @@ _ZONE = st.one_of(
 def _timestamps(draw: st.DrawFn) -> tuple[str, bool]:
     """A timestamp text in one of the six forms, and whether a character was replaced."""
     text = (
-        f"{draw(_YEAR)}-{draw(_MONTH)}-{draw(_DAY)}T{draw(_digits(2))}:{draw(_digits(2))}:"
-        f"{draw(_digits(2))}{draw(_FRACTION)}{draw(_ZONE)}"
+        f"{draw(_YEAR)}-{draw(_MONTH)}-{draw(_DAY)}T{draw(_HOUR)}:{draw(_SIXTY)}:"
+        f"{draw(_SIXTY)}{draw(_FRACTION)}{draw(_ZONE)}"
     )
     replaced = draw(st.booleans()) and draw(st.booleans())
+    if replaced:
+        i = draw(st.integers(0, len(text) - 1))
+        text = text[:i] + draw(_ANY) + text[i + 1 :]
+    return text, replaced
+
+
+@st.composite
+def _formatted(draw: st.DrawFn) -> tuple[str, bool]:
+    """A valid instant written in one of the six forms, and then maybe one character replaced."""
+    moment = draw(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)))
+    fraction = draw(
+        st.sampled_from(("", f".{moment.microsecond // 1000:03d}", f".{moment.microsecond:06d}"))
+    )
+    zone = draw(
+        st.one_of(
+            st.just("Z"),
+            st.tuples(st.sampled_from("+-"), st.integers(0, 23), st.integers(0, 59)).map(
+                lambda t: f"{t[0]}{t[1]:02d}:{t[2]:02d}"
+            ),
+        )
+    )
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + zone
+    replaced = draw(st.booleans())
     if replaced:
         i = draw(st.integers(0, len(text) - 1))
         text = text[:i] + draw(_ANY) + text[i + 1 :]
@@ -100,10 +126,11 @@ def _python_reads(text: str) -> datetime | None:
     return None if moment.utcoffset() is None else moment
 
 
-@given(st.lists(_timestamps(), min_size=1, max_size=40))
+@given(st.lists(st.one_of(_timestamps(), _formatted()), min_size=1, max_size=60))
 @example([("2024-02-29T23:59:59.999999-23:59", False), ("2023-02-29T10:00:00Z", False)])
 @example([("2026-11-27t10:00:00Z", True), ("2026-11-27T10:00:00+01:60", False)])
 @example([("2026-11-27T14:30:00+03:00", False)] * 3 + [("2026-11-27T14:30:00+03:0", True)])
+@example([("2026-11-27T10:00:00.12:Z", True), ("2026-11-27T10:00:00.123*03:00", True)])
 def test_timestamps_read_as_digits_equal_fromisoformat(drawn: list[tuple[str, bool]]) -> None:
     texts = [text for text, _ in drawn]
     us, read = chunks._instants(texts)

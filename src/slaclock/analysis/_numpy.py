@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, repeat
 from operator import getitem, is_, itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -1163,6 +1163,33 @@ del _tens, _ones, _before, _leap, _lengths
 _SEPARATORS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":"}
 
 
+def _layout(width: int) -> tuple[Ints, Ints, Any, int | None, int]:
+    """Where a form's pairs of digits and marks are: pairs, marks and their bytes, offset, digits.
+
+    The pairs are the date and time (century, year, month, day, hour, minute,
+    second), then the fraction's (three for microseconds, one for milliseconds,
+    whose third digit is read alone), then the offset's hours and minutes.
+    """
+    zone = _OFFSET.get(width)
+    digits = _FRACTION.get(width, 0)
+    marks = dict(_SEPARATORS)
+    pairs = [0, 2, 5, 8, 11, 14, 17]
+    if digits:
+        marks[19] = "."
+        pairs += [20, 22, 24][: digits // 2]
+    if zone is None:
+        marks[width - 1] = "Z"
+    else:
+        marks[zone + 3] = ":"
+        pairs += [zone + 1, zone + 4]
+    where = sorted(marks)
+    chars = np.array([ord(marks[k]) for k in where], dtype=np.uint8)
+    return np.array(pairs), np.array(where), chars, zone, digits
+
+
+_LAYOUTS = {width: _layout(width) for width in _FORMS}
+
+
 def _left_out(codes: str, first: Ints, owner: Ints) -> Bools:
     """The events ``lifecycle.inert_where_allowed`` leaves out, in every log of a chunk at once.
 
@@ -1200,57 +1227,42 @@ def _instants(texts: list[Any]) -> tuple[Ints, Bools]:
         encoded = (blob + "|").encode("ascii", "replace")
         if (np.frombuffer(encoded, dtype=np.uint8)[25::26] == ord("|")).all():
             return _read(encoded, 25, 26)
+    # Forms mixed: the texts in order of their width, as one blob in which each form
+    # is a run (a non-ASCII character is one "?", so characters and bytes agree).
     widths = np.fromiter(map(len, texts), dtype=np.int64, count=size)
+    order = np.argsort(widths, kind="stable")
+    ranked = widths[order]
+    encoded = "".join(map(texts.__getitem__, order.tolist())).encode("ascii", "replace")
+    offsets = np.cumsum(ranked) - ranked
     us = np.zeros(size, dtype=np.int64)
     read = np.zeros(size, dtype=bool)
     for width in _FORMS:
-        chosen = widths == width
-        if chosen.any():
-            blob = "".join(compress(texts, chosen.tolist()))
-            us[chosen], read[chosen] = _read(blob.encode("ascii", "replace"), width, width)
+        lo, hi = np.searchsorted(ranked, (width, width + 1)).tolist()
+        if lo < hi:
+            at = int(offsets[lo])
+            run = order[lo:hi]
+            us[run], read[run] = _read(encoded[at : at + (hi - lo) * width], width, width)
     return us, read
 
 
 def _read(blob: bytes, width: int, stride: int) -> tuple[Ints, Bools]:
-    """Timestamps of one width, ``stride`` bytes apart in ASCII (non-ASCII became "?")."""
+    """Timestamps of one width, ``stride`` bytes apart in ASCII (non-ASCII became "?").
+
+    Each timestamp is a row: its marks (separators, the fraction's dot, ``Z`` or
+    the offset's colon) compared at once, and its pairs of digits read as one
+    number each (two bytes looked up in ``_PAIR``: 255 unless both are digits).
+    """
     count = len(blob) // stride
-
-    def column(offset: int, dtype: str) -> Any:
-        """Bytes at ``offset`` of every timestamp (two of them read as one number for "<u2")."""
-        return np.ndarray((count,), dtype=dtype, buffer=blob, offset=offset, strides=(stride,))
-
-    def pair(offset: int) -> Any:
-        return _PAIR[column(offset, "<u2")]
-
-    century, year2, month, day = pair(0), pair(2), pair(5), pair(8)
-    hour, minute, second = pair(11), pair(14), pair(17)
-    union = century | year2 | month | day | hour | minute | second
-    good = (hour <= 23) & (minute <= 59) & (second <= 59)
-    for offset, char in _SEPARATORS.items():
-        good &= column(offset, "u1") == ord(char)
-    zone = _OFFSET.get(width)
-    digits = _FRACTION.get(width)
-    if digits == 6:
-        fraction = pair(20), pair(22), pair(24)
-        union |= fraction[0] | fraction[1] | fraction[2]
-        good &= column(19, "u1") == ord(".")
-    elif digits == 3:  # milliseconds: two digits as a pair, the third alone
-        millis = pair(20)
-        last = column(22, "u1").astype(np.int64) - ord("0")
-        union |= millis
-        good &= (column(19, "u1") == ord(".")) & (last >= 0) & (last <= 9)
-    if zone is None:
-        good &= column(width - 1, "u1") == ord("Z")
-    else:
-        sign = column(zone, "u1")
-        off_hour, off_minute = pair(zone + 1), pair(zone + 4)
-        union |= off_hour | off_minute
-        good &= ((sign == ord("+")) | (sign == ord("-"))) & (column(zone + 3, "u1") == ord(":"))
-        good &= (off_hour <= 23) & (off_minute <= 59)
-    good &= union < 128  # every pair two digits
-    year = century.astype(np.int64)
-    year *= 100
-    year += year2
+    pairs_at, marks_at, marks, zone, digits = _LAYOUTS[width]
+    grid = np.ndarray((count, width), dtype=np.uint8, buffer=blob, strides=(stride, 1))
+    spans = np.ndarray((count, width - 1), dtype="<u2", buffer=blob, strides=(stride, 1))
+    value = _PAIR[spans[:, pairs_at]]
+    good = (grid[:, marks_at] == marks).all(axis=1)
+    good &= value.max(axis=1, initial=0) < 100  # every pair two digits
+    value = value.astype(np.int64)
+    century, year2, month, day, hour, minute, second = value[:, :7].T
+    good &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    year = century * 100 + year2
     # Years whose blocks the calendars cover, with a year to spare each side.
     good &= (year > FIRST_YEAR) & (year < LAST_YEAR)
     at_month = _LEAP[year] * 256 + month
@@ -1258,11 +1270,16 @@ def _read(blob: bytes, width: int, stride: int) -> tuple[Ints, Bools]:
     days = _YEAR_DAYS[year] + _MONTH_BEFORE[at_month] + day - 1
     seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
     if zone is not None:
-        offset_minutes = off_hour.astype(np.int64) * 60 + off_minute
+        sign = grid[:, zone]
+        off_hour, off_minute = value[:, -2], value[:, -1]
+        good &= ((sign == ord("+")) | (sign == ord("-"))) & (off_hour <= 23) & (off_minute <= 59)
+        offset_minutes = off_hour * 60 + off_minute
         seconds -= np.where(sign == ord("-"), -offset_minutes, offset_minutes) * 60
     us = seconds * 1_000_000
     if digits == 6:
-        us += (fraction[0].astype(np.int64) * 100 + fraction[1]) * 100 + fraction[2]
-    elif digits == 3:
-        us += (millis.astype(np.int64) * 10 + last) * 1000
+        us += (value[:, 7] * 100 + value[:, 8]) * 100 + value[:, 9]
+    elif digits == 3:  # milliseconds: two digits as a pair, the third alone
+        last = grid[:, 22].astype(np.int64) - ord("0")
+        good &= (last >= 0) & (last <= 9)
+        us += (value[:, 7] * 10 + last) * 1000
     return us, good
