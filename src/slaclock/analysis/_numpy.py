@@ -1130,7 +1130,8 @@ def _risky(used: Ints, target: Ints, risk: tuple[Any, Any]) -> Bools:
 
 _WORK_CODE = KIND_CODES["work_logged"]
 _INERT_CODES = tuple(sorted(KIND_CODES[kind] for kind in INERT_KINDS))
-_INERT = np.array([ord(code) for code in _INERT_CODES], dtype=np.uint8)
+_INERT = np.zeros(256, dtype=bool)  # by kind code: an inert kind's
+_INERT[[ord(code) for code in _INERT_CODES]] = True
 _CLOSED = ord(KIND_CODES["closed"])
 _WORK_LOGGED = ord(_WORK_CODE)
 _WORK_KEYS = frozenset(("type", "at", "duration"))
@@ -1201,7 +1202,7 @@ def _left_out(codes: str, first: Ints, owner: Ints) -> Bools:
     its event.
     """
     kinds = _codes_of(codes)
-    out = np.isin(kinds, _INERT)
+    out: Bools = _INERT[kinds]
     out[first] = False
     out[first[1:] - 1] = False
     out[-1] = False
