@@ -1130,7 +1130,7 @@ def _risky(used: Ints, target: Ints, risk: tuple[Any, Any]) -> Bools:
 
 _WORK_CODE = KIND_CODES["work_logged"]
 _INERT_CODES = tuple(sorted(KIND_CODES[kind] for kind in INERT_KINDS))
-_INERT = np.zeros(256, dtype=bool)  # by kind code: an inert kind's
+_INERT = np.zeros(256, dtype=bool)  # by kind code (one byte): whether the kind is inert
 _INERT[[ord(code) for code in _INERT_CODES]] = True
 _CLOSED = ord(KIND_CODES["closed"])
 _WORK_LOGGED = ord(_WORK_CODE)
