@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from sla_reference import RefClock, RefResult, replay, schedule_fields, summary_fields, union, utc
+from test_sla_reference import horizon, instants_around, same_instant, schedule_answer
 from test_sla_reference import incidents as plain_incidents
-from test_sla_reference import instants_around, same_instant, schedule_answer
 from test_sla_reference import tiers as reference_tiers
 
 from slaclock import (
@@ -178,7 +178,7 @@ _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
 def test_evaluate_with_tier_changes_equals_the_reference(data: st.DataObject) -> None:
     catalog = data.draw(catalogs(), label="catalog")
     incident = data.draw(changing_incidents(catalog), label="incident")
-    at = data.draw(st.none() | instants_around([incident]), label="at")
+    at = horizon(data, [incident])
     rule = data.draw(st.sampled_from([None, "oldest_unanswered", "restart_on_message"]))
     pause = data.draw(st.sampled_from([None, True, False]))
     result = evaluate(incident, catalog, at=at, cycle_rule=rule, pause_reaction_when_pending=pause)
