@@ -1189,6 +1189,7 @@ def _layout(width: int) -> tuple[Ints, Ints, Any, int | None, int]:
 
 
 _LAYOUTS = {width: _layout(width) for width in _FORMS}
+_FORM_EDGES = np.array([edge for width in _FORMS for edge in (width, width + 1)])
 
 
 def _left_out(codes: str, first: Ints, owner: Ints) -> Bools:
@@ -1237,8 +1238,8 @@ def _instants(texts: list[Any]) -> tuple[Ints, Bools]:
     offsets = np.cumsum(ranked) - ranked
     us = np.zeros(size, dtype=np.int64)
     read = np.zeros(size, dtype=bool)
-    for width in _FORMS:
-        lo, hi = np.searchsorted(ranked, (width, width + 1)).tolist()
+    edges = np.searchsorted(ranked, _FORM_EDGES).tolist()  # each form's run: [lo, hi)
+    for width, lo, hi in zip(_FORMS, edges[::2], edges[1::2], strict=True):
         if lo < hi:
             at = int(offsets[lo])
             run = order[lo:hi]
